@@ -1,0 +1,58 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Graft rescap into a Linux 6.12 source tree as security/rescap.
+#
+#   lsm/graft.sh [--link] KERNEL_SRC
+#
+# Applies lsm/patches/*.patch (once; a tree that already has them is left
+# as it is) and fills security/rescap with the LSM attachment (lsm/) and
+# the engine sources it shares with the loadable module (kmod/, the files
+# lsm/engine.files names). By default the files are copied, which is what
+# a user building their own kernel wants; --link makes symbolic links, so
+# the test kernel picks up edits without grafting again.
+set -eu
+
+mode=copy
+if [ "${1:-}" = "--link" ]; then
+	mode=link
+	shift
+fi
+[ $# -eq 1 ] || { echo "usage: $0 [--link] KERNEL_SRC" >&2; exit 2; }
+ksrc=$1
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+
+[ -f "$ksrc/security/Kconfig" ] || { echo "$0: $ksrc is not a kernel tree" >&2; exit 1; }
+
+for p in "$here"/patches/*.patch; do
+	if patch -d "$ksrc" -p1 -R --dry-run -s -f <"$p" >/dev/null 2>&1; then
+		continue	# already applied
+	fi
+	patch -d "$ksrc" -p1 -s -f --no-backup-if-mismatch <"$p" || {
+		echo "$0: $(basename "$p") does not apply to $ksrc" >&2
+		exit 1
+	}
+done
+
+dst=$ksrc/security/rescap
+rm -rf "$dst"
+mkdir -p "$dst"
+
+files=$(cd "$here" && ls Kconfig Makefile -- *.c *.h 2>/dev/null || true)
+engine=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/engine.files" 2>/dev/null || true)
+
+put() {	# put SRC NAME
+	if [ "$mode" = link ]; then
+		ln -s "$1" "$dst/$2"
+	else
+		cp "$1" "$dst/$2"
+	fi
+}
+
+for f in $files; do
+	put "$here/$f" "$f"
+done
+for f in $engine; do
+	put "$repo/kmod/$f" "$f"
+done

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Our test kernel: Debian's linux-source-$(KSERIES), patched and grafted
+# with lsm/, configured from tinyconfig + tests/vm/kernel.config, built
+# under $(O)/kernel. Included by the top-level Makefile.
+#
+# The tree is extracted again only when lsm/patches change, configured
+# again only when the fragment changes, and rebuilt only when lsm/ or the
+# engine sources change: a second run with the same O= costs nothing.
+
+KSERIES		?= 6.12
+KTARBALL	?= /usr/src/linux-source-$(KSERIES).tar.xz
+KDIR		:= $(O)/kernel
+KSRC		:= $(KDIR)/linux-source-$(KSERIES)
+ifeq ($(KASAN),1)
+KOBJ		:= $(KDIR)/obj-kasan
+KFRAGS		:= tests/vm/kernel.config tests/vm/kasan.config
+else
+KOBJ		:= $(KDIR)/obj
+KFRAGS		:= tests/vm/kernel.config
+endif
+BZIMAGE		:= $(KOBJ)/arch/x86/boot/bzImage
+KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) -j$(JOBS)
+
+LSM_SRCS	:= $(wildcard lsm/Kconfig lsm/Makefile lsm/*.c lsm/*.h lsm/engine.files) \
+		   $(addprefix kmod/,$(shell sed -e 's/\#.*//' lsm/engine.files))
+LSM_PATCHES	:= $(wildcard lsm/patches/*.patch)
+
+$(KDIR)/.patched: $(LSM_PATCHES) lsm/graft.sh
+	@test -f $(KTARBALL) || { echo "missing $(KTARBALL): run 'make deps'"; exit 1; }
+	@echo "  EXTRACT $(KTARBALL)"
+	rm -rf $(KSRC) && mkdir -p $(KDIR)
+	tar -C $(KDIR) -xf $(KTARBALL)
+	lsm/graft.sh --link $(KSRC)
+	touch $@
+
+$(KOBJ)/.config: $(KFRAGS) $(KDIR)/.patched tests/vm/check-config.sh
+	@mkdir -p $(KOBJ)
+	$(KMAKE) -s tinyconfig
+	cd $(KSRC) && KCONFIG_CONFIG=$(KOBJ)/.config \
+		scripts/kconfig/merge_config.sh -m -O $(KOBJ) $(KOBJ)/.config $(abspath $(KFRAGS)) >/dev/null
+	$(KMAKE) -s olddefconfig
+	tests/vm/check-config.sh $(KOBJ)/.config $(KFRAGS)
+
+$(BZIMAGE): $(KOBJ)/.config $(LSM_SRCS)
+	lsm/graft.sh --link $(KSRC)
+	@echo "  KERNEL  $(KSRC) -> $(KOBJ) (this takes a while the first time)"
+	$(KMAKE) bzImage modules_prepare
+	touch $@
+
+.PHONY: kernel
+kernel: $(BZIMAGE)
