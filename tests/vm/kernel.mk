@@ -42,10 +42,10 @@ $(KOBJ)/.config: $(KFRAGS) $(KDIR)/.patched tests/vm/check-config.sh
 	$(KMAKE) -s olddefconfig
 	tests/vm/check-config.sh $(KOBJ)/.config $(KFRAGS)
 
-$(BZIMAGE): $(KOBJ)/.config $(LSM_SRCS)
+$(BZIMAGE): $(KOBJ)/.config $(LSM_SRCS) tests/vm/kernel.mk
 	lsm/graft.sh --link $(KSRC)
 	@echo "  KERNEL  $(KSRC) -> $(KOBJ) (this takes a while the first time)"
-	$(KMAKE) bzImage modules_prepare
+	$(KMAKE) bzImage modules
 	touch $@
 
 .PHONY: kernel

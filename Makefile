@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# rescap: top-level build.
+#
+#   make demo            boot Debian's kernel in a VM and show rescap working
+#   make check           every test: host unit tests, then the VM suites on
+#                        Debian's stock kernel and on our 6.12 debug kernel
+#   make check T='ours/smoke/*'   only the tests matching the patterns
+#   make deps            install what building and testing need (apt-get)
+#   make kernel          our 6.12 debug kernel (rescap LSM built in)
+#   make modules         rescap.ko for both kernels
+#   make O=DIR ...       put every build output under DIR (default: build/)
+#   make KASAN=1 ...     the same, with a KASAN build of our kernel
+#
+# All outputs live under $(O); a second run with the same O= reuses the
+# kernel build.
+
+O		?= build
+override O	:= $(abspath $(O))
+JOBS		?= $(shell nproc)
+T		?=
+export O
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.PHONY: all deps kernel modules check demo clean help
+
+all: modules
+
+help:
+	@sed -n '3,17s/^# \{0,1\}//p' Makefile
+
+deps:
+	@tests/deps
+
+include tests/vm/kernel.mk
+
+# ---- out-of-tree modules, built for each kernel under $(O)/kmod/KERNEL ----
+#
+# kbuild writes its objects next to the sources of an external module, so
+# each build gets a directory of symbolic links to the sources.
+
+STOCK_KVER	= $(shell tests/vm/stock-kver)
+KMOD_SRCS	:= $(wildcard kmod/Kbuild kmod/*.c kmod/*.h)
+SPLAT_SRCS	:= $(wildcard tests/vm/splat/Kbuild tests/vm/splat/*.c)
+
+# $(call extmod,SOURCES,OUTDIR,KBUILD-MAKE)
+define extmod
+	@mkdir -p $(2)
+	@find $(2) -maxdepth 1 -type l -delete
+	@ln -s $(abspath $(1)) $(2)/
+	+$(3) M=$(2) W=1 modules
+endef
+
+$(O)/kmod/stock/rescap.ko: $(KMOD_SRCS)
+	$(call extmod,$(KMOD_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build)
+
+$(O)/kmod/ours/rescap.ko: $(KMOD_SRCS) $(BZIMAGE)
+	$(call extmod,$(KMOD_SRCS),$(@D),$(KMAKE))
+
+$(O)/kmod/stock/splat/splat_test.ko: $(SPLAT_SRCS)
+	$(call extmod,$(SPLAT_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build)
+
+$(O)/kmod/ours/splat/splat_test.ko: $(SPLAT_SRCS) $(BZIMAGE)
+	$(call extmod,$(SPLAT_SRCS),$(@D),$(KMAKE))
+
+MODULES		:= $(O)/kmod/stock/rescap.ko $(O)/kmod/ours/rescap.ko
+TEST_MODULES	:= $(O)/kmod/stock/splat/splat_test.ko $(O)/kmod/ours/splat/splat_test.ko
+
+modules: $(MODULES)
+
+# ---- tests ----
+
+check: deps
+	@$(MAKE) --no-print-directory build-for-check >$(O)/build.log 2>&1 || \
+		{ tail -n 50 $(O)/build.log; echo "build failed (full log: $(O)/build.log)"; \
+		  echo "0 passed, 1 failed"; exit 1; }
+	@tests/run $(T)
+
+.PHONY: build-for-check
+build-for-check: $(BZIMAGE) $(MODULES) $(TEST_MODULES)
+
+demo: deps
+	@$(MAKE) --no-print-directory $(O)/kmod/stock/rescap.ko >$(O)/build.log 2>&1 || \
+		{ tail -n 50 $(O)/build.log; echo "build failed (full log: $(O)/build.log)"; exit 1; }
+	@tests/demo
+
+clean:
+	rm -rf $(O)
