@@ -35,6 +35,15 @@ deps:
 
 include tests/vm/kernel.mk
 
+# Where the VM runner finds our kernel and its modules (tests/vm/run-vm).
+ifeq ($(KASAN),1)
+OURS		:= ours-kasan
+else
+OURS		:= ours
+endif
+export RESCAP_KOBJ := $(KOBJ)
+export RESCAP_OURS := $(OURS)
+
 # ---- out-of-tree modules, built for each kernel under $(O)/kmod/KERNEL ----
 #
 # kbuild writes its objects next to the sources of an external module, so
@@ -55,23 +64,25 @@ endef
 $(O)/kmod/stock/rescap.ko: $(KMOD_SRCS)
 	$(call extmod,$(KMOD_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build)
 
-$(O)/kmod/ours/rescap.ko: $(KMOD_SRCS) $(BZIMAGE)
+$(O)/kmod/$(OURS)/rescap.ko: $(KMOD_SRCS) $(BZIMAGE)
 	$(call extmod,$(KMOD_SRCS),$(@D),$(KMAKE))
 
 $(O)/kmod/stock/splat/splat_test.ko: $(SPLAT_SRCS)
 	$(call extmod,$(SPLAT_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build)
 
-$(O)/kmod/ours/splat/splat_test.ko: $(SPLAT_SRCS) $(BZIMAGE)
+$(O)/kmod/$(OURS)/splat/splat_test.ko: $(SPLAT_SRCS) $(BZIMAGE)
 	$(call extmod,$(SPLAT_SRCS),$(@D),$(KMAKE))
 
-MODULES		:= $(O)/kmod/stock/rescap.ko $(O)/kmod/ours/rescap.ko
-TEST_MODULES	:= $(O)/kmod/stock/splat/splat_test.ko $(O)/kmod/ours/splat/splat_test.ko
+MODULES		:= $(O)/kmod/stock/rescap.ko $(O)/kmod/$(OURS)/rescap.ko
+TEST_MODULES	:= $(O)/kmod/stock/splat/splat_test.ko $(O)/kmod/$(OURS)/splat/splat_test.ko
 
 modules: $(MODULES)
 
 # ---- tests ----
 
 check: deps
+	@mkdir -p $(O)
+	@echo "building kernel and modules (the first run takes about 10 minutes; log: $(O)/build.log)"
 	@$(MAKE) --no-print-directory build-for-check >$(O)/build.log 2>&1 || \
 		{ tail -n 50 $(O)/build.log; echo "build failed (full log: $(O)/build.log)"; \
 		  echo "0 passed, 1 failed"; exit 1; }
@@ -81,9 +92,22 @@ check: deps
 build-for-check: $(BZIMAGE) $(MODULES) $(TEST_MODULES)
 
 demo: deps
+	@mkdir -p $(O)
 	@$(MAKE) --no-print-directory $(O)/kmod/stock/rescap.ko >$(O)/build.log 2>&1 || \
 		{ tail -n 50 $(O)/build.log; echo "build failed (full log: $(O)/build.log)"; exit 1; }
 	@tests/demo
 
 clean:
 	rm -rf $(O)
+
+# ---- the wire format: include/rescap.yaml -> UAPI header, kernel policy ----
+#
+# The outputs are checked in; 'make uapi' regenerates them with the 6.12
+# tree's ynl-gen-c.py, and a host test checks that they are up to date.
+
+YNL_GEN		= $(KSRC)/tools/net/ynl/ynl-gen-c.py
+UAPI_OUT	:= include/uapi/linux/rescap.h kmod/nl-gen.h kmod/nl-gen.c
+
+.PHONY: uapi
+uapi: $(KDIR)/.patched
+	tests/ynl-gen $(KSRC) $(O)/ynl include/rescap.yaml .

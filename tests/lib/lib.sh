@@ -5,7 +5,8 @@
 # message) and skips by exiting 77 (skip).
 #
 # Environment from the runner: REPO, O (build directory), RTEST_KERNEL
-# (stock or ours; host for host tests).
+# (stock or ours; host for host tests), RTEST_KMOD (the directory of the
+# modules built for the running kernel).
 
 set -u
 
@@ -26,7 +27,7 @@ expect_eq() {
 
 # The rescap module built for the running kernel.
 rescap_ko() {
-	echo "$O/kmod/$RTEST_KERNEL/rescap.ko"
+	echo "$RTEST_KMOD/rescap.ko"
 }
 
 load_rescap() {

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)
+/* Do not edit directly, auto-generated from: */
+/*	include/rescap.yaml */
+/* YNL-GEN kernel source */
+
+#include <net/netlink.h>
+#include <net/genetlink.h>
+
+#include "nl-gen.h"
+
+#include <uapi/linux/rescap.h>
+
+/* Global operation policy for rescap */
+const struct nla_policy rescap_nl_policy[RESCAP_A_FORCE + 1] = {
+	[RESCAP_A_PID] = { .type = NLA_U32, },
+	[RESCAP_A_PIDFD] = { .type = NLA_S32, },
+	[RESCAP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
+	[RESCAP_A_HEAP_CAP] = { .type = NLA_U64, },
+	[RESCAP_A_FD_CAP] = { .type = NLA_U64, },
+	[RESCAP_A_ACTION] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
+	[RESCAP_A_SOFT_PCT] = { .type = NLA_U32, },
+	[RESCAP_A_FORCE] = { .type = NLA_FLAG, },
+};
+
+/* Ops table for rescap */
+const struct genl_small_ops rescap_nl_ops[5] = {
+	{
+		.cmd	= RESCAP_CMD_REGISTER,
+		.doit	= rescap_nl_register_doit,
+	},
+	{
+		.cmd	= RESCAP_CMD_DEREGISTER,
+		.doit	= rescap_nl_deregister_doit,
+	},
+	{
+		.cmd	= RESCAP_CMD_GET,
+		.doit	= rescap_nl_get_doit,
+		.dumpit	= rescap_nl_get_dumpit,
+	},
+	{
+		.cmd	= RESCAP_CMD_SET_CAP,
+		.doit	= rescap_nl_set_cap_doit,
+	},
+	{
+		.cmd	= RESCAP_CMD_RESET,
+		.doit	= rescap_nl_reset_doit,
+	},
+};
