@@ -25,7 +25,7 @@ export O
 .SUFFIXES:
 .PHONY: all deps kernel modules check demo clean help
 
-all: modules
+all: modules userspace
 
 help:
 	@sed -n '3,17s/^# \{0,1\}//p' Makefile
@@ -50,7 +50,7 @@ export RESCAP_OURS := $(OURS)
 # each build gets a directory of symbolic links to the sources.
 
 STOCK_KVER	= $(shell tests/vm/stock-kver)
-KMOD_SRCS	:= $(wildcard kmod/Kbuild kmod/*.c kmod/*.h)
+KMOD_SRCS	:= $(wildcard kmod/Kbuild kmod/*.c kmod/*.h) include/uapi/linux/rescap.h
 SPLAT_SRCS	:= $(wildcard tests/vm/splat/Kbuild tests/vm/splat/*.c)
 
 # $(call extmod,SOURCES,OUTDIR,KBUILD-MAKE)
@@ -58,7 +58,7 @@ define extmod
 	@mkdir -p $(2)
 	@find $(2) -maxdepth 1 -type l -delete
 	@ln -s $(abspath $(1)) $(2)/
-	+$(3) M=$(2) W=1 modules
+	+$(3) M=$(2) W=1 KCFLAGS=-Werror RESCAP_INCLUDE=$(abspath include) modules
 endef
 
 $(O)/kmod/stock/rescap.ko: $(KMOD_SRCS)
@@ -78,6 +78,30 @@ TEST_MODULES	:= $(O)/kmod/stock/splat/splat_test.ko $(O)/kmod/$(OURS)/splat/spla
 
 modules: $(MODULES)
 
+# ---- userspace: rescapctl and the daemon core (C11, -Werror) ----
+
+CC		?= cc
+USER_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
+		   -Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
+		   -Iinclude/uapi -Icgroupd
+USER_LIBS	:= -lmnl
+KLINK_SRCS	:= cgroupd/kernel-link.c cgroupd/size.c
+USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
+
+$(O)/bin/rescapctl: cgroupd/rescapctl.c $(KLINK_SRCS) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS)
+
+$(O)/bin/%: tests/helpers/%.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $<
+
+USER_BINS	:= $(O)/bin/rescapctl
+TEST_BINS	:= $(patsubst tests/helpers/%.c,$(O)/bin/%,$(wildcard tests/helpers/*.c))
+
+.PHONY: userspace
+userspace: $(USER_BINS)
+
 # ---- tests ----
 
 check: deps
@@ -89,7 +113,7 @@ check: deps
 	@tests/run $(T)
 
 .PHONY: build-for-check
-build-for-check: $(BZIMAGE) $(MODULES) $(TEST_MODULES)
+build-for-check: $(BZIMAGE) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS)
 
 demo: deps
 	@mkdir -p $(O)

@@ -2,7 +2,10 @@
 /*
  * rescap - loadable module attachment
  *
- * Attaches the rescap engine to an unmodified kernel.
+ * Attaches the rescap engine to an unmodified kernel through tracepoints
+ * and kprobes (probes.c). The module reacts once a process's usage has
+ * grown, before the process returns to user space; refusing the
+ * allocation itself (the deny action) needs the LSM build.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -10,21 +13,36 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
-#include "proc.h"
+#include "engine.h"
+#include "probes.h"
 
 static int __init rescap_module_init(void)
 {
-	const int err = rescap_proc_init();
+	int err;
 
+	err = rescap_engine_init();
 	if (err)
 		return err;
+	err = rescap_probes_attach();
+	if (err)
+		goto engine;
+	err = rescap_engine_start(false);
+	if (err)
+		goto probes;
 	pr_info("loaded\n");
 	return 0;
+probes:
+	rescap_probes_detach();
+engine:
+	rescap_engine_exit();
+	return err;
 }
 
 static void __exit rescap_module_exit(void)
 {
-	rescap_proc_exit();
+	rescap_engine_stop();
+	rescap_probes_detach();
+	rescap_engine_exit();
 	pr_info("unloaded\n");
 }
 

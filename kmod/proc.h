@@ -6,7 +6,7 @@
 #ifndef _RESCAP_PROC_H
 #define _RESCAP_PROC_H
 
-int rescap_proc_init(void);
-void rescap_proc_exit(void);
+int rescap_procfs_init(void);
+void rescap_procfs_exit(void);
 
 #endif /* _RESCAP_PROC_H */

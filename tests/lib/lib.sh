@@ -9,6 +9,8 @@
 # modules built for the running kernel).
 
 set -u
+# A write to a driven process that died fails instead of killing the test.
+trap '' PIPE
 
 fail() {
 	echo "FAIL: $*"
@@ -36,4 +38,38 @@ load_rescap() {
 
 unload_rescap() {
 	rmmod rescap || fail "rmmod rescap failed"
+}
+
+RESCAPCTL=${O:-}/bin/rescapctl
+
+# A driven process (tests/helpers/rtest-proc): proc_start runs one with
+# PROC its pid, proc_do sends it a command and leaves its answer in REPLY
+# ("ok HEAP FDS", "err ERRNO", or "dead" once it is gone).
+proc_start() {
+	_pdir=$(mktemp -d)
+	mkfifo "$_pdir/in" "$_pdir/out"
+	"$O/bin/rtest-proc" <"$_pdir/in" >"$_pdir/out" &
+	PROC=$!
+	exec 3>"$_pdir/in" 4<"$_pdir/out"
+	read -r REPLY <&4 || fail "rtest-proc did not start"
+}
+
+proc_do() {
+	echo "$*" >&3 2>/dev/null || { REPLY=dead; return; }
+	read -r REPLY <&4 || REPLY=dead
+}
+
+proc_stop() {
+	exec 3>&- 4<&-
+	wait "$PROC" 2>/dev/null
+	rm -rf "$_pdir"
+}
+
+# reply_heap / reply_fds: the numbers of the last "ok HEAP FDS" answer
+reply_heap() { set -- $REPLY; echo "$2"; }
+reply_fds() { set -- $REPLY; echo "$3"; }
+
+# rescap_get PID FIELD: one field of 'rescapctl get' (Heap:, FDs:, ...)
+rescap_field() {
+	"$RESCAPCTL" get "$1" | sed -n "s/^$2: *\([^ ]*\).*/\1/p"
 }

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rescap: the userspace side of the "rescap" generic netlink family.
+ * Shared by rescapd and rescapctl.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/rescap.h>
+
+#define RESCAP_NO_CAP UINT64_MAX
+
+typedef struct rk_link rk_link;
+
+/* A process as the kernel reports it (get, dump) or names it (events). */
+typedef struct rk_proc {
+        uint32_t pid;
+        char comm[32];
+        char state;
+        uint32_t uid;
+        uint32_t flags;
+        uint64_t heap, heap_peak, heap_cap;
+        uint64_t rss_anon;
+        uint64_t fds, fds_peak, fd_cap;
+        uint32_t action;
+        uint32_t soft_pct;
+        uint64_t cgroup_id;
+        char cgroup_path[4096];
+        /* events */
+        uint8_t cmd;
+        uint32_t resource;
+        uint64_t usage, cap;
+        uint32_t kind;
+} rk_proc;
+
+/* A change of caps: each field marked present is set. */
+typedef struct rk_caps {
+        bool has_heap, has_fds, has_action, has_soft_pct;
+        uint64_t heap, fds;
+        uint32_t action;
+        uint32_t soft_pct;
+        bool force;
+} rk_caps;
+
+/* A process named by pid, or by pidfd when pidfd >= 0. */
+typedef struct rk_target {
+        pid_t pid;
+        int pidfd;
+} rk_target;
+
+/* All functions return 0 or a negative errno; the kernel's extended ack
+ * message, if any, is kept for rk_link_error(). -ENOENT from rk_link_open
+ * means the family is not registered: rescap is not loaded. */
+int rk_link_open(rk_link **ret);
+void rk_link_free(rk_link *l);
+const char *rk_link_error(const rk_link *l);
+int rk_link_fd(const rk_link *l);
+
+int rk_register(rk_link *l, rk_target t, uint32_t flags);
+int rk_deregister(rk_link *l, rk_target t);
+int rk_get(rk_link *l, rk_target t, rk_proc *ret);
+int rk_set_caps(rk_link *l, rk_target t, const rk_caps *caps);
+int rk_reset(rk_link *l, rk_target t);
+/* Calls cb for each tracked process; stops at the first negative return. */
+int rk_dump(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userdata);
+
+/* Events: subscribe this link to the events group, then read one batch of
+ * messages from it (blocking unless the fd is non-blocking), calling cb for
+ * each event. */
+int rk_subscribe(rk_link *l);
+int rk_read_events(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userdata);
+
+const char *rk_action_name(uint32_t action);
+const char *rk_resource_name(uint32_t resource);
+const char *rk_kind_name(uint32_t kind);
+int rk_action_from_name(const char *s, uint32_t *ret);

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rescapctl: control rescap.
+ *
+ * Talks to the kernel directly over the "rescap" generic netlink family,
+ * without rescapd. See rescapctl(8).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kernel-link.h"
+#include "size.h"
+
+enum {
+        EXIT_FAILED = 1,        /* the request failed */
+        EXIT_USAGE = 2,         /* bad command line */
+        EXIT_UNAVAILABLE = 3,   /* rescap is not loaded */
+};
+
+static bool arg_json = false;
+static bool arg_pidfd = false;
+
+static void usage(FILE *f) {
+        fprintf(f,
+                "Usage: rescapctl [OPTIONS] COMMAND [ARGS]\n"
+                "\n"
+                "Commands:\n"
+                "  list                       tracked processes\n"
+                "  get PID                    usage and caps of one process\n"
+                "  register PID [--no-inherit]\n"
+                "                             start tracking PID (children too, by default)\n"
+                "  deregister PID             stop tracking PID\n"
+                "  cap PID [--heap SIZE] [--fds N] [--action kill|deny|notify]\n"
+                "          [--soft PERCENT] [--force]\n"
+                "                             set caps (SIZE: 512M, 2G, infinity)\n"
+                "  reset PID                  lift every cap of PID\n"
+                "  monitor                    print kill and threshold events as they come\n"
+                "\n"
+                "Options:\n"
+                "  --json                     JSON output\n"
+                "  --pidfd                    name the process by a pidfd (race free)\n"
+                "  -h, --help                 this help\n"
+                "\n"
+                "Exit status: 0 success, 1 the request failed, 2 bad usage,\n"
+                "3 rescap is not loaded.\n");
+}
+
+static int fail(rk_link *l, const char *what, int r) {
+        const char *msg = l ? rk_link_error(l) : NULL;
+
+        fprintf(stderr, "rescapctl: %s: %s%s%s%s\n", what, strerror(-r),
+                msg ? " (" : "", msg ?: "", msg ? ")" : "");
+        return EXIT_FAILED;
+}
+
+static int open_link(rk_link **l) {
+        int r = rk_link_open(l);
+
+        if (r == -ENOENT) {
+                fprintf(stderr, "rescapctl: rescap is not loaded (no \"%s\" generic netlink family)\n",
+                        RESCAP_FAMILY_NAME);
+                return EXIT_UNAVAILABLE;
+        }
+        if (r < 0) {
+                fprintf(stderr, "rescapctl: cannot talk to the kernel: %s\n", strerror(-r));
+                return EXIT_FAILED;
+        }
+        return 0;
+}
+
+static int parse_pid(const char *s, rk_target *t) {
+        char *end;
+        long v;
+
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno || *end || end == s || v < 0 || v > INT32_MAX) {
+                fprintf(stderr, "rescapctl: not a process id: '%s'\n", s);
+                return -EINVAL;
+        }
+        t->pid = (pid_t) v;
+        t->pidfd = -1;
+        if (arg_pidfd) {
+                t->pidfd = (int) syscall(SYS_pidfd_open, t->pid, 0);
+                if (t->pidfd < 0) {
+                        fprintf(stderr, "rescapctl: pidfd_open(%s): %s\n", s, strerror(errno));
+                        return -errno;
+                }
+        }
+        return 0;
+}
+
+static void json_string(const char *s) {
+        putchar('"');
+        for (; *s; s++) {
+                unsigned char c = (unsigned char) *s;
+                if (c == '"' || c == '\\')
+                        printf("\\%c", c);
+                else if (c < 0x20)
+                        printf("\\u%04x", c);
+                else
+                        putchar(c);
+        }
+        putchar('"');
+}
+
+static void json_cap(const char *name, uint64_t v) {
+        if (v == RESCAP_NO_CAP)
+                printf(",\"%s\":null", name);
+        else
+                printf(",\"%s\":%" PRIu64, name, v);
+}
+
+static void print_proc_json(const rk_proc *p) {
+        printf("{\"pid\":%" PRIu32 ",\"comm\":", p->pid);
+        json_string(p->comm);
+        printf(",\"state\":\"%c\",\"uid\":%" PRIu32 ",\"inherit\":%s", p->state ?: '?', p->uid,
+               p->flags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? "false" : "true");
+        printf(",\"heap\":%" PRIu64 ",\"heap_peak\":%" PRIu64, p->heap, p->heap_peak);
+        json_cap("heap_cap", p->heap_cap);
+        printf(",\"rss_anon\":%" PRIu64 ",\"fds\":%" PRIu64 ",\"fds_peak\":%" PRIu64,
+               p->rss_anon, p->fds, p->fds_peak);
+        json_cap("fd_cap", p->fd_cap);
+        printf(",\"action\":\"%s\",\"soft_pct\":%" PRIu32 ",\"cgroup_id\":%" PRIu64 ",\"cgroup\":",
+               rk_action_name(p->action), p->soft_pct, p->cgroup_id);
+        json_string(p->cgroup_path);
+        printf("}");
+}
+
+static const char *cap_str(char *buf, size_t size, uint64_t v, bool bytes) {
+        if (v == RESCAP_NO_CAP)
+                return "infinity";
+        if (bytes)
+                return format_size(buf, size, v);
+        snprintf(buf, size, "%" PRIu64, v);
+        return buf;
+}
+
+static void print_proc(const rk_proc *p) {
+        char a[32], b[32], c[32];
+
+        printf("PID:       %" PRIu32 "\n", p->pid);
+        printf("Command:   %s\n", p->comm);
+        printf("State:     %c\n", p->state ?: '?');
+        printf("UID:       %" PRIu32 "\n", p->uid);
+        printf("Inherit:   %s\n", p->flags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? "no" : "yes");
+        printf("Heap:      %" PRIu64 " (%s, peak %s, cap %s)\n", p->heap,
+               format_size(a, sizeof(a), p->heap), format_size(b, sizeof(b), p->heap_peak),
+               cap_str(c, sizeof(c), p->heap_cap, true));
+        printf("AnonRSS:   %" PRIu64 " (%s)\n", p->rss_anon, format_size(a, sizeof(a), p->rss_anon));
+        printf("FDs:       %" PRIu64 " (peak %" PRIu64 ", cap %s)\n", p->fds, p->fds_peak,
+               cap_str(c, sizeof(c), p->fd_cap, false));
+        printf("Action:    %s\n", rk_action_name(p->action));
+        if (p->soft_pct)
+                printf("Soft:      %" PRIu32 "%%\n", p->soft_pct);
+        else
+                printf("Soft:      none\n");
+        printf("CGroup:    %s (id %" PRIu64 ")\n", p->cgroup_path[0] ? p->cgroup_path : "-", p->cgroup_id);
+}
+
+struct list_ctx {
+        unsigned n;
+};
+
+static int list_cb(const rk_proc *p, void *userdata) {
+        struct list_ctx *c = userdata;
+        char a[32], b[32], f[32];
+
+        if (arg_json) {
+                printf("%s", c->n ? "," : "[");
+                print_proc_json(p);
+        } else {
+                if (!c->n)
+                        printf("%-8s %-16s %-5s %10s %10s %6s %8s %-6s %s\n",
+                               "PID", "COMM", "STATE", "HEAP", "HEAP_CAP", "FDS", "FD_CAP", "ACTION", "CGROUP");
+                printf("%-8" PRIu32 " %-16s %-5c %10s %10s %6" PRIu64 " %8s %-6s %s\n",
+                       p->pid, p->comm, p->state ?: '?', format_size(a, sizeof(a), p->heap),
+                       cap_str(b, sizeof(b), p->heap_cap, true), p->fds,
+                       cap_str(f, sizeof(f), p->fd_cap, false),
+                       rk_action_name(p->action), p->cgroup_path);
+        }
+        c->n++;
+        return 0;
+}
+
+static int event_cb(const rk_proc *p, void *userdata) {
+        const char *name = p->cmd == RESCAP_CMD_KILLED ? "killed" :
+                           p->cmd == RESCAP_CMD_EXCEEDED ? "exceeded" :
+                           p->cmd == RESCAP_CMD_EXITED ? "exited" : "unknown";
+        (void) userdata;
+
+        if (arg_json) {
+                printf("{\"event\":\"%s\",\"pid\":%" PRIu32 ",\"comm\":", name, p->pid);
+                json_string(p->comm);
+                printf(",\"uid\":%" PRIu32, p->uid);
+                if (p->cmd == RESCAP_CMD_EXITED)
+                        printf(",\"heap_peak\":%" PRIu64 ",\"fds_peak\":%" PRIu64, p->heap_peak, p->fds_peak);
+                else {
+                        printf(",\"resource\":\"%s\",\"usage\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"action\":\"%s\"",
+                               rk_resource_name(p->resource), p->usage, p->cap, rk_action_name(p->action));
+                        if (p->cmd == RESCAP_CMD_EXCEEDED)
+                                printf(",\"kind\":\"%s\"", rk_kind_name(p->kind));
+                        printf(",\"cgroup_id\":%" PRIu64 ",\"cgroup\":", p->cgroup_id);
+                        json_string(p->cgroup_path);
+                }
+                printf("}\n");
+        } else if (p->cmd == RESCAP_CMD_EXITED) {
+                printf("%s pid=%" PRIu32 " comm=%s uid=%" PRIu32 " heap_peak=%" PRIu64 " fds_peak=%" PRIu64 "\n",
+                       name, p->pid, p->comm, p->uid, p->heap_peak, p->fds_peak);
+        } else {
+                printf("%s pid=%" PRIu32 " comm=%s uid=%" PRIu32 " resource=%s usage=%" PRIu64
+                       " cap=%" PRIu64 " action=%s",
+                       name, p->pid, p->comm, p->uid, rk_resource_name(p->resource), p->usage, p->cap,
+                       rk_action_name(p->action));
+                if (p->cmd == RESCAP_CMD_EXCEEDED)
+                        printf(" kind=%s", rk_kind_name(p->kind));
+                printf(" cgroup=%s\n", p->cgroup_path[0] ? p->cgroup_path : "-");
+        }
+        fflush(stdout);
+        return 0;
+}
+
+static int cmd_cap(rk_link *l, rk_target t, int argc, char **argv) {
+        static const struct option opts[] = {
+                { "heap",   required_argument, NULL, 'H' },
+                { "fds",    required_argument, NULL, 'F' },
+                { "action", required_argument, NULL, 'A' },
+                { "soft",   required_argument, NULL, 'S' },
+                { "force",  no_argument,       NULL, 'f' },
+                {}
+        };
+        rk_caps caps = {};
+        uint64_t v;
+        int c, r;
+
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'H':
+                        r = parse_size(optarg, &caps.heap);
+                        if (r < 0) {
+                                fprintf(stderr, "rescapctl: bad size '%s' (like 512M, 2G, infinity)\n", optarg);
+                                return EXIT_USAGE;
+                        }
+                        caps.has_heap = true;
+                        break;
+                case 'F':
+                        r = parse_count(optarg, &caps.fds);
+                        if (r < 0) {
+                                fprintf(stderr, "rescapctl: bad fd count '%s'\n", optarg);
+                                return EXIT_USAGE;
+                        }
+                        caps.has_fds = true;
+                        break;
+                case 'A':
+                        if (rk_action_from_name(optarg, &caps.action) < 0) {
+                                fprintf(stderr, "rescapctl: bad action '%s' (kill, deny or notify)\n", optarg);
+                                return EXIT_USAGE;
+                        }
+                        caps.has_action = true;
+                        break;
+                case 'S':
+                        if (parse_count(optarg, &v) < 0 || v > 99) {
+                                fprintf(stderr, "rescapctl: bad soft threshold '%s' (0 to 99 percent)\n", optarg);
+                                return EXIT_USAGE;
+                        }
+                        caps.soft_pct = (uint32_t) v;
+                        caps.has_soft_pct = true;
+                        break;
+                case 'f':
+                        caps.force = true;
+                        break;
+                default:
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind != argc) {
+                fprintf(stderr, "rescapctl: cap: unexpected argument '%s'\n", argv[optind]);
+                return EXIT_USAGE;
+        }
+        if (!caps.has_heap && !caps.has_fds && !caps.has_action && !caps.has_soft_pct) {
+                fprintf(stderr, "rescapctl: cap: nothing to set (--heap, --fds, --action, --soft)\n");
+                return EXIT_USAGE;
+        }
+        r = rk_set_caps(l, t, &caps);
+        return r < 0 ? fail(l, "cap", r) : 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig) {
+        (void) sig;
+        stop = 1;
+}
+
+static int cmd_monitor(rk_link *l) {
+        struct sigaction sa = { .sa_handler = on_signal };
+        int r;
+
+        r = rk_subscribe(l);
+        if (r < 0)
+                return fail(l, "monitor", r);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        while (!stop) {
+                r = rk_read_events(l, event_cb, NULL);
+                if (r == -EINTR)
+                        continue;
+                if (r == -ENOBUFS) {
+                        fprintf(stderr, "rescapctl: events were lost (receive buffer full)\n");
+                        continue;
+                }
+                if (r < 0)
+                        return fail(l, "monitor", r);
+        }
+        return 0;
+}
+
+int main(int argc, char **argv) {
+        static const struct option opts[] = {
+                { "json",  no_argument, NULL, 'j' },
+                { "pidfd", no_argument, NULL, 'p' },
+                { "help",  no_argument, NULL, 'h' },
+                {}
+        };
+        const char *cmd;
+        rk_link *l = NULL;
+        rk_target t = { .pid = 0, .pidfd = -1 };
+        int c, r;
+
+        /* Options before the command only; the rest belongs to it. */
+        while ((c = getopt_long(argc, argv, "+h", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'j': arg_json = true; break;
+                case 'p': arg_pidfd = true; break;
+                case 'h': usage(stdout); return 0;
+                default: usage(stderr); return EXIT_USAGE;
+                }
+        }
+        if (optind >= argc) {
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        cmd = argv[optind++];
+        argc -= optind;
+        argv += optind;
+
+        if (strcmp(cmd, "list") == 0 || strcmp(cmd, "monitor") == 0) {
+                if (argc) {
+                        fprintf(stderr, "rescapctl: %s takes no argument\n", cmd);
+                        return EXIT_USAGE;
+                }
+        } else if (strcmp(cmd, "get") == 0 || strcmp(cmd, "register") == 0 ||
+                   strcmp(cmd, "deregister") == 0 || strcmp(cmd, "cap") == 0 ||
+                   strcmp(cmd, "reset") == 0) {
+                if (argc < 1) {
+                        fprintf(stderr, "rescapctl: %s needs a PID\n", cmd);
+                        return EXIT_USAGE;
+                }
+                if (parse_pid(argv[0], &t) < 0)
+                        return EXIT_USAGE;
+        } else {
+                fprintf(stderr, "rescapctl: unknown command '%s' (see rescapctl --help)\n", cmd);
+                return EXIT_USAGE;
+        }
+
+        r = open_link(&l);
+        if (r)
+                return r;
+
+        if (strcmp(cmd, "list") == 0) {
+                struct list_ctx ctx = {};
+
+                r = rk_dump(l, list_cb, &ctx);
+                if (arg_json)
+                        printf("%s\n", ctx.n ? "]" : "[]");
+                r = r < 0 ? fail(l, "list", r) : 0;
+        } else if (strcmp(cmd, "monitor") == 0) {
+                r = cmd_monitor(l);
+        } else if (strcmp(cmd, "get") == 0) {
+                rk_proc *p = calloc(1, sizeof(*p));
+
+                r = p ? rk_get(l, t, p) : -ENOMEM;
+                if (r < 0)
+                        r = fail(l, "get", r);
+                else if (arg_json) {
+                        print_proc_json(p);
+                        putchar('\n');
+                } else
+                        print_proc(p);
+                free(p);
+        } else if (strcmp(cmd, "register") == 0) {
+                uint32_t flags = 0;
+
+                if (argc == 2 && strcmp(argv[1], "--no-inherit") == 0)
+                        flags |= RESCAP_REGISTER_FLAGS_NO_INHERIT;
+                else if (argc != 1) {
+                        fprintf(stderr, "rescapctl: register PID [--no-inherit]\n");
+                        r = EXIT_USAGE;
+                        goto out;
+                }
+                r = rk_register(l, t, flags);
+                r = r < 0 ? fail(l, "register", r) : 0;
+        } else if (strcmp(cmd, "deregister") == 0 || strcmp(cmd, "reset") == 0) {
+                if (argc != 1) {
+                        fprintf(stderr, "rescapctl: %s takes one PID\n", cmd);
+                        r = EXIT_USAGE;
+                        goto out;
+                }
+                r = cmd[0] == 'd' ? rk_deregister(l, t) : rk_reset(l, t);
+                r = r < 0 ? fail(l, cmd, r) : 0;
+        } else
+                r = cmd_cap(l, t, argc, argv);
+out:
+        if (t.pidfd >= 0)
+                close(t.pidfd);
+        rk_link_free(l);
+        return r;
+}

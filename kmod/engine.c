@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rescap - the engine: start, stop, process lifetime
+ */
+
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+
+#include "engine.h"
+#include "events.h"
+#include "netlink.h"
+#include "proc.h"
+#include "process.h"
+
+/**
+ * rescap_engine_init - set up the engine's state
+ *
+ * The attachment then hooks fork, exit and growth, and only after that
+ * opens the control plane with rescap_engine_start(): no process can be
+ * registered before its exit would be seen.
+ *
+ * Context: process context.
+ */
+int rescap_engine_init(void)
+{
+	return rescap_procs_init();
+}
+
+/**
+ * rescap_engine_start - open the control plane: netlink, /proc/rescap
+ * @deny_supported: whether the attachment can refuse an allocation
+ *
+ * Context: process context.
+ */
+int rescap_engine_start(const bool deny_supported)
+{
+	int err;
+
+	err = rescap_netlink_init(deny_supported);
+	if (err)
+		return err;
+	err = rescap_procfs_init();
+	if (err)
+		rescap_netlink_exit();
+	return err;
+}
+
+/**
+ * rescap_engine_stop - close the control plane
+ *
+ * Context: process context.
+ */
+void rescap_engine_stop(void)
+{
+	rescap_procfs_exit();
+	rescap_netlink_exit();
+}
+
+/**
+ * rescap_engine_exit - untrack everything and free the engine's state
+ *
+ * Context: process context; the attachment's hooks are detached already.
+ */
+void rescap_engine_exit(void)
+{
+	rescap_checks_drain();
+	rescap_procs_exit();
+}
+
+/**
+ * rescap_task_forked - a task was created
+ * @parent: the forking task
+ * @child: the new task, not running yet
+ *
+ * Context: the fork path, may be atomic.
+ */
+void rescap_task_forked(struct task_struct *const parent,
+			struct task_struct *const child)
+{
+	if (rescap_tracking())
+		rescap_proc_fork(parent, child);
+}
+
+/**
+ * rescap_task_exiting - a thread exits
+ * @task: the thread, counted out of signal->live already
+ *
+ * Context: the exit path, may be atomic.
+ */
+void rescap_task_exiting(struct task_struct *const task)
+{
+	struct rescap_proc *proc;
+
+	if (!rescap_tracking())
+		return;
+	proc = rescap_proc_exit(task);
+	if (proc) {
+		rescap_event_exited(task, proc, GFP_ATOMIC);
+		rescap_proc_put(proc);
+	}
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rescap - notifications on the "events" multicast group
+ *
+ * Events are built only when someone listens. Their pids are in the
+ * initial pid namespace and their uids in the initial user namespace: the
+ * family exists in the initial network namespace only, and only
+ * CAP_NET_ADMIN there may subscribe.
+ */
+
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/limits.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include "events.h"
+#include "measure.h"
+#include "netlink.h"
+#include "nl-gen.h"
+
+static int rescap_event_put_task(struct sk_buff *const skb,
+				 struct task_struct *const task,
+				 const struct rescap_proc *const proc)
+{
+	char comm[TASK_COMM_LEN];
+
+	get_task_comm(comm, task);
+	if (nla_put_u32(skb, RESCAP_A_PID, pid_nr(proc->pid)) ||
+	    nla_put_string(skb, RESCAP_A_COMM, comm) ||
+	    nla_put_u32(skb, RESCAP_A_UID,
+			from_kuid_munged(&init_user_ns, task_uid(task))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static void rescap_event_send(struct sk_buff *const skb, void *const hdr,
+			      const gfp_t gfp)
+{
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&rescap_family, skb, 0, RESCAP_NLGRP_EVENTS, gfp);
+}
+
+/**
+ * rescap_event_crossing - send a killed or exceeded event
+ * @cmd: RESCAP_CMD_KILLED or RESCAP_CMD_EXCEEDED
+ * @task: a thread of the process
+ * @proc: the process's entry
+ * @crossing: what crossed what
+ * @gfp: allocation flags for the context
+ */
+void rescap_event_crossing(const int cmd, struct task_struct *const task,
+			   const struct rescap_proc *const proc,
+			   const struct rescap_crossing *const crossing,
+			   const gfp_t gfp)
+{
+	struct sk_buff *skb;
+	char *path;
+	void *hdr;
+	int len;
+
+	if (!genl_has_listeners(&rescap_family, &init_net, RESCAP_NLGRP_EVENTS))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &rescap_family, 0, cmd);
+	if (!hdr)
+		goto drop;
+	if (rescap_event_put_task(skb, task, proc) ||
+	    nla_put_u32(skb, RESCAP_A_RESOURCE, crossing->resource) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_USAGE, crossing->usage,
+			      RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_CAP, crossing->cap, RESCAP_A_PAD) ||
+	    nla_put_u32(skb, RESCAP_A_ACTION, crossing->action))
+		goto drop;
+	if (cmd == RESCAP_CMD_EXCEEDED &&
+	    nla_put_u32(skb, RESCAP_A_KIND, crossing->kind))
+		goto drop;
+#ifdef CONFIG_CGROUPS
+	rcu_read_lock();
+	len = nla_put_u64_64bit(skb, RESCAP_A_CGROUP_ID,
+				cgroup_id(task_dfl_cgroup(task)), RESCAP_A_PAD);
+	rcu_read_unlock();
+	if (len)
+		goto drop;
+	path = kmalloc(PATH_MAX, gfp);
+	if (path) {
+		len = rescap_cgroup_path(task, path, PATH_MAX);
+		if (len >= 0 && nla_put_string(skb, RESCAP_A_CGROUP_PATH, path))
+			len = -EMSGSIZE;
+		kfree(path);
+		if (len == -EMSGSIZE)
+			goto drop;
+	}
+#endif
+	rescap_event_send(skb, hdr, gfp);
+	return;
+drop:
+	nlmsg_free(skb);
+}
+
+/**
+ * rescap_event_exited - send an exited event
+ * @task: the last thread of the process, exiting
+ * @proc: the process's entry, unlinked
+ * @gfp: allocation flags for the context
+ */
+void rescap_event_exited(struct task_struct *const task,
+			 const struct rescap_proc *const proc, const gfp_t gfp)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&rescap_family, &init_net, RESCAP_NLGRP_EVENTS))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, gfp);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &rescap_family, 0, RESCAP_CMD_EXITED);
+	if (!hdr ||
+	    rescap_event_put_task(skb, task, proc) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_HEAP_PEAK,
+			      atomic64_read(&proc->heap_peak), RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_FDS_PEAK,
+			      atomic64_read(&proc->fds_peak), RESCAP_A_PAD)) {
+		nlmsg_free(skb);
+		return;
+	}
+	rescap_event_send(skb, hdr, gfp);
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rescap - measuring a process
+ *
+ * Usage is read from the kernel's own state whenever it is needed, never
+ * kept as a counter of our own that could drift: the heap is mm->data_vm,
+ * the descriptors are the bits set in the file table's open_fds bitmap
+ * (which includes a descriptor reserved but not yet installed).
+ */
+
+#include <linux/capability.h>
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/fdtable.h>
+#include <linux/kernfs.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+
+#include "measure.h"
+
+/**
+ * rescap_fd_count - open descriptors in a file table
+ * @files: the table
+ *
+ * O(max_fds / BITS_PER_LONG).
+ */
+u64 rescap_fd_count(struct files_struct *const files)
+{
+	const struct fdtable *fdt;
+	u64 n;
+
+	rcu_read_lock();
+	fdt = files_fdtable(files);
+	n = bitmap_weight(fdt->open_fds, fdt->max_fds);
+	rcu_read_unlock();
+	return n;
+}
+
+static u64 rescap_rss_anon_bytes(struct mm_struct *const mm)
+{
+	const long pages = get_mm_counter(mm, MM_ANONPAGES);
+
+	return pages > 0 ? (u64)pages << PAGE_SHIFT : 0;
+}
+
+/* Reads @task's address space and file table; false if it has no mm. */
+static bool rescap_measure_task(struct task_struct *const task,
+				struct rescap_usage *const usage)
+{
+	bool found = false;
+
+	task_lock(task);
+	if (task->mm) {
+		usage->heap = rescap_heap_bytes(task->mm);
+		usage->rss_anon = rescap_rss_anon_bytes(task->mm);
+		usage->fds = task->files ? rescap_fd_count(task->files) : 0;
+		found = true;
+	}
+	task_unlock(task);
+	return found;
+}
+
+/**
+ * rescap_usage_of_task - the usage of a task's process, from that task
+ * @task: a task with a stable mm and file table (current, or a new child)
+ * @usage: filled in; zero where the task has none
+ */
+void rescap_usage_of_task(struct task_struct *const task,
+			  struct rescap_usage *const usage)
+{
+	*usage = (struct rescap_usage){};
+	rescap_measure_task(task, usage);
+}
+
+/* The first live thread of the group: the leader may be a zombie. */
+static bool rescap_measure_group(struct task_struct *const leader,
+				 struct rescap_usage *const usage)
+{
+	struct task_struct *t;
+
+	for_each_thread(leader, t)
+		if (rescap_measure_task(t, usage))
+			return true;
+	return false;
+}
+
+/**
+ * rescap_usage_of - the usage of a thread group
+ * @tgid: the thread group's struct pid
+ * @usage: filled in
+ *
+ * Return: 0, or -ESRCH when the group is gone.
+ */
+int rescap_usage_of(struct pid *const tgid, struct rescap_usage *const usage)
+{
+	struct task_struct *leader;
+	int err = -ESRCH;
+
+	*usage = (struct rescap_usage){};
+	rcu_read_lock();
+	leader = pid_task(tgid, PIDTYPE_TGID);
+	if (leader) {
+		rescap_measure_group(leader, usage);
+		err = 0;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/**
+ * rescap_snapshot - a thread group's usage and identity
+ * @tgid: the thread group's struct pid
+ * @snap: filled in
+ *
+ * Return: 0, or -ESRCH when the group is gone.
+ */
+int rescap_snapshot(struct pid *const tgid, struct rescap_snapshot *const snap)
+{
+	struct task_struct *leader;
+
+	*snap = (struct rescap_snapshot){};
+	rcu_read_lock();
+	leader = pid_task(tgid, PIDTYPE_TGID);
+	if (!leader) {
+		rcu_read_unlock();
+		return -ESRCH;
+	}
+	rescap_measure_group(leader, &snap->usage);
+	get_task_comm(snap->comm, leader);
+	snap->state = task_index_to_char(task_state_index(leader));
+	snap->uid = task_uid(leader);
+#ifdef CONFIG_CGROUPS
+	snap->cgroup_id = cgroup_id(task_dfl_cgroup(leader));
+#endif
+	rcu_read_unlock();
+	return 0;
+}
+
+/**
+ * rescap_cgroup_path - a task's cgroup v2 path from the hierarchy's root
+ * @task: the task
+ * @buf: where to write it
+ * @len: size of @buf
+ *
+ * Context: any; takes no sleeping lock.
+ * Return: the length of the path, or a negative errno (-ENAMETOOLONG if
+ * @buf is too small, -ENOENT without cgroups).
+ */
+int rescap_cgroup_path(struct task_struct *const task, char *const buf,
+		       const size_t len)
+{
+#ifdef CONFIG_CGROUPS
+	int ret;
+
+	rcu_read_lock();
+	ret = kernfs_path_from_node(task_dfl_cgroup(task)->kn, NULL, buf, len);
+	rcu_read_unlock();
+	if (ret >= (int)len)
+		return -ENAMETOOLONG;
+	return ret;
+#else
+	return -ENOENT;
+#endif
+}
+
+/**
+ * rescap_may_inspect - whether current may see a process in /proc/rescap
+ * and get it over netlink
+ * @task: the process's leader
+ *
+ * The credential part of the ptrace read check of /proc/PID files (the
+ * module cannot call ptrace_may_access()): current's fs ids equal all of
+ * the target's ids and the target is dumpable, or current has
+ * CAP_SYS_PTRACE over it. CAP_SYS_RESOURCE, rescap's own admin
+ * capability, sees everything too.
+ */
+bool rescap_may_inspect(struct task_struct *const task)
+{
+	const struct cred *const cred = current_cred();
+	const struct cred *tcred;
+	bool ok;
+
+	if (same_thread_group(task, current) ||
+	    ns_capable_noaudit(&init_user_ns, CAP_SYS_RESOURCE))
+		return true;
+	tcred = get_task_cred(task);
+	ok = uid_eq(cred->fsuid, tcred->euid) &&
+	     uid_eq(cred->fsuid, tcred->suid) &&
+	     uid_eq(cred->fsuid, tcred->uid) &&
+	     gid_eq(cred->fsgid, tcred->egid) &&
+	     gid_eq(cred->fsgid, tcred->sgid) &&
+	     gid_eq(cred->fsgid, tcred->gid);
+	if (ok) {
+		task_lock(task);
+		if (task->mm && get_dumpable(task->mm) != SUID_DUMP_USER)
+			ok = false;
+		task_unlock(task);
+	}
+	if (!ok)
+		ok = ns_capable_noaudit(tcred->user_ns, CAP_SYS_PTRACE);
+	put_cred(tcred);
+	return ok;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rescap - measuring a process
+ */
+
+#ifndef _RESCAP_MEASURE_H
+#define _RESCAP_MEASURE_H
+
+#include <linux/fdtable.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+/**
+ * struct rescap_usage - what a process uses
+ * @heap: VmData (mm->data_vm) in bytes
+ * @rss_anon: anonymous resident memory in bytes
+ * @fds: open descriptors in the file table
+ */
+struct rescap_usage {
+	u64 heap;
+	u64 rss_anon;
+	u64 fds;
+};
+
+/**
+ * struct rescap_snapshot - a process as replies and /proc/rescap show it
+ * @usage: its usage
+ * @comm: the thread group leader's command name
+ * @state: the leader's state letter, as in /proc/PID/stat
+ * @uid: its real uid
+ * @cgroup_id: its cgroup v2 id, 0 without cgroups
+ */
+struct rescap_snapshot {
+	struct rescap_usage usage;
+	char comm[TASK_COMM_LEN];
+	char state;
+	kuid_t uid;
+	u64 cgroup_id;
+};
+
+/**
+ * rescap_heap_bytes - VmData of an address space, in bytes
+ * @mm: the address space
+ */
+static inline u64 rescap_heap_bytes(const struct mm_struct *const mm)
+{
+	return (u64)READ_ONCE(mm->data_vm) << PAGE_SHIFT;
+}
+
+/**
+ * rescap_is_data - whether a mapping with these flags counts in VmData
+ * @flags: the mapping's vm_flags
+ *
+ * Private, writable and not a stack: the kernel's is_data_mapping().
+ */
+static inline bool rescap_is_data(const vm_flags_t flags)
+{
+	return (flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE;
+}
+
+u64 rescap_fd_count(struct files_struct *files);
+int rescap_usage_of(struct pid *tgid, struct rescap_usage *usage);
+void rescap_usage_of_task(struct task_struct *task, struct rescap_usage *usage);
+int rescap_snapshot(struct pid *tgid, struct rescap_snapshot *snap);
+int rescap_cgroup_path(struct task_struct *task, char *buf, size_t len);
+bool rescap_may_inspect(struct task_struct *task);
+
+#endif /* _RESCAP_MEASURE_H */

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rescap - the generic netlink control plane
+ *
+ * The request handlers of the "rescap" family (include/rescap.yaml is the
+ * contract; the policy and ops tables in nl-gen.c are generated from it).
+ * Handlers run in the requester's context: current is the caller, whose
+ * pid namespace names the pids of requests and replies.
+ */
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/magic.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/version.h>
+#include <net/genetlink.h>
+
+#include "measure.h"
+#include "netlink.h"
+#include "nl-gen.h"
+#include "policy.h"
+#include "process.h"
+
+/* How many entries a dump takes references on at a time. */
+#define RESCAP_DUMP_BATCH 32
+
+static bool rescap_deny_supported;
+
+static const struct genl_multicast_group rescap_mcgrps[] = {
+	[RESCAP_NLGRP_EVENTS] = {
+		.name = RESCAP_EVENTS_MCGRP_NAME,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+struct genl_family rescap_family = {
+	.name = RESCAP_FAMILY_NAME,
+	.version = RESCAP_FAMILY_VERSION,
+	.maxattr = ARRAY_SIZE(rescap_nl_policy) - 1,
+	.policy = rescap_nl_policy,
+	.module = THIS_MODULE,
+	.small_ops = rescap_nl_ops,
+	.n_small_ops = ARRAY_SIZE(rescap_nl_ops),
+	.resv_start_op = RESCAP_CMD_RESET + 1,
+	.mcgrps = rescap_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(rescap_mcgrps),
+};
+
+/*
+ * The struct pid behind a pidfd. The module cannot call pidfd_pid(), so
+ * it recognizes a pidfd by what only the kernel creates: a pidfs inode
+ * (6.9 and later), or an anonymous inode named "[pidfd]".
+ */
+static struct pid *rescap_pidfd_pid(struct file *const file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	if (file_inode(file)->i_sb->s_magic == PID_FS_MAGIC)
+		return file->private_data;
+#else
+	if (file_inode(file)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
+	    !strcmp(file->f_path.dentry->d_name.name, "[pidfd]"))
+		return file->private_data;
+#endif
+	return ERR_PTR(-EBADF);
+}
+
+/*
+ * The process a request names, by pid (in the caller's pid namespace; a
+ * thread id names its process) or by pidfd. Returns a task reference on
+ * the thread group leader, or an ERR_PTR.
+ */
+static struct task_struct *rescap_nl_target(struct genl_info *const info)
+{
+	struct nlattr *const *const attrs = info->attrs;
+	struct task_struct *task = NULL;
+	struct pid *pid;
+	struct file *file;
+
+	if (!!attrs[RESCAP_A_PID] == !!attrs[RESCAP_A_PIDFD]) {
+		GENL_SET_ERR_MSG(info, "give exactly one of pid and pidfd");
+		return ERR_PTR(-EINVAL);
+	}
+	if (attrs[RESCAP_A_PID]) {
+		const u32 nr = nla_get_u32(attrs[RESCAP_A_PID]);
+
+		if (!nr || nr > PID_MAX_LIMIT) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[RESCAP_A_PID],
+					    "not a process id");
+			return ERR_PTR(-EINVAL);
+		}
+		rcu_read_lock();
+		task = pid_task(find_vpid(nr), PIDTYPE_PID);
+		if (task)
+			task = get_task_struct(task->group_leader);
+		rcu_read_unlock();
+	} else {
+		const s32 fd = nla_get_s32(attrs[RESCAP_A_PIDFD]);
+
+		file = fd >= 0 ? fget(fd) : NULL;
+		if (!file) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[RESCAP_A_PIDFD],
+					    "not an open descriptor");
+			return ERR_PTR(-EBADF);
+		}
+		pid = rescap_pidfd_pid(file);
+		if (IS_ERR(pid)) {
+			fput(file);
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[RESCAP_A_PIDFD],
+					    "not a pidfd");
+			return ERR_CAST(pid);
+		}
+		rcu_read_lock();
+		task = pid_task(pid, PIDTYPE_PID) ?: pid_task(pid, PIDTYPE_TGID);
+		if (task)
+			task = get_task_struct(task->group_leader);
+		rcu_read_unlock();
+		fput(file);
+	}
+	if (!task) {
+		GENL_SET_ERR_MSG(info, "no such process");
+		return ERR_PTR(-ESRCH);
+	}
+	return task;
+}
+
+/*
+ * Mutations need CAP_SYS_RESOURCE (of the socket's opener and of the
+ * caller), and never come from a tracked process: a capped process, or a
+ * child it forks, can never lift its own cap.
+ */
+static int rescap_nl_may_change(struct sk_buff *const skb,
+				struct genl_info *const info)
+{
+	bool tracked;
+
+	if (!netlink_capable(skb, CAP_SYS_RESOURCE)) {
+		GENL_SET_ERR_MSG(info, "CAP_SYS_RESOURCE is needed");
+		return -EPERM;
+	}
+	rcu_read_lock();
+	tracked = rescap_proc_of_current();
+	rcu_read_unlock();
+	if (tracked) {
+		GENL_SET_ERR_MSG(info, "a tracked process cannot change rescap state");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* The entry of a request's target, with a reference, or an ERR_PTR. */
+static struct rescap_proc *rescap_nl_target_proc(struct genl_info *const info,
+						 struct task_struct **const taskp)
+{
+	struct task_struct *const task = rescap_nl_target(info);
+	struct rescap_proc *proc;
+
+	if (IS_ERR(task))
+		return ERR_CAST(task);
+	rcu_read_lock();
+	proc = rescap_proc_get(task_tgid(task));
+	rcu_read_unlock();
+	if (!proc) {
+		put_task_struct(task);
+		GENL_SET_ERR_MSG(info, "the process is not tracked");
+		return ERR_PTR(-ENOENT);
+	}
+	*taskp = task;
+	return proc;
+}
+
+int rescap_nl_register_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct task_struct *task;
+	u32 flags = 0;
+	int err;
+
+	err = rescap_nl_may_change(skb, info);
+	if (err)
+		return err;
+	task = rescap_nl_target(info);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	if (task->flags & PF_KTHREAD) {
+		GENL_SET_ERR_MSG(info, "kernel threads are never tracked");
+		err = -EINVAL;
+		goto out;
+	}
+	if (is_global_init(task)) {
+		GENL_SET_ERR_MSG(info, "init (pid 1) is never tracked");
+		err = -EINVAL;
+		goto out;
+	}
+	if (info->attrs[RESCAP_A_FLAGS])
+		flags = nla_get_u32(info->attrs[RESCAP_A_FLAGS]);
+	err = rescap_proc_register(task, flags);
+	if (err == -EEXIST)
+		GENL_SET_ERR_MSG(info, "the process is tracked already");
+	else if (err == -ESRCH)
+		GENL_SET_ERR_MSG(info, "the process is exiting");
+out:
+	put_task_struct(task);
+	return err;
+}
+
+int rescap_nl_deregister_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct task_struct *task;
+	struct rescap_proc *proc;
+	int err;
+
+	err = rescap_nl_may_change(skb, info);
+	if (err)
+		return err;
+	proc = rescap_nl_target_proc(info, &task);
+	if (IS_ERR(proc))
+		return PTR_ERR(proc);
+	if (!rescap_proc_unlink(proc)) {
+		GENL_SET_ERR_MSG(info, "the process is not tracked");
+		err = -ENOENT;
+	}
+	rescap_proc_put(proc);
+	put_task_struct(task);
+	return err;
+}
+
+/* Fills one process's attributes into a get reply or dump message. */
+static int rescap_nl_fill(struct sk_buff *const skb,
+			  struct rescap_proc *const proc,
+			  const u32 portid, const u32 seq, const int flags)
+{
+	struct rescap_snapshot snap;
+	struct task_struct *leader;
+	struct rescap_caps caps;
+	char *path;
+	void *hdr;
+	int err;
+
+	err = rescap_snapshot(proc->pid, &snap);
+	if (err)
+		return err;
+	spin_lock(&proc->lock);
+	caps = proc->caps;
+	spin_unlock(&proc->lock);
+	hdr = genlmsg_put(skb, portid, seq, &rescap_family, flags,
+			  RESCAP_CMD_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, RESCAP_A_PID,
+			pid_nr_ns(proc->pid, task_active_pid_ns(current))) ||
+	    nla_put_string(skb, RESCAP_A_COMM, snap.comm) ||
+	    nla_put(skb, RESCAP_A_STATE, 2, (char[2]){ snap.state, 0 }) ||
+	    nla_put_u32(skb, RESCAP_A_UID,
+			from_kuid_munged(current_user_ns(), snap.uid)) ||
+	    nla_put_u32(skb, RESCAP_A_FLAGS, READ_ONCE(proc->flags)) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_HEAP, snap.usage.heap,
+			      RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_HEAP_PEAK,
+			      max_t(u64, atomic64_read(&proc->heap_peak),
+				    snap.usage.heap), RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_HEAP_CAP, caps.heap, RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_RSS_ANON, snap.usage.rss_anon,
+			      RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_FDS, snap.usage.fds, RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_FDS_PEAK,
+			      max_t(u64, atomic64_read(&proc->fds_peak),
+				    snap.usage.fds), RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_FD_CAP, caps.fds, RESCAP_A_PAD) ||
+	    nla_put_u32(skb, RESCAP_A_ACTION, caps.action) ||
+	    nla_put_u32(skb, RESCAP_A_SOFT_PCT, caps.soft_pct) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_CGROUP_ID, snap.cgroup_id,
+			      RESCAP_A_PAD))
+		goto cancel;
+
+	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!path)
+		goto cancel;
+	rcu_read_lock();
+	leader = pid_task(proc->pid, PIDTYPE_TGID);
+	err = leader ? rescap_cgroup_path(leader, path, PATH_MAX) : -ESRCH;
+	rcu_read_unlock();
+	if (err >= 0)
+		err = nla_put_string(skb, RESCAP_A_CGROUP_PATH, path);
+	kfree(path);
+	if (err == -EMSGSIZE)
+		goto cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+int rescap_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct task_struct *task;
+	struct rescap_proc *proc;
+	struct sk_buff *msg;
+	int err;
+
+	task = rescap_nl_target(info);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	if (!rescap_may_inspect(task)) {
+		put_task_struct(task);
+		GENL_SET_ERR_MSG(info, "no such process");
+		return -ESRCH;
+	}
+	put_task_struct(task);
+	proc = rescap_nl_target_proc(info, &task);
+	if (IS_ERR(proc))
+		return PTR_ERR(proc);
+	err = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (msg) {
+		err = rescap_nl_fill(msg, proc, info->snd_portid, info->snd_seq, 0);
+		if (!err)
+			err = genlmsg_reply(msg, info);
+		else
+			nlmsg_free(msg);
+	}
+	rescap_proc_put(proc);
+	put_task_struct(task);
+	return err;
+}
+
+int rescap_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct rescap_proc *procs[RESCAP_DUMP_BATCH];
+	struct pid_namespace *const ns = task_active_pid_ns(current);
+	u64 *const cursor = (u64 *)&cb->args[0];
+	int i, n, err = 0;
+
+	if (!netlink_capable(cb->skb, CAP_SYS_RESOURCE))
+		return -EPERM;
+	do {
+		n = rescap_procs_collect(*cursor, procs, ARRAY_SIZE(procs));
+		for (i = 0; i < n; i++) {
+			if (!err && pid_nr_ns(procs[i]->pid, ns)) {
+				err = rescap_nl_fill(skb, procs[i],
+						     NETLINK_CB(cb->skb).portid,
+						     cb->nlh->nlmsg_seq,
+						     NLM_F_MULTI);
+				if (err == -ESRCH)
+					err = 0;	/* exited meanwhile */
+			}
+			if (!err)
+				*cursor = procs[i]->seq;
+			rescap_proc_put(procs[i]);
+		}
+	} while (n && !err);
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;	/* the next call goes on from the cursor */
+	return err ?: skb->len;
+}
+
+/* The usage of a tracked process's resource a new cap is checked against. */
+static u64 rescap_nl_usage(const struct rescap_usage *const usage,
+			   const int attr)
+{
+	return attr == RESCAP_A_HEAP_CAP ? usage->heap : usage->fds;
+}
+
+int rescap_nl_set_cap_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	static const int cap_attrs[] = { RESCAP_A_HEAP_CAP, RESCAP_A_FD_CAP };
+	struct nlattr *const *const attrs = info->attrs;
+	struct rescap_usage usage;
+	struct task_struct *task;
+	struct rescap_proc *proc;
+	struct rescap_caps caps;
+	int err, i;
+
+	err = rescap_nl_may_change(skb, info);
+	if (err)
+		return err;
+	proc = rescap_nl_target_proc(info, &task);
+	if (IS_ERR(proc))
+		return PTR_ERR(proc);
+	err = rescap_usage_of(proc->pid, &usage);
+	if (err)
+		goto out;
+
+	spin_lock(&proc->lock);
+	caps = proc->caps;
+	if (attrs[RESCAP_A_HEAP_CAP])
+		caps.heap = nla_get_u64(attrs[RESCAP_A_HEAP_CAP]);
+	if (attrs[RESCAP_A_FD_CAP])
+		caps.fds = nla_get_u64(attrs[RESCAP_A_FD_CAP]);
+	if (attrs[RESCAP_A_ACTION])
+		caps.action = nla_get_u32(attrs[RESCAP_A_ACTION]);
+	if (attrs[RESCAP_A_SOFT_PCT])
+		caps.soft_pct = nla_get_u32(attrs[RESCAP_A_SOFT_PCT]);
+	err = rescap_caps_check(&caps, rescap_deny_supported);
+	if (err == -EOPNOTSUPP) {
+		GENL_SET_ERR_MSG(info, "the deny action needs the LSM build of rescap");
+		goto unlock;
+	} else if (err) {
+		GENL_SET_ERR_MSG(info, "caps must be at least 1, soft-pct at most 99");
+		goto unlock;
+	}
+	for (i = 0; i < ARRAY_SIZE(cap_attrs); i++) {
+		const struct nlattr *const attr = attrs[cap_attrs[i]];
+
+		if (attr && !attrs[RESCAP_A_FORCE] &&
+		    rescap_cap_below_usage(nla_get_u64(attr),
+					   rescap_nl_usage(&usage, cap_attrs[i]))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "cap below the current usage (set force to apply it)");
+			err = -ERANGE;
+			goto unlock;
+		}
+	}
+	WRITE_ONCE(proc->caps.heap, caps.heap);
+	WRITE_ONCE(proc->caps.fds, caps.fds);
+	WRITE_ONCE(proc->caps.action, caps.action);
+	WRITE_ONCE(proc->caps.soft_pct, caps.soft_pct);
+	/* Edges are measured again against the new caps at the next growth. */
+	clear_bit(RESCAP_PROC_HEAP_SOFT, &proc->state);
+	clear_bit(RESCAP_PROC_HEAP_OVER, &proc->state);
+	clear_bit(RESCAP_PROC_FDS_SOFT, &proc->state);
+	clear_bit(RESCAP_PROC_FDS_OVER, &proc->state);
+unlock:
+	spin_unlock(&proc->lock);
+out:
+	rescap_proc_put(proc);
+	put_task_struct(task);
+	return err;
+}
+
+int rescap_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rescap_usage usage;
+	struct task_struct *task;
+	struct rescap_proc *proc;
+	int err;
+
+	err = rescap_nl_may_change(skb, info);
+	if (err)
+		return err;
+	proc = rescap_nl_target_proc(info, &task);
+	if (IS_ERR(proc))
+		return PTR_ERR(proc);
+	err = rescap_usage_of(proc->pid, &usage);
+	if (!err) {
+		spin_lock(&proc->lock);
+		WRITE_ONCE(proc->caps.heap, rescap_caps_none.heap);
+		WRITE_ONCE(proc->caps.fds, rescap_caps_none.fds);
+		WRITE_ONCE(proc->caps.action, rescap_caps_none.action);
+		WRITE_ONCE(proc->caps.soft_pct, rescap_caps_none.soft_pct);
+		atomic64_set(&proc->heap_peak, usage.heap);
+		atomic64_set(&proc->fds_peak, usage.fds);
+		clear_bit(RESCAP_PROC_HEAP_SOFT, &proc->state);
+		clear_bit(RESCAP_PROC_HEAP_OVER, &proc->state);
+		clear_bit(RESCAP_PROC_FDS_SOFT, &proc->state);
+		clear_bit(RESCAP_PROC_FDS_OVER, &proc->state);
+		spin_unlock(&proc->lock);
+	}
+	rescap_proc_put(proc);
+	put_task_struct(task);
+	return err;
+}
+
+/**
+ * rescap_netlink_init - register the family
+ * @deny_supported: whether this build can deny allocations
+ */
+int rescap_netlink_init(const bool deny_supported)
+{
+	rescap_deny_supported = deny_supported;
+	return genl_register_family(&rescap_family);
+}
+
+void rescap_netlink_exit(void)
+{
+	genl_unregister_family(&rescap_family);
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rescap - the table of tracked processes
+ */
+
+#ifndef _RESCAP_PROCESS_H
+#define _RESCAP_PROCESS_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "policy.h"
+
+/* Bits of rescap_proc.state */
+enum {
+	/* Unlinked from the table; no new reference may be taken. */
+	RESCAP_PROC_DEAD,
+	/* Killed by rescap: no second kill, no second report. */
+	RESCAP_PROC_KILLED,
+	/* Edge state of each resource, so each crossing is reported once. */
+	RESCAP_PROC_HEAP_SOFT,
+	RESCAP_PROC_HEAP_OVER,
+	RESCAP_PROC_FDS_SOFT,
+	RESCAP_PROC_FDS_OVER,
+};
+
+/**
+ * struct rescap_proc - one tracked process (thread group)
+ * @node: link in the table, keyed by @pid
+ * @list: link in the list of all entries, in registration order
+ * @pid: the thread group's struct pid (a reference is held), the identity
+ *       of the process: a recycled pid number is another struct pid
+ * @seq: registration sequence number, the cursor of dumps
+ * @ref: references: the table holds one while the entry is linked
+ * @rcu: for freeing after a grace period
+ * @lock: serializes changes of @caps
+ * @caps: the caps; read locklessly with READ_ONCE() on the hot paths
+ * @flags: &enum rescap_register_flags
+ * @heap_peak: highest heap seen, in bytes
+ * @fds_peak: highest number of descriptors seen
+ * @state: RESCAP_PROC_* bits
+ */
+struct rescap_proc {
+	struct rhash_head node;
+	struct list_head list;
+	struct pid *pid;
+	u64 seq;
+	refcount_t ref;
+	struct rcu_head rcu;
+	spinlock_t lock;
+	struct rescap_caps caps;
+	u32 flags;
+	atomic64_t heap_peak;
+	atomic64_t fds_peak;
+	unsigned long state;
+};
+
+extern atomic_t rescap_nr_procs;
+
+/**
+ * rescap_tracking - whether any process is tracked
+ *
+ * The first test of every hot path: while nothing is tracked, the cost of
+ * rescap for everyone is this one read of a shared, read-mostly counter.
+ */
+static inline bool rescap_tracking(void)
+{
+	return atomic_read(&rescap_nr_procs) != 0;
+}
+
+int rescap_procs_init(void);
+void rescap_procs_exit(void);
+
+struct rescap_proc *rescap_proc_lookup(struct pid *tgid);
+struct rescap_proc *rescap_proc_get(struct pid *tgid);
+bool rescap_proc_tryget(struct rescap_proc *proc);
+void rescap_proc_put(struct rescap_proc *proc);
+
+int rescap_proc_register(struct task_struct *task, u32 flags);
+bool rescap_proc_unlink(struct rescap_proc *proc);
+
+void rescap_proc_fork(struct task_struct *parent, struct task_struct *child);
+struct rescap_proc *rescap_proc_exit(struct task_struct *task);
+
+int rescap_procs_collect(u64 after_seq, struct rescap_proc **procs, int max);
+
+/**
+ * rescap_proc_of - the entry of the current thread group, or NULL
+ *
+ * Context: rcu_read_lock() held.
+ */
+static inline struct rescap_proc *rescap_proc_of_current(void)
+{
+	return rescap_proc_lookup(task_tgid(current));
+}
+
+#endif /* _RESCAP_PROCESS_H */
