@@ -92,9 +92,13 @@ $(O)/bin/rescapctl: cgroupd/rescapctl.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS)
 
+$(O)/bin/rtest-nl: tests/helpers/rtest-nl.c $(KLINK_SRCS) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS)
+
 $(O)/bin/%: tests/helpers/%.c
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $<
+	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $< -lpthread
 
 USER_BINS	:= $(O)/bin/rescapctl
 TEST_BINS	:= $(patsubst tests/helpers/%.c,$(O)/bin/%,$(wildcard tests/helpers/*.c))

@@ -334,6 +334,23 @@ int rk_dump(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userd
         return r;
 }
 
+static int rk_raw_cb(const struct nlmsghdr *nlh, void *userdata) {
+        (void) nlh;
+        (void) userdata;
+        return 0;
+}
+
+int rk_raw(rk_link *l, uint8_t cmd, bool dump, const void *attrs, size_t len) {
+        struct nlmsghdr *nlh = rk_msg(l, l->family, NLM_F_ACK | (dump ? NLM_F_DUMP : 0), cmd,
+                                      RESCAP_FAMILY_VERSION);
+
+        if (len > (size_t) RK_BUFSIZE - nlh->nlmsg_len)
+                return -E2BIG;
+        memcpy((char *) nlh + nlh->nlmsg_len, attrs, len);
+        nlh->nlmsg_len += (uint32_t) MNL_ALIGN(len);
+        return rk_transact(l, nlh, rk_raw_cb, NULL);
+}
+
 int rk_subscribe(rk_link *l) {
         if (!l->events_group)
                 return -ENOENT;

@@ -73,6 +73,10 @@ int rk_dump(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userd
 int rk_subscribe(rk_link *l);
 int rk_read_events(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userdata);
 
+/* A request with a caller-built attribute payload (len bytes of netlink
+ * attributes), for tests of the kernel's validation. */
+int rk_raw(rk_link *l, uint8_t cmd, bool dump, const void *attrs, size_t len);
+
 const char *rk_action_name(uint32_t action);
 const char *rk_resource_name(uint32_t resource);
 const char *rk_kind_name(uint32_t kind);

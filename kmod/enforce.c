@@ -28,18 +28,6 @@
 #include "measure.h"
 #include "process.h"
 
-/**
- * struct rescap_check - a check queued on a task
- * @work: the task_work
- * @proc: the task's process, referenced
- */
-struct rescap_check {
-	struct callback_head work;
-	struct rescap_proc *proc;
-};
-
-static atomic_t rescap_checks_pending = ATOMIC_INIT(0);
-
 /* Per resource: the edge bits and the place of its peak. */
 struct rescap_res {
 	u32 resource;
@@ -58,6 +46,21 @@ static const struct rescap_res rescap_fds_res = {
 	.soft_bit = RESCAP_PROC_FDS_SOFT,
 	.over_bit = RESCAP_PROC_FDS_OVER,
 };
+
+/**
+ * struct rescap_check - a check queued on a task
+ * @work: the task_work
+ * @proc: the task's process, referenced
+ * @res: the resource that grew: a cap is enforced at a growth of its own
+ *       resource only
+ */
+struct rescap_check {
+	struct callback_head work;
+	struct rescap_proc *proc;
+	const struct rescap_res *res;
+};
+
+static atomic_t rescap_checks_pending = ATOMIC_INIT(0);
 
 static void rescap_peak(atomic64_t *const peak, const u64 usage)
 {
@@ -133,12 +136,14 @@ static void rescap_check_run(struct callback_head *const work)
 	spin_lock(&proc->lock);
 	caps = proc->caps;
 	spin_unlock(&proc->lock);
-	if (!test_bit(RESCAP_PROC_DEAD, &proc->state)) {
-		rescap_act(proc, &rescap_heap_res, usage.heap, caps.heap,
+	if (test_bit(RESCAP_PROC_DEAD, &proc->state))
+		;
+	else if (check->res == &rescap_heap_res)
+		rescap_act(proc, check->res, usage.heap, caps.heap,
 			   caps.action, caps.soft_pct);
-		rescap_act(proc, &rescap_fds_res, usage.fds, caps.fds,
+	else
+		rescap_act(proc, check->res, usage.fds, caps.fds,
 			   caps.action, caps.soft_pct);
-	}
 	rescap_proc_put(proc);
 	kfree(check);
 	atomic_dec(&rescap_checks_pending);
@@ -150,8 +155,9 @@ static void rescap_check_run(struct callback_head *const work)
  * kill cap is acted on at once from what is known here: the cap is never
  * lifted by an allocation failure.
  */
-static void rescap_check_queue(struct rescap_proc *const proc, const bool over,
-			       const u32 action)
+static void rescap_check_queue(struct rescap_proc *const proc,
+			       const struct rescap_res *const res,
+			       const bool over, const u32 action)
 {
 	struct rescap_check *check;
 
@@ -160,6 +166,7 @@ static void rescap_check_queue(struct rescap_proc *const proc, const bool over,
 	check = kmalloc(sizeof(*check), GFP_ATOMIC | __GFP_NOWARN);
 	if (check && rescap_proc_tryget(proc)) {
 		check->proc = proc;
+		check->res = res;
 		init_task_work(&check->work, rescap_check_run);
 		atomic_inc(&rescap_checks_pending);
 		if (!task_work_add(current, &check->work, TWA_RESUME))
@@ -237,7 +244,7 @@ void rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
 	if (rescap_needs_check(proc, &rescap_heap_res, &proc->heap_peak,
 			       before, after, READ_ONCE(proc->caps.heap),
 			       READ_ONCE(proc->caps.soft_pct), &over))
-		rescap_check_queue(proc, over, action);
+		rescap_check_queue(proc, &rescap_heap_res, over, action);
 out:
 	rcu_read_unlock();
 }
@@ -273,7 +280,7 @@ void rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 	if (rescap_needs_check(proc, &rescap_fds_res, &proc->fds_peak,
 			       before, before + 1, READ_ONCE(proc->caps.fds),
 			       READ_ONCE(proc->caps.soft_pct), &over))
-		rescap_check_queue(proc, over, action);
+		rescap_check_queue(proc, &rescap_fds_res, over, action);
 out:
 	rcu_read_unlock();
 }

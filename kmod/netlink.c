@@ -52,14 +52,15 @@ struct genl_family rescap_family = {
 
 /*
  * The struct pid behind a pidfd. The module cannot call pidfd_pid(), so
- * it recognizes a pidfd by what only the kernel creates: a pidfs inode
- * (6.9 and later), or an anonymous inode named "[pidfd]".
+ * it recognizes a pidfd by what only the kernel creates: an inode of
+ * pidfs, whose i_private is the pid (as in 6.12), or before pidfs (as in
+ * 6.1) an anonymous inode file named "[pidfd]", whose private_data is.
  */
 static struct pid *rescap_pidfd_pid(struct file *const file)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
 	if (file_inode(file)->i_sb->s_magic == PID_FS_MAGIC)
-		return file->private_data;
+		return file_inode(file)->i_private;
 #else
 	if (file_inode(file)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
 	    !strcmp(file->f_path.dentry->d_name.name, "[pidfd]"))

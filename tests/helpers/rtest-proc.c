@@ -4,7 +4,7 @@
  *
  * Reads commands from stdin, one per line, performs each and answers on
  * stdout "ok HEAP FDS" (VmData in bytes from /proc/self/status, and the
- * number of entries of /proc/self/fd minus the one used to count them),
+ * number of open descriptors),
  * or "err ERRNO". So a test can register the process, set caps, then make
  * it grow exactly as it wants and check what rescap sees.
  *
@@ -21,10 +21,20 @@
  *   close N            close the N highest fds it opened
  *   dup | dup2 FD | dup3 FD | dupfd MIN
  *   pipe | socketpair | eventfd | memfd
+ *   accept             listening unix socket, a connection, the accepted fd
+ *   scm                a socketpair, then receive one of its fds over
+ *                      SCM_RIGHTS (3 new descriptors in all)
+ *   close-range LOW    close_range(LOW, STATUS_FD - 1, 0): all but its own
+ *                      status file, kept at STATUS_FD (999)
+ *   open-cloexec N     open /dev/null N times with O_CLOEXEC
+ *   exec               execve itself again (CLOEXEC descriptors go away)
+ *   threads N          start N threads that sleep
+ *   thread-open N      a new thread opens /dev/null N times, then ends
+ *   thread-mmap N      a new thread maps N bytes, then ends
+ *   fork               fork a child that sleeps; answers "ok HEAP FDS CHILD"
  *   exit               exit 0
  *   status             just answer
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,7 +42,12 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define MAX_MAPS 256
@@ -44,32 +59,36 @@ static int nmaps;
 static int fds[MAX_FDS];
 static int nfds;
 
-static long vmdata(void) {
-        char line[256];
-        long kb = -1;
-        FILE *f = fopen("/proc/self/status", "re");
+/*
+ * Measured without opening anything: the status file stays open from the
+ * start, and descriptors are probed with fcntl, so a measure never adds a
+ * descriptor that could take the process over an fd cap.
+ */
+#define STATUS_FD 999
+static int status_fd = -1;
 
-        if (!f)
+static long vmdata(void) {
+        char buf[4096], *p;
+        ssize_t n;
+
+        n = pread(status_fd, buf, sizeof(buf) - 1, 0);
+        if (n <= 0)
                 return -1;
-        while (fgets(line, sizeof(line), f))
-                if (sscanf(line, "VmData: %ld kB", &kb) == 1)
-                        break;
-        fclose(f);
-        return kb * 1024;
+        buf[n] = 0;
+        p = strstr(buf, "\nVmData:");
+        return p ? strtol(p + 8, NULL, 10) * 1024 : -1;
 }
 
 static int count_fds(void) {
-        DIR *d = opendir("/proc/self/fd");
-        struct dirent *e;
+        struct rlimit rl;
         int n = 0;
 
-        if (!d)
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
                 return -1;
-        while ((e = readdir(d)))
-                if (e->d_name[0] != '.')
+        for (rlim_t fd = 0; fd < rl.rlim_cur; fd++)
+                if (fcntl((int) fd, F_GETFD) >= 0)
                         n++;
-        closedir(d);
-        return n - 1;   /* the directory's own descriptor */
+        return n;
 }
 
 static void keep_fd(int fd) {
@@ -84,6 +103,89 @@ static int keep_map(void *p, size_t len) {
                 maps[nmaps] = p;
                 map_len[nmaps++] = len;
         }
+        return 0;
+}
+
+static char *self_path;
+
+static void *sleeper(void *arg) {
+        (void) arg;
+        for (;;)
+                pause();
+        return NULL;
+}
+
+static void *thread_open(void *arg) {
+        long n = (long) arg;
+
+        for (long i = 0; i < n; i++)
+                keep_fd(open("/dev/null", O_RDONLY));
+        return NULL;
+}
+
+static void *thread_mmap(void *arg) {
+        long n = (long) arg;
+
+        keep_map(mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), n);
+        return NULL;
+}
+
+static int in_thread(void *(*fn)(void *), long n) {
+        pthread_t t;
+
+        if (pthread_create(&t, NULL, fn, (void *) n))
+                return -1;
+        return pthread_join(t, NULL) ? -1 : 0;
+}
+
+static int do_accept(void) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int l, c, a;
+
+        snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "rtest-%d", getpid());
+        l = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (l < 0 || bind(l, (struct sockaddr *) &sa, sizeof(sa)) < 0 || listen(l, 1) < 0)
+                return -1;
+        c = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (c < 0 || connect(c, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+                return -1;
+        a = accept(l, NULL, NULL);
+        keep_fd(l);
+        keep_fd(c);
+        keep_fd(a);
+        return a < 0 ? -1 : 0;
+}
+
+static int do_scm(void) {
+        char data = 'x', cbuf[CMSG_SPACE(sizeof(int))];
+        struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                              .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+        struct cmsghdr *cm;
+        int sv[2], fd;
+
+        if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
+                return -1;
+        keep_fd(sv[0]);
+        keep_fd(sv[1]);
+        memset(cbuf, 0, sizeof(cbuf));
+        cm = CMSG_FIRSTHDR(&msg);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &sv[0], sizeof(int));
+        if (sendmsg(sv[0], &msg, 0) < 0)
+                return -1;
+        msg.msg_controllen = sizeof(cbuf);
+        if (recvmsg(sv[1], &msg, 0) < 0)
+                return -1;
+        cm = CMSG_FIRSTHDR(&msg);
+        if (!cm || cm->cmsg_type != SCM_RIGHTS) {
+                errno = EPROTO;
+                return -1;
+        }
+        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+        keep_fd(fd);
         return 0;
 }
 
@@ -179,20 +281,81 @@ static int run(const char *cmd, long n) {
                 keep_fd(fd);
                 return fd < 0 ? -1 : 0;
         }
+        if (!strcmp(cmd, "accept"))
+                return do_accept();
+        if (!strcmp(cmd, "scm"))
+                return do_scm();
+        if (!strcmp(cmd, "close-range")) {
+                nfds = 0;
+                return (int) syscall(SYS_close_range, (unsigned) n, STATUS_FD - 1, 0);
+        }
+        if (!strcmp(cmd, "open-cloexec")) {
+                for (i = 0; i < n; i++) {
+                        fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                        if (fd < 0)
+                                return -1;
+                        keep_fd(fd);
+                }
+                return 0;
+        }
+        if (!strcmp(cmd, "exec")) {
+                char *argv[] = { self_path, NULL };
+
+                fflush(stdout);
+                execv("/proc/self/exe", argv);
+                return -1;
+        }
+        if (!strcmp(cmd, "threads")) {
+                pthread_t t;
+
+                for (i = 0; i < n; i++)
+                        if (pthread_create(&t, NULL, sleeper, NULL))
+                                return -1;
+                return 0;
+        }
+        if (!strcmp(cmd, "thread-open"))
+                return in_thread(thread_open, n);
+        if (!strcmp(cmd, "thread-mmap"))
+                return in_thread(thread_mmap, n);
         errno = EINVAL;
         return -1;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
         char line[256], cmd[64];
+        pid_t child;
         long n;
 
+        (void) argc;
+        self_path = argv[0];
+        status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+        if (status_fd >= 0 && status_fd != STATUS_FD) {
+                if (dup3(status_fd, STATUS_FD, O_CLOEXEC) < 0)
+                        return 1;
+                close(status_fd);
+                status_fd = STATUS_FD;
+        }
+        signal(SIGCHLD, SIG_IGN);       /* children are reaped at once */
         setvbuf(stdout, NULL, _IOLBF, 0);
         printf("ok %ld %d\n", vmdata(), count_fds());
         while (fgets(line, sizeof(line), stdin)) {
                 n = 0;
                 if (sscanf(line, "%63s %ld", cmd, &n) < 1)
                         continue;
+                if (!strcmp(cmd, "fork")) {
+                        child = fork();
+                        if (child == 0) {
+                                close(0);
+                                close(1);
+                                for (;;)
+                                        pause();
+                        }
+                        if (child < 0)
+                                printf("err %d\n", errno);
+                        else
+                                printf("ok %ld %d %d\n", vmdata(), count_fds(), child);
+                        continue;
+                }
                 if (run(cmd, n) < 0)
                         printf("err %d\n", errno);
                 else

@@ -73,3 +73,70 @@ reply_fds() { set -- $REPLY; echo "$3"; }
 rescap_field() {
 	"$RESCAPCTL" get "$1" | sed -n "s/^$2: *\([^ ]*\).*/\1/p"
 }
+
+# A fresh rescap module for this test (unloaded first if a previous test
+# left it), and its unload at the end, which must succeed.
+rescap_up() {
+	if grep -q '^rescap ' /proc/modules; then
+		rmmod rescap || fail "cannot unload a rescap left loaded"
+	fi
+	load_rescap
+}
+
+rescap_down() {
+	unload_rescap
+}
+
+# nl_expect RESULT COMMAND [ATTR=TYPE:VALUE...]: a raw request (rtest-nl)
+# must answer RESULT: "ok" or an errno name such as ESRCH.
+nl_expect() {
+	_want=$1
+	shift
+	_got=$("$O/bin/rtest-nl" "$@")
+	case "$_want" in
+	ok) [ "$_got" = ok ] || fail "rtest-nl $*: expected ok, got '$_got'" ;;
+	*) case "$_got" in
+	   "err $_want"*) ;;
+	   *) fail "rtest-nl $*: expected $_want, got '$_got'" ;;
+	   esac ;;
+	esac
+}
+
+# ctl_fails MESSAGE ARGS...: rescapctl ARGS must fail (exit 1) with MESSAGE
+# (a strerror text) on stderr.
+ctl_fails() {
+	_msg=$1
+	shift
+	_err=$("$RESCAPCTL" "$@" 2>&1 >/dev/null)
+	_rc=$?
+	[ $_rc -eq 1 ] || fail "rescapctl $*: exit status $_rc, expected 1 ($_err)"
+	case "$_err" in
+	*"$_msg"*) ;;
+	*) fail "rescapctl $*: expected '$_msg', got '$_err'" ;;
+	esac
+}
+
+# ctl ARGS...: rescapctl ARGS must succeed.
+ctl() {
+	"$RESCAPCTL" "$@" || fail "rescapctl $* failed"
+}
+
+# Entries of /proc/PID/fd, counted from outside the process.
+fd_entries() {
+	ls "/proc/$1/fd" | wc -l
+}
+
+# VmData of a process in bytes.
+vmdata() {
+	echo $(( $(sed -n 's/^VmData:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status") * 1024 ))
+}
+
+# Waits up to 5 s for a process to be gone.
+wait_gone() {
+	_i=0
+	while [ -d "/proc/$1" ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ ! -d "/proc/$1" ]
+}
