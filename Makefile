@@ -100,6 +100,15 @@ $(O)/bin/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $< -lpthread
 
+# Host unit tests of the userspace code, under ASan and UBSan.
+SAN_CFLAGS	:= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(O)/tests/test-size: tests/unit/test-size.c cgroupd/size.c cgroupd/size.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^)
+
+UNIT_BINS	:= $(O)/tests/test-size
+
 USER_BINS	:= $(O)/bin/rescapctl
 TEST_BINS	:= $(patsubst tests/helpers/%.c,$(O)/bin/%,$(wildcard tests/helpers/*.c))
 
@@ -117,7 +126,7 @@ check: deps
 	@tests/run $(T)
 
 .PHONY: build-for-check
-build-for-check: $(BZIMAGE) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS)
+build-for-check: $(BZIMAGE) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS) $(UNIT_BINS)
 
 demo: deps
 	@mkdir -p $(O)

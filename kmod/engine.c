@@ -20,6 +20,7 @@
  * registered before its exit would be seen.
  *
  * Context: process context.
+ * Return: 0 or a negative errno.
  */
 int rescap_engine_init(void)
 {
@@ -31,6 +32,7 @@ int rescap_engine_init(void)
  * @deny_supported: whether the attachment can refuse an allocation
  *
  * Context: process context.
+ * Return: 0 or a negative errno.
  */
 int rescap_engine_start(const bool deny_supported)
 {

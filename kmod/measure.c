@@ -26,6 +26,8 @@
  * @files: the table
  *
  * O(max_fds / BITS_PER_LONG).
+ *
+ * Return: the number of bits set in the table's open_fds.
  */
 u64 rescap_fd_count(struct files_struct *const files)
 {
@@ -176,6 +178,8 @@ int rescap_cgroup_path(struct task_struct *const task, char *const buf,
  * the target's ids and the target is dumpable, or current has
  * CAP_SYS_PTRACE over it. CAP_SYS_RESOURCE, rescap's own admin
  * capability, sees everything too.
+ *
+ * Return: true when current may see @task.
  */
 bool rescap_may_inspect(struct task_struct *const task)
 {

@@ -43,6 +43,8 @@ struct rescap_snapshot {
 /**
  * rescap_heap_bytes - VmData of an address space, in bytes
  * @mm: the address space
+ *
+ * Return: mm->data_vm in bytes.
  */
 static inline u64 rescap_heap_bytes(const struct mm_struct *const mm)
 {
@@ -54,6 +56,8 @@ static inline u64 rescap_heap_bytes(const struct mm_struct *const mm)
  * @flags: the mapping's vm_flags
  *
  * Private, writable and not a stack: the kernel's is_data_mapping().
+ *
+ * Return: true for a mapping counted in VmData.
  */
 static inline bool rescap_is_data(const vm_flags_t flags)
 {

@@ -16,7 +16,6 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 
 #include "measure.h"
@@ -58,7 +57,7 @@ struct genl_family rescap_family = {
  */
 static struct pid *rescap_pidfd_pid(struct file *const file)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#ifdef PID_FS_MAGIC
 	if (file_inode(file)->i_sb->s_magic == PID_FS_MAGIC)
 		return file_inode(file)->i_private;
 #else
@@ -236,6 +235,7 @@ static int rescap_nl_fill(struct sk_buff *const skb,
 	struct rescap_snapshot snap;
 	struct task_struct *leader;
 	struct rescap_caps caps;
+	char state[2];
 	char *path;
 	void *hdr;
 	int err;
@@ -246,6 +246,8 @@ static int rescap_nl_fill(struct sk_buff *const skb,
 	spin_lock(&proc->lock);
 	caps = proc->caps;
 	spin_unlock(&proc->lock);
+	state[0] = snap.state;
+	state[1] = '\0';
 	hdr = genlmsg_put(skb, portid, seq, &rescap_family, flags,
 			  RESCAP_CMD_GET);
 	if (!hdr)
@@ -253,7 +255,7 @@ static int rescap_nl_fill(struct sk_buff *const skb,
 	if (nla_put_u32(skb, RESCAP_A_PID,
 			pid_nr_ns(proc->pid, task_active_pid_ns(current))) ||
 	    nla_put_string(skb, RESCAP_A_COMM, snap.comm) ||
-	    nla_put(skb, RESCAP_A_STATE, 2, (char[2]){ snap.state, 0 }) ||
+	    nla_put_string(skb, RESCAP_A_STATE, state) ||
 	    nla_put_u32(skb, RESCAP_A_UID,
 			from_kuid_munged(current_user_ns(), snap.uid)) ||
 	    nla_put_u32(skb, RESCAP_A_FLAGS, READ_ONCE(proc->flags)) ||
@@ -468,6 +470,8 @@ int rescap_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 /**
  * rescap_netlink_init - register the family
  * @deny_supported: whether this build can deny allocations
+ *
+ * Return: 0 or a negative errno.
  */
 int rescap_netlink_init(const bool deny_supported)
 {

@@ -88,7 +88,10 @@ static int rescap_kp_alloc_fd(struct kprobe *const kp,
 
 static int rescap_kp_dup2(struct kprobe *const kp, struct pt_regs *const regs)
 {
-	/* do_dup2(struct files_struct *files, struct file *file, unsigned int fd, unsigned int flags) */
+	/*
+	 * do_dup2(struct files_struct *files, struct file *file,
+	 *	   unsigned int fd, unsigned int flags)
+	 */
 	rescap_fd_growing((struct files_struct *)regs_get_kernel_argument(regs, 0),
 			  (unsigned int)regs_get_kernel_argument(regs, 2));
 	return 0;

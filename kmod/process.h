@@ -54,7 +54,7 @@ struct rescap_proc {
 	u64 seq;
 	refcount_t ref;
 	struct rcu_head rcu;
-	spinlock_t lock;
+	spinlock_t lock;	/* serializes writers of @caps */
 	struct rescap_caps caps;
 	u32 flags;
 	atomic64_t heap_peak;
@@ -69,6 +69,8 @@ extern atomic_t rescap_nr_procs;
  *
  * The first test of every hot path: while nothing is tracked, the cost of
  * rescap for everyone is this one read of a shared, read-mostly counter.
+ *
+ * Return: true while at least one process is tracked.
  */
 static inline bool rescap_tracking(void)
 {
@@ -92,9 +94,10 @@ struct rescap_proc *rescap_proc_exit(struct task_struct *task);
 int rescap_procs_collect(u64 after_seq, struct rescap_proc **procs, int max);
 
 /**
- * rescap_proc_of - the entry of the current thread group, or NULL
+ * rescap_proc_of_current - the entry of the current thread group
  *
  * Context: rcu_read_lock() held.
+ * Return: the entry, or NULL.
  */
 static inline struct rescap_proc *rescap_proc_of_current(void)
 {
