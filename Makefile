@@ -6,6 +6,7 @@
 #   make check           every test: host unit tests, then the VM suites on
 #                        Debian's stock kernel and on our 6.12 debug kernel
 #   make check T='ours/smoke/*'   only the tests matching the patterns
+#   make bench           overhead of rescap, side by side in one VM per kernel
 #   make deps            install what building and testing need (apt-get)
 #   make kernel          our 6.12 debug kernel (rescap LSM built in)
 #   make modules         rescap.ko for both kernels
@@ -23,7 +24,7 @@ export O
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all deps kernel modules check demo clean help
+.PHONY: all deps kernel modules check demo bench clean help
 
 all: modules userspace
 
@@ -51,7 +52,7 @@ export RESCAP_OURS := $(OURS)
 
 STOCK_KVER	= $(shell tests/vm/stock-kver)
 KMOD_SRCS	:= $(wildcard kmod/Kbuild kmod/*.c kmod/*.h) include/uapi/linux/rescap.h
-SPLAT_SRCS	:= $(wildcard tests/vm/splat/Kbuild tests/vm/splat/*.c)
+TKMOD_SRCS	:= $(wildcard tests/kmods/Kbuild tests/kmods/*.c)
 
 # $(call extmod,SOURCES,OUTDIR,KBUILD-MAKE)
 define extmod
@@ -67,14 +68,14 @@ $(O)/kmod/stock/rescap.ko: $(KMOD_SRCS)
 $(O)/kmod/$(OURS)/rescap.ko: $(KMOD_SRCS) $(BZIMAGE)
 	$(call extmod,$(KMOD_SRCS),$(@D),$(KMAKE))
 
-$(O)/kmod/stock/splat/splat_test.ko: $(SPLAT_SRCS)
-	$(call extmod,$(SPLAT_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build)
+$(O)/kmod/stock/test/splat_test.ko: $(TKMOD_SRCS)
+	$(call extmod,$(TKMOD_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build)
 
-$(O)/kmod/$(OURS)/splat/splat_test.ko: $(SPLAT_SRCS) $(BZIMAGE)
-	$(call extmod,$(SPLAT_SRCS),$(@D),$(KMAKE))
+$(O)/kmod/$(OURS)/test/splat_test.ko: $(TKMOD_SRCS) $(BZIMAGE)
+	$(call extmod,$(TKMOD_SRCS),$(@D),$(KMAKE))
 
 MODULES		:= $(O)/kmod/stock/rescap.ko $(O)/kmod/$(OURS)/rescap.ko
-TEST_MODULES	:= $(O)/kmod/stock/splat/splat_test.ko $(O)/kmod/$(OURS)/splat/splat_test.ko
+TEST_MODULES	:= $(O)/kmod/stock/test/splat_test.ko $(O)/kmod/$(OURS)/test/splat_test.ko
 
 modules: $(MODULES)
 
@@ -92,7 +93,7 @@ $(O)/bin/rescapctl: cgroupd/rescapctl.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS)
 
-$(O)/bin/rtest-nl: tests/helpers/rtest-nl.c $(KLINK_SRCS) $(USER_HDRS)
+$(O)/bin/rtest-nl $(O)/bin/rtest-bench: $(O)/bin/%: tests/helpers/%.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS)
 
@@ -124,6 +125,12 @@ check: deps
 		{ tail -n 50 $(O)/build.log; echo "build failed (full log: $(O)/build.log)"; \
 		  echo "0 passed, 1 failed"; exit 1; }
 	@tests/run $(T)
+
+bench: deps
+	@mkdir -p $(O)
+	@$(MAKE) --no-print-directory build-for-check >$(O)/build.log 2>&1 || \
+		{ tail -n 50 $(O)/build.log; echo "build failed (full log: $(O)/build.log)"; exit 1; }
+	@tests/bench/run $(BENCH_KERNELS)
 
 .PHONY: build-for-check
 build-for-check: $(BZIMAGE) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS) $(UNIT_BINS)

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rtest-bench: the microbenchmarks of make bench, and the crowd of tracked
+ * processes some of its columns need.
+ *
+ *   rtest-bench run       one line "NAME NS_PER_OP" per benchmark, for
+ *                         each line "run" read on stdin ("done" after)
+ *   rtest-bench hold N    fork N children that sleep, register each with
+ *                         rescap, print "ready", and kill them at EOF
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel-link.h"
+
+static void b_open(void) {
+        close(open("/dev/null", O_RDONLY));
+}
+
+static void b_mmap(void) {
+        void *p = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+        if (p != MAP_FAILED)
+                munmap(p, 65536);
+}
+
+static void b_brk(void) {
+        if (sbrk(65536) != (void *) -1)
+                sbrk(-65536);
+}
+
+static void b_dup(void) {
+        close(dup(0));
+}
+
+static void b_socket(void) {
+        close(socket(AF_UNIX, SOCK_DGRAM, 0));
+}
+
+static void b_fork(void) {
+        pid_t pid = fork();
+
+        if (pid == 0)
+                _exit(0);
+        if (pid > 0)
+                waitpid(pid, NULL, 0);
+}
+
+static void b_getpid(void) {
+        syscall(SYS_getpid);
+}
+
+static const struct bench {
+        const char *name;
+        void (*fn)(void);
+        long iterations;
+} benches[] = {
+        { "open/close",    b_open,   20000 },
+        { "mmap/munmap",   b_mmap,   20000 },
+        { "brk grow/shrink", b_brk,  20000 },
+        { "dup/close",     b_dup,    40000 },
+        { "socket/close",  b_socket, 10000 },
+        { "fork/exit",     b_fork,   400 },
+        { "getpid",        b_getpid, 100000 },
+};
+
+static double now_ns(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double) ts.tv_sec * 1e9 + (double) ts.tv_nsec;
+}
+
+static int run(void) {
+        char line[64];
+
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        while (fgets(line, sizeof(line), stdin)) {
+                for (size_t b = 0; b < sizeof(benches) / sizeof(benches[0]); b++) {
+                        double t0;
+
+                        benches[b].fn();        /* warm up */
+                        t0 = now_ns();
+                        for (long i = 0; i < benches[b].iterations; i++)
+                                benches[b].fn();
+                        printf("%s %.1f\n", benches[b].name,
+                               (now_ns() - t0) / (double) benches[b].iterations);
+                }
+                printf("done\n");
+        }
+        return 0;
+}
+
+static int hold(long n) {
+        rk_link *l;
+        pid_t *pids = calloc((size_t) n, sizeof(pid_t));
+        char c;
+        int r;
+
+        if (!pids)
+                return 1;
+        r = rk_link_open(&l);
+        if (r < 0) {
+                fprintf(stderr, "rtest-bench: rescap: %s\n", strerror(-r));
+                return 1;
+        }
+        for (long i = 0; i < n; i++) {
+                pids[i] = fork();
+                if (pids[i] == 0) {
+                        for (;;)
+                                pause();
+                }
+                if (pids[i] < 0) {
+                        fprintf(stderr, "rtest-bench: fork %ld: %s\n", i, strerror(errno));
+                        return 1;
+                }
+                r = rk_register(l, (rk_target) { .pid = pids[i], .pidfd = -1 }, 0);
+                if (r < 0) {
+                        fprintf(stderr, "rtest-bench: register %d: %s\n", pids[i], strerror(-r));
+                        return 1;
+                }
+        }
+        printf("ready\n");
+        fflush(stdout);
+        while (read(0, &c, 1) > 0)
+                ;
+        for (long i = 0; i < n; i++)
+                kill(pids[i], SIGKILL);
+        while (wait(NULL) > 0)
+                ;
+        rk_link_free(l);
+        free(pids);
+        return 0;
+}
+
+int main(int argc, char **argv) {
+        if (argc == 2 && strcmp(argv[1], "run") == 0)
+                return run();
+        if (argc == 3 && strcmp(argv[1], "hold") == 0)
+                return hold(atol(argv[2]));
+        fprintf(stderr, "usage: rtest-bench run | rtest-bench hold N\n");
+        return 2;
+}
