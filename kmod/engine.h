@@ -13,6 +13,7 @@
 #include <linux/types.h>
 
 #include "enforce.h"
+#include "process.h"
 
 int rescap_engine_init(void);
 int rescap_engine_start(bool deny_supported);

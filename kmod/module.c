@@ -3,9 +3,9 @@
  * rescap - loadable module attachment
  *
  * Attaches the rescap engine to an unmodified kernel through tracepoints
- * and kprobes (probes.c). The module reacts once a process's usage has
- * grown, before the process returns to user space; refusing the
- * allocation itself (the deny action) needs the LSM build.
+ * and ftrace callbacks (probes.c). The module reacts once a process's
+ * usage has grown, before the process returns to user space; refusing
+ * the allocation itself (the deny action) needs the LSM build.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

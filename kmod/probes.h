@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * rescap - the module's attachment: tracepoints and kprobes
+ * rescap - the module's attachment: tracepoints and ftrace
  */
 
 #ifndef _RESCAP_PROBES_H

@@ -29,6 +29,9 @@ for r in $(seq 1 "$rounds"); do
 	quiet insmod "$RTEST_KMOD/test/tp_cost.ko" || fail "tp_cost"
 	measure sys_exit-tp
 	quiet rmmod tp_cost
+	quiet insmod "$RTEST_KMOD/test/kp_cost.ko" || fail "kp_cost"
+	measure kprobes
+	quiet rmmod kp_cost
 	quiet insmod "$RTEST_KMOD/rescap.ko" || fail "insmod rescap"
 	measure loaded
 	"$RESCAPCTL" register "$bench" && "$RESCAPCTL" cap "$bench" --heap 1G --fds 10000 || fail "register"
@@ -36,16 +39,25 @@ for r in $(seq 1 "$rounds"); do
 	quiet rmmod rescap
 done
 
-quiet insmod "$RTEST_KMOD/rescap.ko"
+# The crowd: first alive and untracked, rescap not loaded (its own base),
+# then all tracked.
 mkfifo "$dir/hold"
 "$O/bin/rtest-bench" hold "$crowd" <"$dir/hold" >"$dir/ready" &
 holder=$!
 exec 7>"$dir/hold"
-i=0
-until grep -q ready "$dir/ready" 2>/dev/null; do
-	kill -0 "$holder" 2>/dev/null || fail "the crowd of $crowd processes did not start"
-	sleep 1
+wait_line() {
+	until grep -q "$1" "$dir/ready" 2>/dev/null; do
+		kill -0 "$holder" 2>/dev/null || fail "the crowd of $crowd processes failed"
+		sleep 1
+	done
+}
+wait_line ready
+for r in $(seq 1 "$rounds"); do
+	measure crowd-base
 done
+quiet insmod "$RTEST_KMOD/rescap.ko"
+echo register >&7
+wait_line registered
 echo "# $(($(wc -l </proc/rescap) - 1)) processes tracked"
 for r in $(seq 1 "$rounds"); do
 	measure untracked+crowd
@@ -75,16 +87,23 @@ function median(key,   i, j, t, m, a) {
 }
 END {
 	printf "%-16s %10s", "benchmark", "base ns/op"
-	for (c = 2; c <= nc; c++) printf " %15s", cfgs[c]
+	for (c = 2; c <= nc; c++) if (cfgs[c] != "crowd-base") printf " %15s", cfgs[c]
 	printf "\n"
 	for (b = 1; b <= nb; b++) {
-		base = median(cfgs[1] SUBSEP benches[b])
+		base = median("base" SUBSEP benches[b])
+		cbase = median("crowd-base" SUBSEP benches[b])
 		printf "%-16s %10.0f", benches[b], base
-		for (c = 2; c <= nc; c++) printf " %15.3f", median(cfgs[c] SUBSEP benches[b]) / base
+		for (c = 2; c <= nc; c++) {
+			if (cfgs[c] == "crowd-base") continue
+			ref = cfgs[c] ~ /crowd/ ? cbase : base
+			printf " %15.3f", median(cfgs[c] SUBSEP benches[b]) / ref
+		}
 		printf "\n"
 	}
-	printf "\nColumns: ratio of the median time per operation to base (rescap not loaded).\n"
-	printf "sys_exit-tp: an empty probe on the sys_exit tracepoint, the alternative attachment.\n"
+	printf "\nRatio of the median time per operation to rescap not loaded.\n"
+	printf "sys_exit-tp: an empty probe on the sys_exit tracepoint; kprobes: empty kprobes on\n"
+	printf "may_expand_vm, alloc_fd and do_dup2 (the alternatives to what rescap attaches with).\n"
 	printf "loaded: rescap loaded, nothing tracked. tracked: the benchmark tracked, caps not hit.\n"
-	printf "+crowd: %d other processes tracked.\n", crowd
+	printf "+crowd: %d other processes alive and tracked, against the same crowd alive and\n", crowd
+	printf "untracked with rescap not loaded.\n"
 }' "$raw"

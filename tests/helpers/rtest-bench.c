@@ -5,8 +5,9 @@
  *
  *   rtest-bench run       one line "NAME NS_PER_OP" per benchmark, for
  *                         each line "run" read on stdin ("done" after)
- *   rtest-bench hold N    fork N children that sleep, register each with
- *                         rescap, print "ready", and kill them at EOF
+ *   rtest-bench hold N    fork N children that sleep and print "ready";
+ *                         on a line "register", register each with rescap
+ *                         and print "registered"; kill them at EOF
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -102,18 +103,13 @@ static int run(void) {
 }
 
 static int hold(long n) {
-        rk_link *l;
         pid_t *pids = calloc((size_t) n, sizeof(pid_t));
-        char c;
+        char line[64];
+        rk_link *l;
         int r;
 
         if (!pids)
                 return 1;
-        r = rk_link_open(&l);
-        if (r < 0) {
-                fprintf(stderr, "rtest-bench: rescap: %s\n", strerror(-r));
-                return 1;
-        }
         for (long i = 0; i < n; i++) {
                 pids[i] = fork();
                 if (pids[i] == 0) {
@@ -124,21 +120,31 @@ static int hold(long n) {
                         fprintf(stderr, "rtest-bench: fork %ld: %s\n", i, strerror(errno));
                         return 1;
                 }
-                r = rk_register(l, (rk_target) { .pid = pids[i], .pidfd = -1 }, 0);
+        }
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        printf("ready\n");
+        while (fgets(line, sizeof(line), stdin)) {
+                if (strcmp(line, "register\n") != 0)
+                        continue;
+                r = rk_link_open(&l);
                 if (r < 0) {
-                        fprintf(stderr, "rtest-bench: register %d: %s\n", pids[i], strerror(-r));
+                        fprintf(stderr, "rtest-bench: rescap: %s\n", strerror(-r));
                         return 1;
                 }
+                for (long i = 0; i < n; i++) {
+                        r = rk_register(l, (rk_target) { .pid = pids[i], .pidfd = -1 }, 0);
+                        if (r < 0) {
+                                fprintf(stderr, "rtest-bench: register %d: %s\n", pids[i], strerror(-r));
+                                return 1;
+                        }
+                }
+                rk_link_free(l);
+                printf("registered\n");
         }
-        printf("ready\n");
-        fflush(stdout);
-        while (read(0, &c, 1) > 0)
-                ;
         for (long i = 0; i < n; i++)
                 kill(pids[i], SIGKILL);
         while (wait(NULL) > 0)
                 ;
-        rk_link_free(l);
         free(pids);
         return 0;
 }
