@@ -417,15 +417,7 @@ int rescap_nl_set_cap_doit(struct sk_buff *skb, struct genl_info *info)
 			goto unlock;
 		}
 	}
-	WRITE_ONCE(proc->caps.heap, caps.heap);
-	WRITE_ONCE(proc->caps.fds, caps.fds);
-	WRITE_ONCE(proc->caps.action, caps.action);
-	WRITE_ONCE(proc->caps.soft_pct, caps.soft_pct);
-	/* Edges are measured again against the new caps at the next growth. */
-	clear_bit(RESCAP_PROC_HEAP_SOFT, &proc->state);
-	clear_bit(RESCAP_PROC_HEAP_OVER, &proc->state);
-	clear_bit(RESCAP_PROC_FDS_SOFT, &proc->state);
-	clear_bit(RESCAP_PROC_FDS_OVER, &proc->state);
+	rescap_proc_set_caps(proc, &caps);
 unlock:
 	spin_unlock(&proc->lock);
 out:
@@ -450,16 +442,9 @@ int rescap_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	err = rescap_usage_of(proc->pid, &usage);
 	if (!err) {
 		spin_lock(&proc->lock);
-		WRITE_ONCE(proc->caps.heap, rescap_caps_none.heap);
-		WRITE_ONCE(proc->caps.fds, rescap_caps_none.fds);
-		WRITE_ONCE(proc->caps.action, rescap_caps_none.action);
-		WRITE_ONCE(proc->caps.soft_pct, rescap_caps_none.soft_pct);
+		rescap_proc_set_caps(proc, &rescap_caps_none);
 		atomic64_set(&proc->heap_peak, usage.heap);
 		atomic64_set(&proc->fds_peak, usage.fds);
-		clear_bit(RESCAP_PROC_HEAP_SOFT, &proc->state);
-		clear_bit(RESCAP_PROC_HEAP_OVER, &proc->state);
-		clear_bit(RESCAP_PROC_FDS_SOFT, &proc->state);
-		clear_bit(RESCAP_PROC_FDS_OVER, &proc->state);
 		spin_unlock(&proc->lock);
 	}
 	rescap_proc_put(proc);

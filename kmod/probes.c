@@ -76,16 +76,27 @@ static void rescap_tp_find(struct tracepoint *const tp, void *const priv)
 #define rescap_arg(fregs, n) regs_get_kernel_argument(&(fregs)->regs, n)
 #endif
 
+/*
+ * Every callback starts here: nothing more than a read of a counter while
+ * nothing is tracked, and no recursion into ourselves.
+ *
+ * Return: the recursion bit to unlock, or negative to do nothing.
+ */
+static __always_inline int rescap_fn_enter(const unsigned long ip,
+					   const unsigned long parent_ip)
+{
+	if (!rescap_tracking())
+		return -1;
+	return ftrace_test_recursion_trylock(ip, parent_ip);
+}
+
 /* may_expand_vm(struct mm_struct *mm, vm_flags_t flags, unsigned long npages) */
 static void notrace rescap_fn_heap(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op,
 				   struct ftrace_regs *fregs)
 {
-	int bit;
+	const int bit = rescap_fn_enter(ip, parent_ip);
 
-	if (!rescap_tracking())
-		return;
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
 	rescap_heap_growing((struct mm_struct *)rescap_arg(fregs, 0),
@@ -100,11 +111,8 @@ static void notrace rescap_fn_alloc_fd(unsigned long ip,
 				       struct ftrace_ops *op,
 				       struct ftrace_regs *fregs)
 {
-	int bit;
+	const int bit = rescap_fn_enter(ip, parent_ip);
 
-	if (!rescap_tracking())
-		return;
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
 	rescap_fd_growing(current->files, UINT_MAX);
@@ -119,11 +127,8 @@ static void notrace rescap_fn_dup2(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op,
 				   struct ftrace_regs *fregs)
 {
-	int bit;
+	const int bit = rescap_fn_enter(ip, parent_ip);
 
-	if (!rescap_tracking())
-		return;
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
 	rescap_fd_growing((struct files_struct *)rescap_arg(fregs, 0),

@@ -284,6 +284,30 @@ struct rescap_proc *rescap_proc_exit(struct task_struct *const task)
 }
 
 /**
+ * rescap_proc_set_caps - replace the caps of a tracked process
+ * @proc: the entry
+ * @caps: the new caps, checked already
+ *
+ * The edges of every resource are forgotten: usage is measured against
+ * the new caps at the next growth.
+ *
+ * Context: @proc->lock held.
+ */
+void rescap_proc_set_caps(struct rescap_proc *const proc,
+			  const struct rescap_caps *const caps)
+{
+	lockdep_assert_held(&proc->lock);
+	WRITE_ONCE(proc->caps.heap, caps->heap);
+	WRITE_ONCE(proc->caps.fds, caps->fds);
+	WRITE_ONCE(proc->caps.action, caps->action);
+	WRITE_ONCE(proc->caps.soft_pct, caps->soft_pct);
+	clear_bit(RESCAP_PROC_HEAP_SOFT, &proc->state);
+	clear_bit(RESCAP_PROC_HEAP_OVER, &proc->state);
+	clear_bit(RESCAP_PROC_FDS_SOFT, &proc->state);
+	clear_bit(RESCAP_PROC_FDS_OVER, &proc->state);
+}
+
+/**
  * rescap_procs_collect - references on the entries registered after a point
  * @after_seq: only entries with a larger sequence number
  * @procs: where to put them, in registration order

@@ -89,6 +89,8 @@ void rescap_proc_put(struct rescap_proc *proc);
 int rescap_proc_register(struct task_struct *task, u32 flags);
 bool rescap_proc_unlink(struct rescap_proc *proc);
 
+void rescap_proc_set_caps(struct rescap_proc *proc,
+			  const struct rescap_caps *caps);
 void rescap_proc_fork(struct task_struct *parent, struct task_struct *child);
 struct rescap_proc *rescap_proc_exit(struct task_struct *task);
 
