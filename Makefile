@@ -137,8 +137,8 @@ build-for-check: $(BZIMAGE) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS)
 
 demo: deps
 	@mkdir -p $(O)
-	@$(MAKE) --no-print-directory $(O)/kmod/stock/rescap.ko >$(O)/build.log 2>&1 || \
-		{ tail -n 50 $(O)/build.log; echo "build failed (full log: $(O)/build.log)"; exit 1; }
+	@$(MAKE) --no-print-directory $(O)/kmod/stock/rescap.ko $(USER_BINS) $(O)/bin/rtest-proc >$(O)/demo-build.log 2>&1 || \
+		{ tail -n 50 $(O)/demo-build.log; echo "build failed (full log: $(O)/demo-build.log)"; exit 1; }
 	@tests/demo
 
 clean:
