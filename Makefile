@@ -11,7 +11,7 @@
 #   make kernel          our 6.12 debug kernel (rescap LSM built in)
 #   make modules         rescap.ko for both kernels
 #   make O=DIR ...       put every build output under DIR (default: build/)
-#   make KASAN=1 ...     the same, with a KASAN build of our kernel
+#   make KASAN=0 ...     the same, with our kernel built without KASAN
 #
 # All outputs live under $(O); a second run with the same O= reuses the
 # kernel build.
