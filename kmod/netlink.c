@@ -172,6 +172,22 @@ static struct rescap_proc *rescap_nl_target_proc(struct genl_info *const info,
 	return proc;
 }
 
+/*
+ * The start of every request that changes a tracked process: the caller
+ * may change things and the target is tracked. Returns the entry with a
+ * reference and the task in *@taskp, or an ERR_PTR.
+ */
+static struct rescap_proc *rescap_nl_change_target(struct sk_buff *const skb,
+						   struct genl_info *const info,
+						   struct task_struct **const taskp)
+{
+	const int err = rescap_nl_may_change(skb, info);
+
+	if (err)
+		return ERR_PTR(err);
+	return rescap_nl_target_proc(info, taskp);
+}
+
 int rescap_nl_register_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct task_struct *task;
@@ -210,12 +226,9 @@ int rescap_nl_deregister_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct task_struct *task;
 	struct rescap_proc *proc;
-	int err;
+	int err = 0;
 
-	err = rescap_nl_may_change(skb, info);
-	if (err)
-		return err;
-	proc = rescap_nl_target_proc(info, &task);
+	proc = rescap_nl_change_target(skb, info, &task);
 	if (IS_ERR(proc))
 		return PTR_ERR(proc);
 	if (!rescap_proc_unlink(proc)) {
@@ -377,10 +390,7 @@ int rescap_nl_set_cap_doit(struct sk_buff *skb, struct genl_info *info)
 	struct rescap_caps caps;
 	int err, i;
 
-	err = rescap_nl_may_change(skb, info);
-	if (err)
-		return err;
-	proc = rescap_nl_target_proc(info, &task);
+	proc = rescap_nl_change_target(skb, info, &task);
 	if (IS_ERR(proc))
 		return PTR_ERR(proc);
 	err = rescap_usage_of(proc->pid, &usage);
@@ -433,10 +443,7 @@ int rescap_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	struct rescap_proc *proc;
 	int err;
 
-	err = rescap_nl_may_change(skb, info);
-	if (err)
-		return err;
-	proc = rescap_nl_target_proc(info, &task);
+	proc = rescap_nl_change_target(skb, info, &task);
 	if (IS_ERR(proc))
 		return PTR_ERR(proc);
 	err = rescap_usage_of(proc->pid, &usage);

@@ -36,8 +36,16 @@ load_rescap() {
 	insmod "$(rescap_ko)" || fail "insmod $(rescap_ko) failed"
 }
 
+# A check queued on a tracked task holds a module reference until the task
+# leaves the kernel, so rmmod may find the module in use for a moment
+# (EAGAIN): try for up to 2 s, as an admin would retry.
 unload_rescap() {
-	rmmod rescap || fail "rmmod rescap failed"
+	_i=0
+	until rmmod rescap 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -lt 20 ] || { rmmod rescap; fail "rmmod rescap failed"; }
+		sleep 0.1
+	done
 }
 
 RESCAPCTL=${O:-}/bin/rescapctl
