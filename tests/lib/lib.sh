@@ -148,3 +148,19 @@ wait_gone() {
 	done
 	[ ! -d "/proc/$1" ]
 }
+
+# events_start: record rescap's events (rescapctl --json monitor) into the
+# file EVENTS until events_stop.
+events_start() {
+	EVENTS=$(mktemp)
+	"$RESCAPCTL" --json monitor >"$EVENTS" &
+	_mon=$!
+	sleep 0.3
+}
+
+events_stop() {
+	sleep 0.3
+	kill "$_mon"
+	wait "$_mon" 2>/dev/null
+	cat "$EVENTS"
+}

@@ -3,10 +3,7 @@
 # the notify action report once per crossing.
 . ../../lib/lib.sh
 rescap_up
-events=$(mktemp)
-"$RESCAPCTL" --json monitor >"$events" &
-mon=$!
-sleep 0.3
+events_start
 
 proc_start
 ctl register "$PROC"
@@ -46,17 +43,15 @@ proc_do mmap $((heap * 3 / 2))
 case "$REPLY" in ok*) ;; *) fail "soft threshold killed: $REPLY" ;; esac
 proc_do mmap 4096
 
-sleep 0.3
-kill "$mon"
-cat "$events"
-n=$(grep -c "\"event\":\"exceeded\",\"pid\":$PROC,.*\"resource\":\"fds\",.*\"action\":\"notify\",\"kind\":\"notify\"" "$events")
+events_stop
+n=$(grep -c "\"event\":\"exceeded\",\"pid\":$PROC,.*\"resource\":\"fds\",.*\"action\":\"notify\",\"kind\":\"notify\"" "$EVENTS")
 expect_eq "notify events (two crossings)" 2 "$n"
-n=$(grep -c "\"event\":\"exceeded\",\"pid\":$PROC,.*\"resource\":\"heap\",.*\"kind\":\"soft\"" "$events")
+n=$(grep -c "\"event\":\"exceeded\",\"pid\":$PROC,.*\"resource\":\"heap\",.*\"kind\":\"soft\"" "$EVENTS")
 expect_eq "soft threshold events" 1 "$n"
-grep -q '"event":"killed"' "$events" && fail "a kill happened"
+grep -q '"event":"killed"' "$EVENTS" && fail "a kill happened"
 
 ctl deregister "$PROC"
 proc_stop
-rm -f "$events"
+rm -f "$EVENTS"
 rescap_down
 exit 0

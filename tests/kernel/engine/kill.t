@@ -2,10 +2,7 @@
 # instruction of its own, and the killed event says who, what and how much.
 . ../../lib/lib.sh
 rescap_up
-events=$(mktemp)
-"$RESCAPCTL" --json monitor >"$events" &
-mon=$!
-sleep 0.3
+events_start
 
 # fds: the call that takes it over never answers.
 proc_start
@@ -35,16 +32,14 @@ wait_gone "$PROC" || fail "process $PROC (or one of its threads) survived"
 heappid=$PROC
 proc_stop
 
-sleep 0.3
-kill "$mon"
-cat "$events"
-grep -q "\"event\":\"killed\",\"pid\":$fdpid,\"comm\":\"rtest-proc\",\"uid\":0,\"resource\":\"fds\",\"usage\":$((fds + 3)),\"cap\":$((fds + 2)),\"action\":\"kill\"" "$events" ||
+events_stop
+grep -q "\"event\":\"killed\",\"pid\":$fdpid,\"comm\":\"rtest-proc\",\"uid\":0,\"resource\":\"fds\",\"usage\":$((fds + 3)),\"cap\":$((fds + 2)),\"action\":\"kill\"" "$EVENTS" ||
 	fail "no killed event for the fd kill of $fdpid"
-grep -q "\"event\":\"killed\",\"pid\":$heappid,\"comm\":\"rtest-proc\",\"uid\":0,\"resource\":\"heap\"" "$events" ||
+grep -q "\"event\":\"killed\",\"pid\":$heappid,\"comm\":\"rtest-proc\",\"uid\":0,\"resource\":\"heap\"" "$EVENTS" ||
 	fail "no killed event for the heap kill of $heappid"
-grep -q "\"event\":\"exited\",\"pid\":$heappid" "$events" || fail "no exited event for $heappid"
+grep -q "\"event\":\"exited\",\"pid\":$heappid" "$EVENTS" || fail "no exited event for $heappid"
 dmesg | grep -q "rescap: killed $fdpid (rtest-proc): fds $((fds + 3)) over cap $((fds + 2))" ||
 	fail "no kernel log line for the kill of $fdpid"
-rm -f "$events"
+rm -f "$EVENTS"
 rescap_down
 exit 0
