@@ -51,7 +51,7 @@ export RESCAP_OURS := $(OURS)
 # each build gets a directory of symbolic links to the sources.
 
 STOCK_KVER	= $(shell tests/vm/stock-kver)
-KMOD_SRCS	:= $(wildcard kmod/Kbuild kmod/*.c kmod/*.h) include/uapi/linux/rescap.h
+KMOD_SRCS	:= $(wildcard kmod/Kbuild kmod/engine.mk kmod/*.c kmod/*.h) include/uapi/linux/rescap.h
 TKMOD_SRCS	:= $(wildcard tests/kmods/Kbuild tests/kmods/*.c)
 
 # $(call extmod,SOURCES,OUTDIR,KBUILD-MAKE)
@@ -110,7 +110,29 @@ $(O)/tests/test-size: tests/unit/test-size.c cgroupd/size.c cgroupd/size.h
 
 UNIT_BINS	:= $(O)/tests/test-size
 
-USER_BINS	:= $(O)/bin/rescapctl
+# rescapd: the daemon core (cgroupd/) and its bus object (dbus/), on
+# sd-bus and sd-event.
+SD_LIBS		:= $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
+RESCAPD_SRCS	:= cgroupd/rescapd.c cgroupd/rescapd-sample.c cgroupd/rescapd-unit.c dbus/bus-manager.c
+RESCAPD_HDRS	:= $(USER_HDRS) $(wildcard dbus/*.h)
+
+$(O)/bin/rescapd: $(RESCAPD_SRCS) $(KLINK_SRCS) $(RESCAPD_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
+
+# The daemon under ASan/UBSan, for the host tests of its bus object.
+$(O)/tests/rescapd-san: $(RESCAPD_SRCS) $(KLINK_SRCS) $(RESCAPD_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
+
+$(O)/tests/test-rescapd: tests/unit/test-rescapd.c cgroupd/rescapd-sample.c cgroupd/rescapd-unit.c \
+		cgroupd/size.c cgroupd/kernel-link.c $(RESCAPD_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
+
+UNIT_BINS	+= $(O)/tests/rescapd-san $(O)/tests/test-rescapd
+
+USER_BINS	:= $(O)/bin/rescapctl $(O)/bin/rescapd
 TEST_BINS	:= $(patsubst tests/helpers/%.c,$(O)/bin/%,$(wildcard tests/helpers/*.c))
 
 .PHONY: userspace
@@ -133,7 +155,7 @@ bench: deps
 	@tests/bench/run $(BENCH_KERNELS)
 
 .PHONY: build-for-check
-build-for-check: $(BZIMAGE) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS) $(UNIT_BINS)
+build-for-check: $(BZIMAGE) $(KSELFTESTS) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS) $(UNIT_BINS)
 
 demo: deps
 	@mkdir -p $(O)

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* rescapd: the system-wide sample of the monitoring signal, from /proc. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rescapd-sample.h"
+
+int parse_proc_stat_cpu(const char *text, uint64_t *ret_busy, uint64_t *ret_total) {
+        uint64_t v[10] = {};
+        const char *p;
+        char *end;
+        int n = 0;
+
+        if (strncmp(text, "cpu ", 4) != 0)
+                return -EINVAL;
+        p = text + 4;
+        while (n < 10) {
+                while (*p == ' ')
+                        p++;
+                if (!isdigit((unsigned char) *p))
+                        break;
+                errno = 0;
+                v[n++] = strtoull(p, &end, 10);
+                if (errno)
+                        return -EINVAL;
+                p = end;
+        }
+        if (n < 4)
+                return -EINVAL;
+        /* user nice system idle iowait irq softirq steal guest guest_nice:
+         * guest time is already in user and nice. */
+        *ret_total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
+        *ret_busy = *ret_total - v[3] - v[4];
+        return 0;
+}
+
+static int meminfo_field(const char *text, const char *name, uint64_t *ret) {
+        size_t len = strlen(name);
+        const char *p = text;
+        unsigned long long kb;
+
+        while (p && *p) {
+                if (strncmp(p, name, len) == 0 && p[len] == ':') {
+                        if (sscanf(p + len + 1, " %llu kB", &kb) != 1)
+                                return -EINVAL;
+                        *ret = (uint64_t) kb * 1024;
+                        return 0;
+                }
+                p = strchr(p, '\n');
+                if (p)
+                        p++;
+        }
+        return -ENOENT;
+}
+
+int parse_meminfo(const char *text, uint64_t *ret_used, uint64_t *ret_total) {
+        uint64_t total, avail;
+        int r;
+
+        r = meminfo_field(text, "MemTotal", &total);
+        if (r < 0)
+                return r;
+        r = meminfo_field(text, "MemAvailable", &avail);
+        if (r < 0)
+                return r;
+        *ret_total = total;
+        *ret_used = avail < total ? total - avail : 0;
+        return 0;
+}
+
+int parse_loadavg(const char *text, double ret[3]) {
+        return sscanf(text, "%lf %lf %lf", &ret[0], &ret[1], &ret[2]) == 3 ? 0 : -EINVAL;
+}
+
+int parse_net_dev(const char *text, uint64_t *ret_rx, uint64_t *ret_tx) {
+        uint64_t rx = 0, tx = 0;
+        const char *p = text;
+        int lines = 0;
+
+        for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+                unsigned long long v[9];
+                const char *colon;
+                char name[32];
+                size_t len;
+
+                if (++lines <= 2)       /* two header lines */
+                        continue;
+                colon = strchr(p, ':');
+                if (!colon)
+                        continue;
+                while (*p == ' ')
+                        p++;
+                len = (size_t) (colon - p);
+                if (len == 0 || len >= sizeof(name))
+                        continue;
+                memcpy(name, p, len);
+                name[len] = 0;
+                if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu",
+                           &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]) != 9)
+                        return -EINVAL;
+                if (strcmp(name, "lo") == 0)
+                        continue;
+                rx += v[0];
+                tx += v[8];
+        }
+        if (lines < 2)
+                return -EINVAL;
+        *ret_rx = rx;
+        *ret_tx = tx;
+        return 0;
+}
+
+int parse_status_vmdata(const char *text, uint64_t *ret) {
+        return meminfo_field(text, "VmData", ret);
+}
+
+void top_insert(TopEntry *top, size_t n, size_t *len, const TopEntry *e) {
+        size_t i;
+
+        for (i = 0; i < *len; i++)
+                if (e->value > top[i].value || (e->value == top[i].value && e->pid < top[i].pid))
+                        break;
+        if (i >= n)
+                return;
+        if (*len < n)
+                (*len)++;
+        memmove(&top[i + 1], &top[i], (*len - 1 - i) * sizeof(*top));
+        top[i] = *e;
+}
+
+double cpu_percent(uint64_t busy0, uint64_t total0, uint64_t busy1, uint64_t total1) {
+        if (total1 <= total0 || busy1 < busy0)
+                return 0.0;
+        return 100.0 * (double) (busy1 - busy0) / (double) (total1 - total0);
+}
+
+uint64_t rate_per_second(uint64_t v0, uint64_t v1, uint64_t dt_usec) {
+        if (v1 < v0 || dt_usec == 0)
+                return 0;
+        return (uint64_t) ((double) (v1 - v0) * 1e6 / (double) dt_usec);
+}
+
+/* Reads a small /proc file whole; returns its length or a negative errno. */
+static ssize_t read_text(int dirfd, const char *path, char *buf, size_t size) {
+        ssize_t n, total = 0;
+        int fd;
+
+        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        while ((size_t) total < size - 1) {
+                n = read(fd, buf + total, size - 1 - (size_t) total);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        n = -errno;
+                        close(fd);
+                        return n;
+                }
+                if (n == 0)
+                        break;
+                total += n;
+        }
+        close(fd);
+        buf[total] = 0;
+        return total;
+}
+
+static uint64_t now_usec(clockid_t clock) {
+        struct timespec ts;
+
+        clock_gettime(clock, &ts);
+        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static uint64_t count_fds(int procfd, const char *pid) {
+        char path[64];
+        struct dirent *de;
+        uint64_t n = 0;
+        DIR *d;
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/fd", pid);
+        fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return 0;
+        }
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.')
+                        n++;
+        closedir(d);
+        return n;
+}
+
+/* comm of a /proc/PID/status text ("Name:\tcomm"). */
+static void status_comm(const char *text, char *comm, size_t size) {
+        const char *p = strncmp(text, "Name:", 5) == 0 ? text + 5 : NULL;
+        size_t len;
+
+        comm[0] = 0;
+        if (!p)
+                return;
+        while (*p == '\t' || *p == ' ')
+                p++;
+        len = strcspn(p, "\n");
+        if (len >= size)
+                len = size - 1;
+        memcpy(comm, p, len);
+        comm[len] = 0;
+}
+
+static void sample_processes(int procfd, Sample *ret) {
+        char *buf = malloc(16384);
+        struct dirent *de;
+        DIR *d;
+        int fd;
+
+        if (!buf)
+                return;
+        fd = dup(procfd);
+        d = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!d) {
+                if (fd >= 0)
+                        close(fd);
+                free(buf);
+                return;
+        }
+        while ((de = readdir(d))) {
+                char path[64];
+                TopEntry e = {};
+                uint64_t heap;
+                char *end;
+                unsigned long pid;
+
+                if (!isdigit((unsigned char) de->d_name[0]))
+                        continue;
+                pid = strtoul(de->d_name, &end, 10);
+                if (*end || pid > UINT32_MAX)
+                        continue;
+                snprintf(path, sizeof(path), "%lu/status", pid);
+                if (read_text(procfd, path, buf, 16384) < 0)
+                        continue;       /* gone meanwhile */
+                ret->processes++;
+                if (parse_status_vmdata(buf, &heap) < 0)
+                        continue;       /* a kernel thread */
+                e.pid = (uint32_t) pid;
+                status_comm(buf, e.comm, sizeof(e.comm));
+                e.value = heap;
+                top_insert(ret->top_heap, SAMPLE_TOP, &ret->n_top_heap, &e);
+                e.value = count_fds(procfd, de->d_name);
+                top_insert(ret->top_fds, SAMPLE_TOP, &ret->n_top_fds, &e);
+        }
+        closedir(d);
+        free(buf);
+}
+
+int sample_collect(Sampler *s, Sample *ret) {
+        uint64_t busy = 0, total = 0, rx = 0, tx = 0, now;
+        char *buf;
+        int procfd, r = 0;
+
+        *ret = (Sample) {};
+        procfd = open(s->proc ?: "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (procfd < 0)
+                return -errno;
+        buf = malloc(65536);
+        if (!buf) {
+                close(procfd);
+                return -ENOMEM;
+        }
+        now = now_usec(CLOCK_MONOTONIC);
+        ret->timestamp_usec = now_usec(CLOCK_REALTIME);
+
+        if (read_text(procfd, "stat", buf, 65536) < 0 || parse_proc_stat_cpu(buf, &busy, &total) < 0)
+                r = -EIO;
+        if (read_text(procfd, "meminfo", buf, 65536) < 0 ||
+            parse_meminfo(buf, &ret->mem_used, &ret->mem_total) < 0)
+                r = -EIO;
+        if (read_text(procfd, "loadavg", buf, 65536) < 0 || parse_loadavg(buf, ret->load) < 0)
+                r = -EIO;
+        /* No network namespace file is no network: rates 0. */
+        if (read_text(procfd, "net/dev", buf, 65536) >= 0)
+                (void) parse_net_dev(buf, &rx, &tx);
+
+        if (s->valid) {
+                ret->cpu_percent = cpu_percent(s->cpu_busy, s->cpu_total, busy, total);
+                ret->rx_bps = rate_per_second(s->rx, rx, now - s->at_usec);
+                ret->tx_bps = rate_per_second(s->tx, tx, now - s->at_usec);
+        }
+        s->valid = true;
+        s->at_usec = now;
+        s->cpu_busy = busy;
+        s->cpu_total = total;
+        s->rx = rx;
+        s->tx = tx;
+
+        sample_processes(procfd, ret);
+        free(buf);
+        close(procfd);
+        return r;
+}
+
+static void cgroup_usage_dir(int procfd, int dirfd, uint64_t *heap, uint64_t *fds, char *buf, size_t size) {
+        struct dirent *de;
+        FILE *f;
+        DIR *d;
+        int fd;
+
+        fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+        f = fd >= 0 ? fdopen(fd, "r") : NULL;
+        if (f) {
+                unsigned long pid;
+
+                while (fscanf(f, "%lu", &pid) == 1) {
+                        char path[64];
+                        uint64_t v;
+
+                        snprintf(path, sizeof(path), "%lu/status", pid);
+                        if (read_text(procfd, path, buf, size) >= 0 && parse_status_vmdata(buf, &v) >= 0)
+                                *heap += v;
+                        snprintf(path, sizeof(path), "%lu", pid);
+                        *fds += count_fds(procfd, path);
+                }
+                fclose(f);
+        } else if (fd >= 0)
+                close(fd);
+
+        fd = dup(dirfd);
+        d = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!d) {
+                if (fd >= 0)
+                        close(fd);
+                return;
+        }
+        while ((de = readdir(d))) {
+                int sub;
+
+                if (de->d_type != DT_DIR || de->d_name[0] == '.')
+                        continue;
+                sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (sub < 0)
+                        continue;
+                cgroup_usage_dir(procfd, sub, heap, fds, buf, size);
+                close(sub);
+        }
+        closedir(d);
+}
+
+int cgroup_usage(const char *cgroup_dir, uint64_t *ret_heap, uint64_t *ret_fds) {
+        int procfd, dirfd;
+        char *buf;
+
+        *ret_heap = *ret_fds = 0;
+        dirfd = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
+                return -errno;
+        procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        buf = malloc(16384);
+        if (procfd >= 0 && buf)
+                cgroup_usage_dir(procfd, dirfd, ret_heap, ret_fds, buf, 16384);
+        free(buf);
+        if (procfd >= 0)
+                close(procfd);
+        close(dirfd);
+        return 0;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rescapd: the system-wide sample of the monitoring signal, from /proc.
+ * The parsers take the text of one /proc file, so tests can feed them.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SAMPLE_TOP 5
+
+typedef struct TopEntry {
+        uint32_t pid;
+        char comm[17];
+        uint64_t value;
+} TopEntry;
+
+typedef struct Sample {
+        uint64_t timestamp_usec;        /* CLOCK_REALTIME */
+        double cpu_percent;             /* all CPUs, since the previous sample */
+        uint64_t mem_used, mem_total;   /* bytes: MemTotal - MemAvailable, MemTotal */
+        double load[3];
+        uint64_t rx_bps, tx_bps;        /* all interfaces but lo, bytes per second */
+        uint32_t processes;
+        uint32_t tracked;
+        TopEntry top_heap[SAMPLE_TOP], top_fds[SAMPLE_TOP];
+        size_t n_top_heap, n_top_fds;
+} Sample;
+
+/* The counters a sample needs from the previous one. */
+typedef struct Sampler {
+        bool valid;
+        uint64_t at_usec;               /* CLOCK_MONOTONIC */
+        uint64_t cpu_busy, cpu_total;   /* jiffies */
+        uint64_t rx, tx;                /* bytes */
+        const char *proc;               /* "/proc", or a test's copy */
+} Sampler;
+
+int parse_proc_stat_cpu(const char *text, uint64_t *ret_busy, uint64_t *ret_total);
+int parse_meminfo(const char *text, uint64_t *ret_used, uint64_t *ret_total);
+int parse_loadavg(const char *text, double ret[3]);
+int parse_net_dev(const char *text, uint64_t *ret_rx, uint64_t *ret_tx);
+/* VmData of a /proc/PID/status text, in bytes; -ENOENT when it has none
+ * (kernel threads). */
+int parse_status_vmdata(const char *text, uint64_t *ret);
+
+/* Keeps the n largest entries in top, largest first (ties: lower pid first). */
+void top_insert(TopEntry *top, size_t n, size_t *len, const TopEntry *e);
+
+/* Percent of busy time between two readings, 0 when nothing elapsed. */
+double cpu_percent(uint64_t busy0, uint64_t total0, uint64_t busy1, uint64_t total1);
+/* Bytes per second between two counter readings dt_usec apart. */
+uint64_t rate_per_second(uint64_t v0, uint64_t v1, uint64_t dt_usec);
+
+/* Reads everything but the tracked count; the first sample has cpu and
+ * network rates of 0. */
+int sample_collect(Sampler *s, Sample *ret);
+
+/* Sum of VmData and of open fds over the processes of a cgroup and its
+ * descendants (cgroup_dir: the cgroupfs directory). */
+int cgroup_usage(const char *cgroup_dir, uint64_t *ret_heap, uint64_t *ret_fds);

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* rescapd: groups (systemd units and cgroup paths) and their persisted caps. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/rescap.h>
+
+#include "kernel-link.h"
+#include "rescapd-errors.h"
+#include "rescapd-unit.h"
+#include "size.h"
+
+static const struct {
+        const char *suffix;
+        const char *interface;
+} unit_types[] = {
+        { ".service", "org.freedesktop.systemd1.Service" },
+        { ".scope",   "org.freedesktop.systemd1.Scope" },
+        { ".slice",   "org.freedesktop.systemd1.Slice" },
+        { ".socket",  "org.freedesktop.systemd1.Socket" },
+        { ".mount",   "org.freedesktop.systemd1.Mount" },
+        { ".swap",    "org.freedesktop.systemd1.Swap" },
+};
+
+static const char *unit_suffix(const char *s, size_t len) {
+        for (size_t i = 0; i < sizeof(unit_types) / sizeof(unit_types[0]); i++) {
+                size_t sl = strlen(unit_types[i].suffix);
+
+                if (len > sl && memcmp(s + len - sl, unit_types[i].suffix, sl) == 0)
+                        return unit_types[i].interface;
+        }
+        return NULL;
+}
+
+const char *unit_type_interface(const char *unit) {
+        return unit_suffix(unit, strlen(unit));
+}
+
+static bool unit_name_is_valid_n(const char *s, size_t len) {
+        if (len == 0 || len > 255 || s[0] == '.' || s[0] == '@')
+                return false;
+        for (size_t i = 0; i < len; i++) {
+                char c = s[i];
+
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == ':' || c == '-' || c == '_' || c == '.' || c == '\\' || c == '@'))
+                        return false;
+        }
+        return unit_suffix(s, len) != NULL;
+}
+
+bool unit_name_is_valid(const char *s) {
+        return unit_name_is_valid_n(s, strlen(s));
+}
+
+bool cgroup_path_is_valid(const char *path) {
+        const char *p = path;
+        size_t len = strlen(path);
+
+        if (path[0] != '/' || len > 4095)
+                return false;
+        if (len == 1)
+                return true;
+        while (*p) {
+                size_t n;
+
+                p++;            /* the '/' */
+                n = strcspn(p, "/");
+                if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+                        return false;
+                p += n;
+        }
+        return true;
+}
+
+int unit_from_cgroup_path(const char *path, char *buf, size_t size) {
+        const char *p = path, *unit = NULL, *slice = NULL;
+        size_t unit_len = 0, slice_len = 0;
+
+        if (strcmp(path, "/") == 0) {
+                if (size < sizeof("-.slice"))
+                        return -ENOBUFS;
+                strcpy(buf, "-.slice");
+                return 0;
+        }
+        while (*p) {
+                size_t n;
+
+                while (*p == '/')
+                        p++;
+                n = strcspn(p, "/");
+                if (n && unit_name_is_valid_n(p, n)) {
+                        if (n > 6 && memcmp(p + n - 6, ".slice", 6) == 0) {
+                                slice = p;
+                                slice_len = n;
+                        } else {
+                                unit = p;
+                                unit_len = n;
+                        }
+                }
+                p += n;
+        }
+        if (!unit) {
+                unit = slice;
+                unit_len = slice_len;
+        }
+        if (unit_len + 1 > size)
+                return -ENOBUFS;
+        if (unit)
+                memcpy(buf, unit, unit_len);
+        buf[unit_len] = 0;
+        return 0;
+}
+
+static char *strip(char *s) {
+        char *e;
+
+        while (*s == ' ' || *s == '\t')
+                s++;
+        e = s + strlen(s);
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+                *--e = 0;
+        return s;
+}
+
+int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_line) {
+        char *copy = strdup(text), *line, *save = NULL;
+        bool in_cap = false;
+        unsigned n = 0;
+        int r = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        ret->heap_max = RESCAP_NO_CAP;
+        ret->fd_max = RESCAP_NO_CAP;
+        ret->action = 0;
+        ret->soft_pct = 0;
+        for (char *p = copy;; p = NULL) {
+                char *eq, *key, *val;
+                uint64_t v;
+
+                /* strtok_r would skip empty lines and miscount them */
+                line = p ? p : save;
+                if (!line)
+                        break;
+                save = strchr(line, '\n');
+                if (save)
+                        *save++ = 0;
+                n++;
+                line = strip(line);
+                if (!*line || *line == '#' || *line == ';')
+                        continue;
+                if (*line == '[') {
+                        in_cap = strcmp(line, "[Cap]") == 0;
+                        continue;
+                }
+                if (!in_cap)
+                        continue;       /* other sections: for later versions */
+                eq = strchr(line, '=');
+                if (!eq) {
+                        r = -EINVAL;
+                        break;
+                }
+                *eq = 0;
+                key = strip(line);
+                val = strip(eq + 1);
+                if (strcmp(key, "HeapMax") == 0) {
+                        if (parse_size(val, &v) < 0 || v == 0) {
+                                r = -EINVAL;
+                                break;
+                        }
+                        ret->heap_max = v;
+                } else if (strcmp(key, "FDMax") == 0) {
+                        if (parse_count(val, &v) < 0 || v == 0) {
+                                r = -EINVAL;
+                                break;
+                        }
+                        ret->fd_max = v;
+                } else if (strcmp(key, "Action") == 0) {
+                        if (rk_action_from_name(val, &ret->action) < 0) {
+                                r = -EINVAL;
+                                break;
+                        }
+                } else if (strcmp(key, "SoftPercent") == 0) {
+                        if (parse_count(val, &v) < 0 || v > 99) {
+                                r = -EINVAL;
+                                break;
+                        }
+                        ret->soft_pct = (uint32_t) v;
+                } else {
+                        r = -EINVAL;
+                        break;
+                }
+        }
+        free(copy);
+        if (r < 0 && ret_line)
+                *ret_line = n;
+        return r;
+}
+
+char *unit_caps_format(const UnitCaps *u) {
+        char heap[32], fds[32], *text = NULL;
+
+        if (u->fd_max == RESCAP_NO_CAP)
+                snprintf(fds, sizeof(fds), "infinity");
+        else
+                snprintf(fds, sizeof(fds), "%" PRIu64, u->fd_max);
+        if (u->heap_max == RESCAP_NO_CAP)
+                snprintf(heap, sizeof(heap), "infinity");
+        else
+                snprintf(heap, sizeof(heap), "%" PRIu64, u->heap_max);
+        if (asprintf(&text,
+                     "# rescap caps of %s, written by rescapd.\n"
+                     "[Cap]\n"
+                     "HeapMax=%s\n"
+                     "FDMax=%s\n"
+                     "Action=%s\n"
+                     "SoftPercent=%" PRIu32 "\n",
+                     u->unit, heap, fds, rk_action_name(u->action ?: RESCAP_ACTION_KILL),
+                     u->soft_pct) < 0)
+                return NULL;
+        return text;
+}
+
+static char *read_file(int dirfd, const char *name) {
+        size_t size = 4096, len = 0;
+        char *buf = malloc(size);
+        int fd;
+
+        if (!buf)
+                return NULL;
+        fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+                free(buf);
+                return NULL;
+        }
+        for (;;) {
+                ssize_t n = read(fd, buf + len, size - len - 1);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                len += (size_t) n;
+                if (len + 1 == size) {
+                        char *nb = size < 65536 ? realloc(buf, size * 2) : NULL;
+
+                        if (!nb)
+                                break;
+                        buf = nb;
+                        size *= 2;
+                }
+        }
+        close(fd);
+        buf[len] = 0;
+        return buf;
+}
+
+int unit_caps_load_dir(const char *dir, UnitCapsList *ret) {
+        struct dirent *de;
+        DIR *d;
+
+        ret->items = NULL;
+        ret->n = 0;
+        d = opendir(dir);
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        while ((de = readdir(d))) {
+                size_t len = strlen(de->d_name);
+                UnitCaps u = {}, *items;
+                unsigned line = 0;
+                char *text;
+
+                if (len <= 5 || strcmp(de->d_name + len - 5, ".conf") != 0)
+                        continue;
+                u.unit = strndup(de->d_name, len - 5);
+                if (!u.unit)
+                        break;
+                if (!unit_name_is_valid(u.unit)) {
+                        fprintf(stderr, "rescapd: %s/%s: not a unit name, ignored\n", dir, de->d_name);
+                        free(u.unit);
+                        continue;
+                }
+                text = read_file(dirfd(d), de->d_name);
+                if (!text || unit_caps_parse(text, &u, &line) < 0) {
+                        fprintf(stderr, "rescapd: %s/%s:%u: cannot parse, ignored\n", dir, de->d_name, line);
+                        free(text);
+                        free(u.unit);
+                        continue;
+                }
+                free(text);
+                items = realloc(ret->items, (ret->n + 1) * sizeof(*items));
+                if (!items) {
+                        free(u.unit);
+                        break;
+                }
+                ret->items = items;
+                ret->items[ret->n++] = u;
+        }
+        closedir(d);
+        return 0;
+}
+
+int unit_caps_save(const char *dir, const UnitCaps *u) {
+        char *text, *path = NULL, *tmp = NULL;
+        size_t len;
+        int fd, r = 0;
+
+        if (!unit_name_is_valid(u->unit))
+                return -EINVAL;
+        text = unit_caps_format(u);
+        if (!text)
+                return -ENOMEM;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                r = -errno;
+                goto out;
+        }
+        if (asprintf(&path, "%s/%s.conf", dir, u->unit) < 0 ||
+            asprintf(&tmp, "%s/.%s.conf.tmp", dir, u->unit) < 0) {
+                path = tmp = NULL;
+                r = -ENOMEM;
+                goto out;
+        }
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0) {
+                r = -errno;
+                goto out;
+        }
+        len = strlen(text);
+        if (write(fd, text, len) != (ssize_t) len || fsync(fd) < 0)
+                r = errno ? -errno : -EIO;
+        close(fd);
+        if (r == 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0)
+                unlink(tmp);
+out:
+        free(text);
+        free(path);
+        free(tmp);
+        return r;
+}
+
+int unit_caps_remove(const char *dir, const char *unit) {
+        char *path;
+        int r = 0;
+
+        if (!unit_name_is_valid(unit))
+                return -EINVAL;
+        if (asprintf(&path, "%s/%s.conf", dir, unit) < 0)
+                return -ENOMEM;
+        if (unlink(path) < 0 && errno != ENOENT)
+                r = -errno;
+        free(path);
+        return r;
+}
+
+UnitCaps *unit_caps_find(UnitCapsList *l, const char *unit) {
+        for (size_t i = 0; i < l->n; i++)
+                if (strcmp(l->items[i].unit, unit) == 0)
+                        return &l->items[i];
+        return NULL;
+}
+
+void unit_caps_list_free(UnitCapsList *l) {
+        for (size_t i = 0; i < l->n; i++)
+                free(l->items[i].unit);
+        free(l->items);
+        l->items = NULL;
+        l->n = 0;
+}
+
+int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,
+                  char **ret_unit, char **ret_cgroup, sd_bus_error *error) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        const char *path, *iface;
+        char *cgroup = NULL, *unit = NULL;
+        int r;
+
+        if (group[0] == '/') {
+                char unitbuf[256], *full;
+                struct stat st;
+
+                if (!cgroup_path_is_valid(group))
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                                 "'%s' is not a valid cgroup path", group);
+                if (asprintf(&full, "%s%s", cgroup_root, group) < 0)
+                        return -ENOMEM;
+                r = stat(full, &st);
+                free(full);
+                if (r < 0 || !S_ISDIR(st.st_mode))
+                        return sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT,
+                                                 "no cgroup %s", group);
+                if (unit_from_cgroup_path(group, unitbuf, sizeof(unitbuf)) < 0)
+                        unitbuf[0] = 0;
+                unit = strdup(unitbuf);
+                cgroup = strdup(group);
+                goto done;
+        }
+
+        if (!unit_name_is_valid(group))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "'%s' is not a unit name with a cgroup "
+                                         "(.service, .scope, .slice, .socket, .mount, .swap)", group);
+        iface = unit_type_interface(group);
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "GetUnit", &e, &reply, "s", group);
+        if (r < 0) {
+                if (sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
+                        r = sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT, "no unit %s", group);
+                else
+                        r = sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT,
+                                              "cannot ask systemd about %s: %s", group,
+                                              e.message ?: strerror(-r));
+                sd_bus_error_free(&e);
+                return r;
+        }
+        r = sd_bus_message_read(reply, "o", &path);
+        if (r >= 0)
+                r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface,
+                                               "ControlGroup", &e, &cgroup);
+        sd_bus_message_unref(reply);
+        if (r < 0) {
+                r = sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT,
+                                      "cannot read the cgroup of %s: %s", group, e.message ?: strerror(-r));
+                sd_bus_error_free(&e);
+                return r;
+        }
+        unit = strdup(group);
+done:
+        if (!unit || !cgroup) {
+                free(unit);
+                free(cgroup);
+                return -ENOMEM;
+        }
+        *ret_unit = unit;
+        *ret_cgroup = cgroup;
+        return 0;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rescapd: groups (systemd units and cgroup paths) and the caps persisted
+ * for them under /etc/rescap/.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <systemd/sd-bus.h>
+
+/* The caps of a unit as persisted in /etc/rescap/UNIT.conf:
+ *
+ *   [Cap]
+ *   HeapMax=512M
+ *   FDMax=1024
+ *   Action=kill
+ *   SoftPercent=80
+ *
+ * HeapMax and FDMax take systemd's syntax (512M, 2G, infinity). */
+typedef struct UnitCaps {
+        char *unit;
+        uint64_t heap_max, fd_max;      /* UINT64_MAX: none */
+        uint32_t action;                /* RESCAP_ACTION_*; 0 = default (kill) */
+        uint32_t soft_pct;
+} UnitCaps;
+
+typedef struct UnitCapsList {
+        UnitCaps *items;
+        size_t n;
+} UnitCapsList;
+
+/* A unit name rescapd accepts: systemd's characters, a known suffix of a
+ * unit that has a cgroup (service, scope, slice, socket, mount, swap). */
+bool unit_name_is_valid(const char *s);
+/* The systemd interface that has the unit's ControlGroup property
+ * ("org.freedesktop.systemd1.Service", ...), NULL for other suffixes. */
+const char *unit_type_interface(const char *unit);
+/* The unit a cgroup path belongs to: its deepest unit component that is
+ * not a slice, else its deepest slice; "-.slice" for "/". "" when the path
+ * names no unit. Returns 0 or -ENOBUFS. */
+int unit_from_cgroup_path(const char *path, char *buf, size_t size);
+/* A cgroup path rescapd accepts: absolute, no "." or ".." components, no
+ * empty components, at most 4095 bytes. */
+bool cgroup_path_is_valid(const char *path);
+
+/* Parses the text of a unit's file (caps start as none); -EINVAL with the
+ * 1-based line number in *ret_line on a bad line. */
+int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_line);
+/* The file's text; the caller frees it. */
+char *unit_caps_format(const UnitCaps *u);
+
+/* Files under dir: load every UNIT.conf, save one (atomically), remove one. */
+int unit_caps_load_dir(const char *dir, UnitCapsList *ret);
+int unit_caps_save(const char *dir, const UnitCaps *u);
+int unit_caps_remove(const char *dir, const char *unit);
+UnitCaps *unit_caps_find(UnitCapsList *l, const char *unit);
+void unit_caps_list_free(UnitCapsList *l);
+
+/* Resolves a group, a unit name or a cgroup path (leading '/'), to its unit
+ * name and cgroup path: a unit through systemd (GetUnit, then its
+ * ControlGroup), a path through cgroupfs (it must exist). Sets a named
+ * error: org.freedesktop.DBus.Error.InvalidArgs for a malformed name,
+ * org.rescap1.Error.NoSuchUnit for a unit systemd does not know or a
+ * cgroup that does not exist. The cgroup is "" for a unit that is not
+ * running. */
+int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,
+                  char **ret_unit, char **ret_cgroup, sd_bus_error *error);

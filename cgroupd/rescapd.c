@@ -1,0 +1,543 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rescapd: the rescap daemon. An sd-event loop holding the kernel link
+ * (the "rescap" generic netlink family), the events it multicasts, a watch
+ * on the family coming and going (module load and unload), the periodic
+ * system sample, and the bus object org.rescap1 (dbus/bus-manager.c).
+ * See rescapd(8) and org.rescap1(5).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <systemd/sd-daemon.h>
+
+#include "rescapd.h"
+
+#ifndef RESCAP_VERSION
+#define RESCAP_VERSION "0.1"
+#endif
+
+#define RETRY_USEC (2ULL * 1000000ULL)
+
+static void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void log_msg(const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+}
+
+/* ---- the kernel link ---- */
+
+static const char *detect_backend(void) {
+        /* A loadable module has an initstate in sysfs; the LSM is built in
+         * and listed among the active LSMs. */
+        if (access("/sys/module/rescap/initstate", F_OK) == 0)
+                return "module";
+        return "lsm";
+}
+
+static void kernel_disconnect(Manager *m) {
+        m->events_source = sd_event_source_disable_unref(m->events_source);
+        rk_link_free(m->events);
+        rk_link_free(m->link);
+        m->events = m->link = NULL;
+        if (m->backend[0]) {
+                m->backend = "";
+                log_msg("rescapd: rescap is gone from the kernel");
+                bus_manager_emit_backend_changed(m);
+        }
+}
+
+static int on_event_cb(const rk_proc *p, void *userdata) {
+        Manager *m = userdata;
+
+        if (p->cmd == RESCAP_CMD_KILLED) {
+                char unit[256];
+
+                if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
+                        unit[0] = 0;
+                m->kills++;
+                manager_count_kill(m, unit);
+        }
+        bus_manager_emit_event(m, p);
+        return 0;
+}
+
+static int on_kernel_events(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Manager *m = userdata;
+        int r;
+
+        (void) s;
+        (void) fd;
+        (void) revents;
+        for (;;) {
+                r = rk_read_events(m->events, on_event_cb, m);
+                if (r == -EAGAIN || r == -EWOULDBLOCK)
+                        return 0;
+                if (r == -ENOBUFS) {
+                        log_msg("rescapd: kernel events were lost (receive buffer full)");
+                        continue;
+                }
+                if (r < 0) {
+                        log_msg("rescapd: reading kernel events: %s", strerror(-r));
+                        return 0;
+                }
+        }
+}
+
+static void apply_all_unit_caps(Manager *m) {
+        for (size_t i = 0; i < m->units.n; i++) {
+                int r = manager_apply_unit_caps(m, &m->units.items[i]);
+
+                if (r == -EOPNOTSUPP)
+                        log_msg("rescapd: caps of %s not applied: the kernel has no cgroup caps yet",
+                                m->units.items[i].unit);
+                else if (r < 0)
+                        log_msg("rescapd: caps of %s not applied: %s", m->units.items[i].unit, strerror(-r));
+        }
+}
+
+static int kernel_connect(Manager *m) {
+        int r, fd, bufsize = 1 << 20;
+
+        if (m->link)
+                return 0;
+        r = rk_link_open(&m->link);
+        if (r < 0)
+                return r;
+        r = rk_link_open(&m->events);
+        if (r >= 0)
+                r = rk_subscribe(m->events);
+        if (r < 0) {
+                log_msg("rescapd: cannot subscribe to rescap's events: %s", strerror(-r));
+                goto fail;
+        }
+        fd = rk_link_fd(m->events);
+        (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
+        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+                r = -errno;
+                goto fail;
+        }
+        r = sd_event_add_io(m->event, &m->events_source, fd, EPOLLIN, on_kernel_events, m);
+        if (r < 0)
+                goto fail;
+        m->backend = detect_backend();
+        log_msg("rescapd: rescap is in the kernel (%s)", m->backend);
+        bus_manager_emit_backend_changed(m);
+        apply_all_unit_caps(m);
+        return 0;
+fail:
+        rk_link_free(m->events);
+        rk_link_free(m->link);
+        m->events = m->link = NULL;
+        return r;
+}
+
+int manager_kernel_request_check(Manager *m, int r) {
+        if (!m->link)
+                return -ENOPKG;
+        /* A request to a family that went away (the module was unloaded
+         * before its removal was seen) fails with ENOENT, as "not tracked"
+         * does: tell them apart. */
+        if (r == -ENOENT && strcmp(m->backend, "module") == 0 &&
+            access("/sys/module/rescap", F_OK) < 0) {
+                kernel_disconnect(m);
+                return -ENOPKG;
+        }
+        return r;
+}
+
+/* nlctrl's "notify" group: NEWFAMILY and DELFAMILY of every family. */
+struct ctrl_reply {
+        uint32_t notify;
+        char name[GENL_NAMSIZ];
+        uint8_t cmd;
+};
+
+static int ctrl_attr_cb(const struct nlmsghdr *nlh, void *userdata) {
+        const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+        struct ctrl_reply *c = userdata;
+        const struct nlattr *a, *grp, *ga;
+
+        c->cmd = g->cmd;
+        mnl_attr_for_each(a, nlh, sizeof(*g)) {
+                if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_NAME &&
+                    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+                        snprintf(c->name, sizeof(c->name), "%s", mnl_attr_get_str(a));
+                if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
+                        continue;
+                mnl_attr_for_each_nested(grp, a) {
+                        const char *name = NULL;
+                        uint32_t id = 0;
+
+                        mnl_attr_for_each_nested(ga, grp) {
+                                if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_NAME &&
+                                    mnl_attr_validate(ga, MNL_TYPE_NUL_STRING) >= 0)
+                                        name = mnl_attr_get_str(ga);
+                                else if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_ID &&
+                                         mnl_attr_validate(ga, MNL_TYPE_U32) >= 0)
+                                        id = mnl_attr_get_u32(ga);
+                        }
+                        if (name && strcmp(name, "notify") == 0)
+                                c->notify = id;
+                }
+        }
+        return MNL_CB_OK;
+}
+
+static int on_ctrl(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+        Manager *m = userdata;
+
+        (void) s;
+        (void) fd;
+        (void) revents;
+        for (;;) {
+                ssize_t n = mnl_socket_recvfrom(m->ctrl, buf, sizeof(buf));
+                const struct nlmsghdr *nlh;
+                int len;
+
+                if (n < 0) {
+                        if (errno == ENOBUFS) {
+                                /* Lost notifications: find out directly. */
+                                if (!m->link)
+                                        (void) kernel_connect(m);
+                                continue;
+                        }
+                        return 0;       /* EAGAIN */
+                }
+                len = (int) n;
+                for (nlh = (const struct nlmsghdr *) buf; mnl_nlmsg_ok(nlh, len);
+                     nlh = mnl_nlmsg_next(nlh, &len)) {
+                        struct ctrl_reply c = {};
+
+                        if (nlh->nlmsg_type != GENL_ID_CTRL)
+                                continue;
+                        ctrl_attr_cb(nlh, &c);
+                        if (strcmp(c.name, RESCAP_FAMILY_NAME) != 0)
+                                continue;
+                        if (c.cmd == CTRL_CMD_DELFAMILY)
+                                kernel_disconnect(m);
+                        else if (c.cmd == CTRL_CMD_NEWFAMILY) {
+                                /* A reload: the old family is gone too. */
+                                kernel_disconnect(m);
+                                int r = kernel_connect(m);
+                                if (r < 0)
+                                        log_msg("rescapd: rescap appeared but cannot be used: %s",
+                                                strerror(-r));
+                        }
+                }
+        }
+}
+
+static int on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) usec;
+        if (!m->link)
+                (void) kernel_connect(m);
+        return sd_event_source_set_time_relative(s, RETRY_USEC);
+}
+
+/* Watches nlctrl's notify group; where that is not possible, retries the
+ * family lookup every RETRY_USEC instead. */
+static int ctrl_setup(Manager *m) {
+        char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+        struct ctrl_reply c = {};
+        struct genlmsghdr *g;
+        struct nlmsghdr *nlh;
+        unsigned portid;
+        ssize_t n;
+        int r, fd;
+
+        m->ctrl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+        if (!m->ctrl || mnl_socket_bind(m->ctrl, 0, MNL_SOCKET_AUTOPID) < 0)
+                goto fallback;
+        portid = mnl_socket_get_portid(m->ctrl);
+        nlh = mnl_nlmsg_put_header(buf);
+        nlh->nlmsg_type = GENL_ID_CTRL;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+        nlh->nlmsg_seq = 1;
+        g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+        g->cmd = CTRL_CMD_GETFAMILY;
+        g->version = 1;
+        mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "nlctrl");
+        if (mnl_socket_sendto(m->ctrl, nlh, nlh->nlmsg_len) < 0)
+                goto fallback;
+        do {
+                n = mnl_socket_recvfrom(m->ctrl, buf, sizeof(buf));
+                if (n < 0)
+                        goto fallback;
+                r = mnl_cb_run(buf, (size_t) n, 1, portid, ctrl_attr_cb, &c);
+        } while (r > 0);
+        if (r < 0 || !c.notify)
+                goto fallback;
+        if (mnl_socket_setsockopt(m->ctrl, NETLINK_ADD_MEMBERSHIP, &c.notify, sizeof(c.notify)) < 0)
+                goto fallback;
+        fd = mnl_socket_get_fd(m->ctrl);
+        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+                goto fallback;
+        r = sd_event_add_io(m->event, &m->ctrl_source, fd, EPOLLIN, on_ctrl, m);
+        if (r < 0)
+                goto fallback;
+        /* Before the bus: a family change is handled before a request. */
+        (void) sd_event_source_set_priority(m->ctrl_source, SD_EVENT_PRIORITY_IMPORTANT);
+        return 0;
+fallback:
+        log_msg("rescapd: cannot watch generic netlink families (%s): polling every %llu s",
+                strerror(errno), RETRY_USEC / 1000000ULL);
+        if (m->ctrl)
+                mnl_socket_close(m->ctrl);
+        m->ctrl = NULL;
+        return sd_event_add_time_relative(m->event, &m->retry_timer, CLOCK_MONOTONIC, RETRY_USEC,
+                                          0, on_retry, m);
+}
+
+/* ---- state the bus object reads ---- */
+
+static int count_cb(const rk_proc *p, void *userdata) {
+        (void) p;
+        (*(uint32_t *) userdata)++;
+        return 0;
+}
+
+uint32_t manager_tracked(Manager *m) {
+        uint32_t n = 0;
+
+        if (m->link)
+                (void) manager_kernel_request_check(m, rk_dump(m->link, count_cb, &n));
+        return n;
+}
+
+void manager_count_kill(Manager *m, const char *unit) {
+        UnitKills *k;
+
+        if (!unit[0])
+                return;
+        for (size_t i = 0; i < m->n_unit_kills; i++)
+                if (strcmp(m->unit_kills[i].unit, unit) == 0) {
+                        m->unit_kills[i].kills++;
+                        return;
+                }
+        k = realloc(m->unit_kills, (m->n_unit_kills + 1) * sizeof(*k));
+        if (!k)
+                return;
+        m->unit_kills = k;
+        k[m->n_unit_kills].unit = strdup(unit);
+        if (!k[m->n_unit_kills].unit)
+                return;
+        k[m->n_unit_kills++].kills = 1;
+}
+
+uint64_t manager_unit_kills(Manager *m, const char *unit) {
+        for (size_t i = 0; i < m->n_unit_kills; i++)
+                if (strcmp(m->unit_kills[i].unit, unit) == 0)
+                        return m->unit_kills[i].kills;
+        return 0;
+}
+
+int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
+        (void) u;
+        if (!m->link)
+                return -ENOPKG;
+        /* TODO(issue 5): the kernel has per-process caps only. Once it has
+         * cgroup targets, resolve u->unit to its cgroup (group_resolve) and
+         * send set-cap with the cgroup's id (or a cgroup fd), u->heap_max,
+         * u->fd_max, u->action, u->soft_pct. */
+        return -EOPNOTSUPP;
+}
+
+/* ---- the monitoring sample ---- */
+
+static int on_sample(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+        Sample sample;
+        int r;
+
+        (void) usec;
+        r = sample_collect(&m->sampler, &sample);
+        if (r < 0)
+                log_msg("rescapd: incomplete sample: %s", strerror(-r));
+        sample.tracked = manager_tracked(m);
+        bus_manager_emit_sample(m, &sample);
+        r = sd_event_source_set_time_relative(s, m->sample_interval_usec);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+        return r;
+}
+
+/* Samples run only while someone is subscribed. */
+int manager_update_sample_timer(Manager *m) {
+        bool on = bus_manager_has_subscribers(m);
+        int r;
+
+        if (!on) {
+                if (m->sample_timer)
+                        (void) sd_event_source_set_enabled(m->sample_timer, SD_EVENT_OFF);
+                m->sampler.valid = false;
+                return 0;
+        }
+        if (!m->sample_timer) {
+                r = sd_event_add_time_relative(m->event, &m->sample_timer, CLOCK_MONOTONIC,
+                                               m->sample_interval_usec, 0, on_sample, m);
+                if (r < 0)
+                        return r;
+                /* A first reading, so the first signal has rates. */
+                Sample discard;
+                (void) sample_collect(&m->sampler, &discard);
+                return 0;
+        }
+        r = sd_event_source_get_enabled(m->sample_timer, NULL);
+        if (r > 0)
+                return 0;
+        {
+                Sample discard;
+                (void) sample_collect(&m->sampler, &discard);
+        }
+        r = sd_event_source_set_time_relative(m->sample_timer, m->sample_interval_usec);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(m->sample_timer, SD_EVENT_ONESHOT);
+        return r;
+}
+
+/* ---- main ---- */
+
+static void help(void) {
+        printf("rescapd [OPTIONS]\n\n"
+               "The rescap daemon: the org.rescap1 bus object on the system bus.\n\n"
+               "  -h --help               this help\n"
+               "     --version            the version\n"
+               "     --conf-dir=DIR       where unit caps persist (default /etc/rescap)\n"
+               "     --sample-interval=S  seconds between monitoring signals (default 5)\n");
+}
+
+static void manager_free(Manager *m) {
+        kernel_disconnect(m);
+        m->ctrl_source = sd_event_source_disable_unref(m->ctrl_source);
+        if (m->ctrl)
+                mnl_socket_close(m->ctrl);
+        m->retry_timer = sd_event_source_disable_unref(m->retry_timer);
+        m->sample_timer = sd_event_source_disable_unref(m->sample_timer);
+        m->subscribers = sd_bus_track_unref(m->subscribers);
+        if (m->bus)
+                sd_bus_flush_close_unref(m->bus);
+        sd_event_unref(m->event);
+        for (size_t i = 0; i < m->n_unit_kills; i++)
+                free(m->unit_kills[i].unit);
+        free(m->unit_kills);
+        unit_caps_list_free(&m->units);
+}
+
+int main(int argc, char **argv) {
+        static const struct option opts[] = {
+                { "help",            no_argument,       NULL, 'h' },
+                { "version",         no_argument,       NULL, 'V' },
+                { "conf-dir",        required_argument, NULL, 'c' },
+                { "sample-interval", required_argument, NULL, 's' },
+                {}
+        };
+        Manager m = {
+                .backend = "",
+                .sample_interval_usec = SAMPLE_INTERVAL_DEFAULT_USEC,
+                .conf_dir = "/etc/rescap",
+        };
+        sigset_t mask;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'h':
+                        help();
+                        return 0;
+                case 'V':
+                        printf("rescapd %s\n", RESCAP_VERSION);
+                        return 0;
+                case 'c':
+                        m.conf_dir = optarg;
+                        break;
+                case 's': {
+                        char *end;
+                        double v = strtod(optarg, &end);
+
+                        if (*end || !(v * 1e6 >= SAMPLE_INTERVAL_MIN_USEC && v * 1e6 <= SAMPLE_INTERVAL_MAX_USEC)) {
+                                fprintf(stderr, "rescapd: bad sample interval '%s' (0.1 to 3600 s)\n", optarg);
+                                return 2;
+                        }
+                        m.sample_interval_usec = (uint64_t) (v * 1e6);
+                        break;
+                }
+                default:
+                        return 2;
+                }
+        }
+        if (optind < argc) {
+                fprintf(stderr, "rescapd: unexpected argument '%s'\n", argv[optind]);
+                return 2;
+        }
+        setvbuf(stderr, NULL, _IOLBF, 0);
+
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigprocmask(SIG_BLOCK, &mask, NULL);
+
+        r = sd_event_default(&m.event);
+        if (r >= 0)
+                r = sd_event_add_signal(m.event, NULL, SIGTERM, NULL, NULL);
+        if (r >= 0)
+                r = sd_event_add_signal(m.event, NULL, SIGINT, NULL, NULL);
+        if (r < 0) {
+                log_msg("rescapd: cannot set up the event loop: %s", strerror(-r));
+                goto out;
+        }
+
+        r = unit_caps_load_dir(m.conf_dir, &m.units);
+        if (r < 0)
+                log_msg("rescapd: cannot read %s: %s", m.conf_dir, strerror(-r));
+
+        /* The bus first, so the first connection to the kernel can say so. */
+        r = bus_manager_setup(&m);
+        if (r < 0) {
+                log_msg("rescapd: cannot set up the bus object: %s", strerror(-r));
+                goto out;
+        }
+        r = ctrl_setup(&m);
+        if (r < 0) {
+                log_msg("rescapd: cannot watch the kernel: %s", strerror(-r));
+                goto out;
+        }
+        r = kernel_connect(&m);
+        if (r == -ENOENT)
+                log_msg("rescapd: rescap is not loaded; waiting for it");
+        else if (r < 0)
+                log_msg("rescapd: cannot talk to rescap: %s; waiting for it to come back", strerror(-r));
+
+        r = sd_bus_request_name(m.bus, RESCAPD_BUS_NAME, 0);
+        if (r < 0) {
+                log_msg("rescapd: cannot own %s: %s", RESCAPD_BUS_NAME, strerror(-r));
+                goto out;
+        }
+        (void) sd_notify(0, "READY=1\nSTATUS=Processing requests...");
+        r = sd_event_loop(m.event);
+        (void) sd_notify(0, "STOPPING=1");
+        if (r < 0)
+                log_msg("rescapd: event loop failed: %s", strerror(-r));
+out:
+        manager_free(&m);
+        return r < 0 ? 1 : 0;
+}
