@@ -89,9 +89,9 @@ USER_LIBS	:= -lmnl
 KLINK_SRCS	:= cgroupd/kernel-link.c cgroupd/size.c
 USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
 
-$(O)/bin/rescapctl: cgroupd/rescapctl.c $(KLINK_SRCS) $(USER_HDRS)
+$(O)/bin/rescapctl: cgroupd/rescapctl.c cgroupd/rescapctl-bus.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS)
+	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
 $(O)/bin/rtest-nl $(O)/bin/rtest-bench: $(O)/bin/%: tests/helpers/%.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
@@ -137,6 +137,27 @@ TEST_BINS	:= $(patsubst tests/helpers/%.c,$(O)/bin/%,$(wildcard tests/helpers/*.
 
 .PHONY: userspace
 userspace: $(USER_BINS)
+
+# ---- install: make install DESTDIR=... (PREFIX=/usr) ----
+
+PREFIX		?= /usr
+DESTDIR		?=
+INSTALL		?= install
+
+.PHONY: install
+install: $(USER_BINS)
+	$(INSTALL) -D -m 0755 $(O)/bin/rescapd $(DESTDIR)$(PREFIX)/libexec/rescapd
+	$(INSTALL) -D -m 0755 $(O)/bin/rescapctl $(DESTDIR)$(PREFIX)/bin/rescapctl
+	$(INSTALL) -D -m 0644 dbus/rescapd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/rescapd.service
+	$(INSTALL) -D -m 0644 dbus/org.rescap1.service $(DESTDIR)$(PREFIX)/share/dbus-1/system-services/org.rescap1.service
+	$(INSTALL) -D -m 0644 dbus/org.rescap1.conf $(DESTDIR)$(PREFIX)/share/dbus-1/system.d/org.rescap1.conf
+	$(INSTALL) -D -m 0644 dbus/org.rescap1.policy $(DESTDIR)$(PREFIX)/share/polkit-1/actions/org.rescap1.policy
+	$(INSTALL) -D -m 0644 dbus/org.rescap1.xml $(DESTDIR)$(PREFIX)/share/dbus-1/interfaces/org.rescap1.xml
+	$(INSTALL) -D -m 0644 dbus/rescap.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/rescap.conf
+	$(INSTALL) -D -m 0644 cgroupd/rescapctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/rescapctl.8
+	$(INSTALL) -D -m 0644 cgroupd/rescapd.8 $(DESTDIR)$(PREFIX)/share/man/man8/rescapd.8
+	$(INSTALL) -D -m 0644 dbus/org.rescap1.5 $(DESTDIR)$(PREFIX)/share/man/man5/org.rescap1.5
+	$(INSTALL) -d -m 0755 $(DESTDIR)/etc/rescap
 
 # ---- tests ----
 

@@ -2,8 +2,10 @@
 /*
  * rescapctl: control rescap.
  *
- * Talks to the kernel directly over the "rescap" generic netlink family,
- * without rescapd. See rescapctl(8).
+ * Talks to rescapd over D-Bus (org.rescap1) when it is on the system bus
+ * or can be started by it, else, or with --kernel, to the kernel directly
+ * over the "rescap" generic netlink family (rescapctl-bus.c has the D-Bus
+ * side). See rescapctl(8).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,16 +19,12 @@
 #include <unistd.h>
 
 #include "kernel-link.h"
+#include "rescapctl.h"
 #include "size.h"
 
-enum {
-        EXIT_FAILED = 1,        /* the request failed */
-        EXIT_USAGE = 2,         /* bad command line */
-        EXIT_UNAVAILABLE = 3,   /* rescap is not loaded */
-};
-
-static bool arg_json = false;
-static bool arg_pidfd = false;
+bool arg_json = false;
+bool arg_pidfd = false;
+static int arg_path = 0;        /* 0: D-Bus if rescapd is there; 'k': kernel; 'b': D-Bus */
 
 static void usage(FILE *f) {
         fprintf(f,
@@ -42,15 +40,24 @@ static void usage(FILE *f) {
                 "          [--soft PERCENT] [--force]\n"
                 "                             set caps (SIZE: 512M, 2G, infinity)\n"
                 "  reset PID                  lift every cap of PID\n"
-                "  monitor                    print kill and threshold events as they come\n"
+                "  monitor [--samples]        print kill and threshold events as they come\n"
+                "                             (and, through rescapd, the monitoring samples)\n"
+                "Through rescapd only:\n"
+                "  status                     rescapd's version, backend, counts\n"
+                "  unit-get UNIT|CGROUP       caps and usage of a systemd unit\n"
+                "  unit-cap UNIT|CGROUP [--heap SIZE] [--fds N] [--action A] [--soft P]\n"
+                "                             caps of a unit, persisted under /etc/rescap\n"
+                "  unit-reset UNIT|CGROUP     lift the caps of a unit\n"
                 "\n"
                 "Options:\n"
                 "  --json                     JSON output\n"
                 "  --pidfd                    name the process by a pidfd (race free)\n"
+                "  --kernel                   talk to the kernel directly, not to rescapd\n"
+                "  --bus                      talk to rescapd, fail if it is not there\n"
                 "  -h, --help                 this help\n"
                 "\n"
                 "Exit status: 0 success, 1 the request failed, 2 bad usage,\n"
-                "3 rescap is not loaded.\n");
+                "3 rescap is not loaded, 4 permission denied, 5 rescapd is needed.\n");
 }
 
 static int fail(rk_link *l, const char *what, int r) {
@@ -98,7 +105,7 @@ static int parse_pid(const char *s, rk_target *t) {
         return 0;
 }
 
-static void json_string(const char *s) {
+void json_string(const char *s) {
         putchar('"');
         for (; *s; s++) {
                 unsigned char c = (unsigned char) *s;
@@ -112,14 +119,14 @@ static void json_string(const char *s) {
         putchar('"');
 }
 
-static void json_cap(const char *name, uint64_t v) {
+void json_cap(const char *name, uint64_t v) {
         if (v == RESCAP_NO_CAP)
                 printf(",\"%s\":null", name);
         else
                 printf(",\"%s\":%" PRIu64, name, v);
 }
 
-static void print_proc_json(const rk_proc *p) {
+void print_proc_json(const rk_proc *p) {
         printf("{\"pid\":%" PRIu32 ",\"comm\":", p->pid);
         json_string(p->comm);
         printf(",\"state\":\"%c\",\"uid\":%" PRIu32 ",\"inherit\":%s", p->state ?: '?', p->uid,
@@ -135,7 +142,7 @@ static void print_proc_json(const rk_proc *p) {
         printf("}");
 }
 
-static const char *cap_str(char *buf, size_t size, uint64_t v, bool bytes) {
+const char *cap_str(char *buf, size_t size, uint64_t v, bool bytes) {
         if (v == RESCAP_NO_CAP)
                 return "infinity";
         if (bytes)
@@ -144,7 +151,7 @@ static const char *cap_str(char *buf, size_t size, uint64_t v, bool bytes) {
         return buf;
 }
 
-static void print_proc(const rk_proc *p) {
+void print_proc(const rk_proc *p) {
         char a[32], b[32], c[32];
 
         printf("PID:       %" PRIu32 "\n", p->pid);
@@ -166,11 +173,7 @@ static void print_proc(const rk_proc *p) {
         printf("CGroup:    %s (id %" PRIu64 ")\n", p->cgroup_path[0] ? p->cgroup_path : "-", p->cgroup_id);
 }
 
-struct list_ctx {
-        unsigned n;
-};
-
-static int list_cb(const rk_proc *p, void *userdata) {
+int list_cb(const rk_proc *p, void *userdata) {
         struct list_ctx *c = userdata;
         char a[32], b[32], f[32];
 
@@ -228,7 +231,7 @@ static int event_cb(const rk_proc *p, void *userdata) {
         return 0;
 }
 
-static int cmd_cap(rk_link *l, rk_target t, int argc, char **argv) {
+int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret) {
         static const struct option opts[] = {
                 { "heap",   required_argument, NULL, 'H' },
                 { "fds",    required_argument, NULL, 'F' },
@@ -238,6 +241,7 @@ static int cmd_cap(rk_link *l, rk_target t, int argc, char **argv) {
                 {}
         };
         rk_caps caps = {};
+        (void) what;
         uint64_t v;
         int c, r;
 
@@ -283,13 +287,24 @@ static int cmd_cap(rk_link *l, rk_target t, int argc, char **argv) {
                 }
         }
         if (optind != argc) {
-                fprintf(stderr, "rescapctl: cap: unexpected argument '%s'\n", argv[optind]);
+                fprintf(stderr, "rescapctl: %s: unexpected argument '%s'\n", what, argv[optind]);
                 return EXIT_USAGE;
         }
         if (!caps.has_heap && !caps.has_fds && !caps.has_action && !caps.has_soft_pct) {
-                fprintf(stderr, "rescapctl: cap: nothing to set (--heap, --fds, --action, --soft)\n");
+                fprintf(stderr, "rescapctl: %s: nothing to set (--heap, --fds, --action, --soft)\n", what);
                 return EXIT_USAGE;
         }
+        *ret = caps;
+        return 0;
+}
+
+static int cmd_cap(rk_link *l, rk_target t, int argc, char **argv) {
+        rk_caps caps;
+        int r;
+
+        r = parse_cap_options("cap", argc, argv, &caps);
+        if (r)
+                return r;
         r = rk_set_caps(l, t, &caps);
         return r < 0 ? fail(l, "cap", r) : 0;
 }
@@ -328,6 +343,8 @@ int main(int argc, char **argv) {
         static const struct option opts[] = {
                 { "json",  no_argument, NULL, 'j' },
                 { "pidfd", no_argument, NULL, 'p' },
+                { "kernel", no_argument, NULL, 'k' },
+                { "bus",   no_argument, NULL, 'b' },
                 { "help",  no_argument, NULL, 'h' },
                 {}
         };
@@ -341,6 +358,8 @@ int main(int argc, char **argv) {
                 switch (c) {
                 case 'j': arg_json = true; break;
                 case 'p': arg_pidfd = true; break;
+                case 'k': arg_path = 'k'; break;
+                case 'b': arg_path = 'b'; break;
                 case 'h': usage(stdout); return 0;
                 default: usage(stderr); return EXIT_USAGE;
                 }
@@ -353,7 +372,30 @@ int main(int argc, char **argv) {
         argc -= optind;
         argv += optind;
 
-        if (strcmp(cmd, "list") == 0 || strcmp(cmd, "monitor") == 0) {
+        if (!arg_path && getenv("RESCAPCTL_KERNEL") && strcmp(getenv("RESCAPCTL_KERNEL"), "1") == 0)
+                arg_path = 'k';
+
+        if (strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0) {
+                if (strcmp(cmd, "status") != 0 && strcmp(cmd, "unit-get") != 0 &&
+                    strcmp(cmd, "unit-cap") != 0 && strcmp(cmd, "unit-reset") != 0) {
+                        fprintf(stderr, "rescapctl: unknown command '%s' (see rescapctl --help)\n", cmd);
+                        return EXIT_USAGE;
+                }
+                if (strcmp(cmd, "status") == 0 ? argc != 0 : argc < 1 || (strcmp(cmd, "unit-cap") != 0 && argc != 1)) {
+                        fprintf(stderr, "rescapctl: %s: bad arguments (see rescapctl --help)\n", cmd);
+                        return EXIT_USAGE;
+                }
+                if (arg_path == 'k') {
+                        fprintf(stderr, "rescapctl: %s needs rescapd, not --kernel\n", cmd);
+                        return EXIT_NEED_DAEMON;
+                }
+        } else if (strcmp(cmd, "monitor") == 0 && argc == 1 && strcmp(argv[0], "--samples") == 0) {
+                if (arg_path == 'k') {
+                        fprintf(stderr, "rescapctl: monitor --samples needs rescapd, not --kernel\n");
+                        return EXIT_NEED_DAEMON;
+                }
+                arg_path = 'b';
+        } else if (strcmp(cmd, "list") == 0 || strcmp(cmd, "monitor") == 0) {
                 if (argc) {
                         fprintf(stderr, "rescapctl: %s takes no argument\n", cmd);
                         return EXIT_USAGE;
@@ -370,6 +412,30 @@ int main(int argc, char **argv) {
         } else {
                 fprintf(stderr, "rescapctl: unknown command '%s' (see rescapctl --help)\n", cmd);
                 return EXIT_USAGE;
+        }
+
+        if (arg_path != 'k') {
+                sd_bus *bus = NULL;
+
+                r = bus_available(&bus);
+                if (r >= 0) {
+                        if (strcmp(cmd, "register") == 0 && !(argc == 1 || (argc == 2 && strcmp(argv[1], "--no-inherit") == 0))) {
+                                fprintf(stderr, "rescapctl: register PID [--no-inherit]\n");
+                                r = EXIT_USAGE;
+                        } else if ((strcmp(cmd, "deregister") == 0 || strcmp(cmd, "reset") == 0 ||
+                                    strcmp(cmd, "get") == 0) && argc != 1) {
+                                fprintf(stderr, "rescapctl: %s takes one PID\n", cmd);
+                                r = EXIT_USAGE;
+                        } else
+                                r = bus_main(bus, cmd, argc, argv);
+                        sd_bus_flush_close_unref(bus);
+                        goto out;
+                }
+                if (arg_path == 'b' || strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0) {
+                        fprintf(stderr, "rescapctl: rescapd (%s) is not on the system bus: %s\n",
+                                "org.rescap1", strerror(-r));
+                        return EXIT_NEED_DAEMON;
+                }
         }
 
         r = open_link(&l);

@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rescapctl over D-Bus: the commands sent to rescapd (org.rescap1) rather
+ * than to the kernel. See rescapctl(8) and org.rescap1(5).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <systemd/sd-bus.h>
+
+#include "kernel-link.h"
+#include "rescapctl.h"
+#include "rescapd-errors.h"
+#include "size.h"
+
+#define DEST "org.rescap1"
+#define PATH "/org/rescap1"
+#define IFACE "org.rescap1.Manager"
+
+/* Is rescapd there, or can the bus start it? */
+int bus_available(sd_bus **ret) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        sd_bus *bus = NULL;
+        int has = 0, r;
+        const char *name;
+
+        (void) sd_bus_error_add_map(rescap_error_map);
+        r = sd_bus_open_system(&bus);
+        if (r < 0)
+                return r;
+        r = sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                               "NameHasOwner", &e, &reply, "s", DEST);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "b", &has);
+        reply = sd_bus_message_unref(reply);
+        sd_bus_error_free(&e);
+        if (r >= 0 && !has) {
+                r = sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "ListActivatableNames", &e, &reply, NULL);
+                if (r >= 0)
+                        r = sd_bus_message_enter_container(reply, 'a', "s");
+                while (r >= 0 && !has && (r = sd_bus_message_read(reply, "s", &name)) > 0)
+                        has = strcmp(name, DEST) == 0;
+                reply = sd_bus_message_unref(reply);
+                sd_bus_error_free(&e);
+        }
+        if (r < 0 || !has) {
+                sd_bus_unref(bus);
+                return r < 0 ? r : -ENOENT;
+        }
+        *ret = bus;
+        return 0;
+}
+
+static int bus_fail(const char *what, const sd_bus_error *e, int r) {
+        if (sd_bus_error_is_set(e)) {
+                fprintf(stderr, "rescapctl: %s: %s (%s)\n", what, e->message ?: strerror(-r), e->name);
+                if (sd_bus_error_has_name(e, RESCAP_ERROR_KERNEL_UNAVAILABLE))
+                        return EXIT_UNAVAILABLE;
+                if (sd_bus_error_has_name(e, SD_BUS_ERROR_ACCESS_DENIED))
+                        return EXIT_DENIED;
+        } else
+                fprintf(stderr, "rescapctl: %s: %s\n", what, strerror(-r));
+        return EXIT_FAILED;
+}
+
+static int call(sd_bus *bus, const char *what, const char *member, sd_bus_message **reply, const char *sig, ...) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        sd_bus_message *m = NULL;
+        va_list ap;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, DEST, PATH, IFACE, member);
+        if (r >= 0)
+                (void) sd_bus_message_set_allow_interactive_authorization(m, isatty(STDIN_FILENO));
+        if (r >= 0 && sig) {
+                va_start(ap, sig);
+                r = sd_bus_message_appendv(m, sig, ap);
+                va_end(ap);
+        }
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 0, &e, reply);
+        sd_bus_message_unref(m);
+        if (r < 0) {
+                r = bus_fail(what, &e, r);
+                sd_bus_error_free(&e);
+                return r;
+        }
+        return 0;
+}
+
+static int action_from(const char *s) {
+        uint32_t a;
+
+        return rk_action_from_name(s, &a) < 0 ? 0 : (int) a;
+}
+
+static int cmd_get(sd_bus *bus, uint32_t pid) {
+        sd_bus_message *reply = NULL;
+        const char *comm, *state, *action, *cgroup, *unit;
+        rk_proc *p = calloc(1, sizeof(*p));
+        int inherit, r;
+
+        if (!p)
+                return EXIT_FAILED;
+        r = call(bus, "get", "Fetch", &reply, "u", pid);
+        if (r) {
+                free(p);
+                return r;
+        }
+        r = sd_bus_message_read(reply, "ussubtttttttsutss", &p->pid, &comm, &state, &p->uid, &inherit,
+                                &p->heap, &p->heap_peak, &p->heap_cap, &p->rss_anon, &p->fds, &p->fds_peak,
+                                &p->fd_cap, &action, &p->soft_pct, &p->cgroup_id, &cgroup, &unit);
+        if (r < 0) {
+                sd_bus_message_unref(reply);
+                free(p);
+                return bus_fail("get", NULL, r);
+        }
+        snprintf(p->comm, sizeof(p->comm), "%s", comm);
+        snprintf(p->cgroup_path, sizeof(p->cgroup_path), "%s", cgroup);
+        p->state = state[0];
+        p->flags = inherit ? 0 : RESCAP_REGISTER_FLAGS_NO_INHERIT;
+        p->action = (uint32_t) action_from(action);
+        if (arg_json) {
+                print_proc_json(p);
+                putchar('\n');
+        } else {
+                print_proc(p);
+                printf("Unit:      %s\n", unit[0] ? unit : "-");
+        }
+        sd_bus_message_unref(reply);
+        free(p);
+        return 0;
+}
+
+static int cmd_list(sd_bus *bus) {
+        sd_bus_message *reply = NULL;
+        struct list_ctx ctx = {};
+        rk_proc *p = calloc(1, sizeof(*p));
+        const char *comm, *action, *cgroup, *unit;
+        int r;
+
+        if (!p)
+                return EXIT_FAILED;
+        r = call(bus, "list", "List", &reply, NULL);
+        if (r) {
+                free(p);
+                return r;
+        }
+        r = sd_bus_message_enter_container(reply, 'a', "(usuttttsss)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(usuttttsss)", &p->pid, &comm, &p->uid, &p->heap,
+                                                  &p->heap_cap, &p->fds, &p->fd_cap, &action, &cgroup,
+                                                  &unit)) > 0) {
+                snprintf(p->comm, sizeof(p->comm), "%s", comm);
+                snprintf(p->cgroup_path, sizeof(p->cgroup_path), "%s", cgroup);
+                p->action = (uint32_t) action_from(action);
+                list_cb(p, &ctx);
+        }
+        if (arg_json)
+                printf("%s\n", ctx.n ? "]" : "[]");
+        sd_bus_message_unref(reply);
+        free(p);
+        return r < 0 ? bus_fail("list", NULL, r) : 0;
+}
+
+static int cmd_status(sd_bus *bus) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        char *version = NULL, *backend = NULL;
+        uint32_t tracked = 0;
+        uint64_t kills = 0, interval = 0;
+        int r;
+
+        r = sd_bus_get_property_string(bus, DEST, PATH, IFACE, "Version", &e, &version);
+        if (r >= 0)
+                r = sd_bus_get_property_string(bus, DEST, PATH, IFACE, "Backend", &e, &backend);
+        if (r >= 0)
+                r = sd_bus_get_property_trivial(bus, DEST, PATH, IFACE, "Tracked", &e, 'u', &tracked);
+        if (r >= 0)
+                r = sd_bus_get_property_trivial(bus, DEST, PATH, IFACE, "Kills", &e, 't', &kills);
+        if (r >= 0)
+                r = sd_bus_get_property_trivial(bus, DEST, PATH, IFACE, "SampleIntervalUSec", &e, 't', &interval);
+        if (r < 0) {
+                r = bus_fail("status", &e, r);
+        } else if (arg_json) {
+                printf("{\"version\":\"%s\",\"backend\":\"%s\",\"tracked\":%" PRIu32 ",\"kills\":%" PRIu64
+                       ",\"sample_interval_usec\":%" PRIu64 "}\n", version, backend, tracked, kills, interval);
+                r = 0;
+        } else {
+                printf("rescapd:   %s\n", version);
+                printf("Backend:   %s\n", backend[0] ? backend : "none (rescap is not loaded)");
+                printf("Tracked:   %" PRIu32 "\n", tracked);
+                printf("Kills:     %" PRIu64 "\n", kills);
+                printf("Interval:  %.1f s\n", (double) interval / 1e6);
+                r = 0;
+        }
+        sd_bus_error_free(&e);
+        free(version);
+        free(backend);
+        return r;
+}
+
+static int append_caps(sd_bus_message *m, const rk_caps *c) {
+        int r = sd_bus_message_open_container(m, 'a', "{sv}");
+
+        if (r >= 0 && c->has_heap)
+                r = sd_bus_message_append(m, "{sv}", "HeapMax", "t", c->heap);
+        if (r >= 0 && c->has_fds)
+                r = sd_bus_message_append(m, "{sv}", "FDMax", "t", c->fds);
+        if (r >= 0 && c->has_action)
+                r = sd_bus_message_append(m, "{sv}", "Action", "s", rk_action_name(c->action));
+        if (r >= 0 && c->has_soft_pct)
+                r = sd_bus_message_append(m, "{sv}", "SoftPercent", "u", c->soft_pct);
+        if (r >= 0 && c->force)
+                r = sd_bus_message_append(m, "{sv}", "Force", "b", 1);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+
+/* SetCapWithOptions(u, a{sv}) or SetUnitCapWithOptions(s, a{sv}). */
+static int set_caps(sd_bus *bus, const char *member, uint32_t pid, const char *unit, const rk_caps *c) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, DEST, PATH, IFACE, member);
+        if (r >= 0)
+                (void) sd_bus_message_set_allow_interactive_authorization(m, isatty(STDIN_FILENO));
+        if (r >= 0)
+                r = unit ? sd_bus_message_append(m, "s", unit) : sd_bus_message_append(m, "u", pid);
+        if (r >= 0)
+                r = append_caps(m, c);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 0, &e, NULL);
+        sd_bus_message_unref(m);
+        if (r < 0) {
+                r = bus_fail("cap", &e, r);
+                sd_bus_error_free(&e);
+                return r;
+        }
+        return 0;
+}
+
+static int cmd_unit_get(sd_bus *bus, const char *group) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        uint64_t v[5] = {};
+        static const char *const names[] = { "HeapMax", "FDMax", "HeapCurrent", "FDCurrent", "Kills" };
+        char *cgroup = NULL, a[32], b[32];
+        const char *path;
+        int r;
+
+        r = call(bus, "unit", "GetUnit", &reply, "s", group);
+        if (r)
+                return r;
+        r = sd_bus_message_read(reply, "o", &path);
+        for (size_t i = 0; r >= 0 && i < 5; i++)
+                r = sd_bus_get_property_trivial(bus, DEST, path, "org.rescap1.Unit", names[i], &e, 't', &v[i]);
+        if (r >= 0)
+                r = sd_bus_get_property_string(bus, DEST, path, "org.rescap1.Unit", "ControlGroup", &e, &cgroup);
+        if (r < 0)
+                r = bus_fail("unit", &e, r);
+        else if (arg_json) {
+                printf("{\"unit\":");
+                json_string(group);
+                printf(",\"cgroup\":");
+                json_string(cgroup);
+                json_cap("heap_max", v[0]);
+                json_cap("fd_max", v[1]);
+                printf(",\"heap\":%" PRIu64 ",\"fds\":%" PRIu64 ",\"kills\":%" PRIu64 "}\n", v[2], v[3], v[4]);
+                r = 0;
+        } else {
+                printf("Unit:      %s\n", group);
+                printf("CGroup:    %s\n", cgroup[0] ? cgroup : "- (not running)");
+                printf("Heap:      %s (cap %s)\n", format_size(a, sizeof(a), v[2]), cap_str(b, sizeof(b), v[0], true));
+                printf("FDs:       %" PRIu64 " (cap %s)\n", v[3], cap_str(b, sizeof(b), v[1], false));
+                printf("Kills:     %" PRIu64 "\n", v[4]);
+                r = 0;
+        }
+        sd_bus_error_free(&e);
+        sd_bus_message_unref(reply);
+        free(cgroup);
+        return r;
+}
+
+/* ---- monitor ---- */
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig) {
+        (void) sig;
+        stop = 1;
+}
+
+static void print_top(const char *name, sd_bus_message *m) {
+        const char *comm;
+        uint64_t v;
+        uint32_t pid;
+        int n = 0;
+
+        if (sd_bus_message_enter_container(m, 'a', "(ust)") < 0)
+                return;
+        printf(arg_json ? ",\"%s\":[" : " %s=", name);
+        while (sd_bus_message_read(m, "(ust)", &pid, &comm, &v) > 0) {
+                if (arg_json) {
+                        printf("%s{\"pid\":%" PRIu32 ",\"comm\":", n ? "," : "", pid);
+                        json_string(comm);
+                        printf(",\"value\":%" PRIu64 "}", v);
+                } else
+                        printf("%s%" PRIu32 ":%s:%" PRIu64, n ? "," : "", pid, comm, v);
+                n++;
+        }
+        if (arg_json)
+                printf("]");
+        (void) sd_bus_message_exit_container(m);
+}
+
+static int on_bus_signal(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        bool samples = *(bool *) userdata;
+        const char *member = sd_bus_message_get_member(m);
+        const char *comm, *cgroup, *unit, *resource = "", *action = "", *kind = "";
+        uint64_t usage = 0, cap = 0;
+        uint32_t pid, uid;
+        int r;
+
+        (void) error;
+        if (strcmp(member, "Sample") == 0) {
+                uint64_t ts, used, total, rx, tx;
+                double cpu, l1, l5, l15;
+                uint32_t procs, tracked;
+
+                if (!samples)
+                        return 0;
+                r = sd_bus_message_read(m, "tdttdddttuu", &ts, &cpu, &used, &total, &l1, &l5, &l15, &rx, &tx,
+                                        &procs, &tracked);
+                if (r < 0)
+                        return 0;
+                if (arg_json)
+                        printf("{\"event\":\"sample\",\"timestamp\":%" PRIu64 ",\"cpu_percent\":%.1f"
+                               ",\"memory_used\":%" PRIu64 ",\"memory_total\":%" PRIu64
+                               ",\"load\":[%.2f,%.2f,%.2f],\"net_rx_bps\":%" PRIu64 ",\"net_tx_bps\":%" PRIu64
+                               ",\"processes\":%" PRIu32 ",\"tracked\":%" PRIu32,
+                               ts, cpu, used, total, l1, l5, l15, rx, tx, procs, tracked);
+                else
+                        printf("sample cpu=%.1f%% mem=%" PRIu64 "/%" PRIu64 " load=%.2f,%.2f,%.2f rx=%" PRIu64
+                               "B/s tx=%" PRIu64 "B/s processes=%" PRIu32 " tracked=%" PRIu32,
+                               cpu, used, total, l1, l5, l15, rx, tx, procs, tracked);
+                print_top("top_heap", m);
+                print_top("top_fds", m);
+                printf(arg_json ? "}\n" : "\n");
+                fflush(stdout);
+                return 0;
+        }
+        if (strcmp(member, "Exited") == 0) {
+                r = sd_bus_message_read(m, "u" "s" "u" "s" "s" "t" "t", &pid, &comm, &uid, &cgroup, &unit, &usage, &cap);
+        } else if (strcmp(member, "Killed") == 0) {
+                r = sd_bus_message_read(m, "u" "s" "u" "s" "s" "s" "t" "t" "s", &pid, &comm, &uid, &cgroup, &unit, &resource, &usage,
+                                        &cap, &action);
+        } else if (strcmp(member, "CapWarning") == 0) {
+                r = sd_bus_message_read(m, "u" "s" "u" "s" "s" "s" "t" "t" "s" "s", &pid, &comm, &uid, &cgroup, &unit, &resource, &usage,
+                                        &cap, &action, &kind);
+        } else
+                return 0;
+        if (r < 0)
+                return 0;
+        if (arg_json) {
+                printf("{\"event\":\"%s\",\"pid\":%" PRIu32 ",\"comm\":", member, pid);
+                json_string(comm);
+                printf(",\"uid\":%" PRIu32 ",\"cgroup\":", uid);
+                json_string(cgroup);
+                printf(",\"unit\":");
+                json_string(unit);
+                if (strcmp(member, "Exited") == 0)
+                        printf(",\"heap_peak\":%" PRIu64 ",\"fds_peak\":%" PRIu64 "}\n", usage, cap);
+                else {
+                        printf(",\"resource\":\"%s\",\"usage\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"action\":\"%s\"",
+                               resource, usage, cap, action);
+                        if (kind[0])
+                                printf(",\"kind\":\"%s\"", kind);
+                        printf("}\n");
+                }
+        } else if (strcmp(member, "Exited") == 0)
+                printf("Exited pid=%" PRIu32 " comm=%s uid=%" PRIu32 " unit=%s heap_peak=%" PRIu64
+                       " fds_peak=%" PRIu64 "\n", pid, comm, uid, unit[0] ? unit : "-", usage, cap);
+        else {
+                printf("%s pid=%" PRIu32 " comm=%s uid=%" PRIu32 " resource=%s usage=%" PRIu64 " cap=%" PRIu64
+                       " action=%s", member, pid, comm, uid, resource, usage, cap, action);
+                if (kind[0])
+                        printf(" kind=%s", kind);
+                printf(" cgroup=%s unit=%s\n", cgroup[0] ? cgroup : "-", unit[0] ? unit : "-");
+        }
+        fflush(stdout);
+        return 0;
+}
+
+static int cmd_monitor(sd_bus *bus, bool samples) {
+        struct sigaction sa = { .sa_handler = on_signal };
+        int r;
+
+        r = sd_bus_match_signal(bus, NULL, DEST, PATH, IFACE, NULL, on_bus_signal, &samples);
+        if (r < 0)
+                return bus_fail("monitor", NULL, r);
+        r = call(bus, "monitor", "Subscribe", NULL, NULL);
+        if (r)
+                return r;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        while (!stop) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0) {
+                        if (stop)
+                                break;
+                        return bus_fail("monitor", NULL, r);
+                }
+                if (r > 0)
+                        continue;
+                r = sd_bus_wait(bus, UINT64_MAX);
+                if (r < 0 && r != -EINTR)
+                        return bus_fail("monitor", NULL, r);
+        }
+        return 0;
+}
+
+/* ---- dispatch ---- */
+
+int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
+        rk_caps caps = {};
+        uint32_t pid = 0;
+        int r;
+
+        if (strcmp(cmd, "status") == 0)
+                return cmd_status(bus);
+        if (strcmp(cmd, "list") == 0)
+                return cmd_list(bus);
+        if (strcmp(cmd, "monitor") == 0)
+                return cmd_monitor(bus, argc == 1 && strcmp(argv[0], "--samples") == 0);
+        if (strncmp(cmd, "unit-", 5) == 0) {
+                if (strcmp(cmd, "unit-get") == 0)
+                        return cmd_unit_get(bus, argv[0]);
+                if (strcmp(cmd, "unit-reset") == 0)
+                        return call(bus, "unit-reset", "ResetUnit", NULL, "s", argv[0]);
+                r = parse_cap_options("unit-cap", argc, argv, &caps);
+                if (r)
+                        return r;
+                return set_caps(bus, "SetUnitCapWithOptions", 0, argv[0], &caps);
+        }
+        pid = (uint32_t) strtoul(argv[0], NULL, 10);
+        if (strcmp(cmd, "get") == 0)
+                return cmd_get(bus, pid);
+        if (strcmp(cmd, "register") == 0) {
+                uint64_t flags = argc == 2 ? 1 : 0;
+
+                if (arg_pidfd) {
+                        int fd = (int) syscall(SYS_pidfd_open, (pid_t) pid, 0);
+
+                        if (fd < 0) {
+                                fprintf(stderr, "rescapctl: pidfd_open(%" PRIu32 "): %s\n", pid, strerror(errno));
+                                return EXIT_FAILED;
+                        }
+                        r = call(bus, "register", "RegisterPIDFD", NULL, "ht", fd, flags);
+                        close(fd);
+                        return r;
+                }
+                return call(bus, "register", "Register", NULL, "ut", pid, flags);
+        }
+        if (strcmp(cmd, "deregister") == 0)
+                return call(bus, "deregister", "Deregister", NULL, "u", pid);
+        if (strcmp(cmd, "reset") == 0)
+                return call(bus, "reset", "Reset", NULL, "u", pid);
+        r = parse_cap_options("cap", argc, argv, &caps);
+        if (r)
+                return r;
+        return set_caps(bus, "SetCapWithOptions", pid, NULL, &caps);
+}
