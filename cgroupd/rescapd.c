@@ -367,15 +367,21 @@ int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
 static int on_sample(sd_event_source *s, uint64_t usec, void *userdata) {
         Manager *m = userdata;
         Sample sample;
+        uint64_t now;
         int r;
 
-        (void) usec;
         r = sample_collect(&m->sampler, &sample);
         if (r < 0)
                 log_msg("rescapd: incomplete sample: %s", strerror(-r));
         sample.tracked = manager_tracked(m);
         bus_manager_emit_sample(m, &sample);
-        r = sd_event_source_set_time_relative(s, m->sample_interval_usec);
+        /* The next one an interval after this one was due, not after this
+         * one's work: the signal keeps its rate. */
+        usec += m->sample_interval_usec;
+        r = sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        if (r >= 0 && usec < now)
+                usec = now;
+        r = sd_event_source_set_time(s, usec);
         if (r >= 0)
                 r = sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
         return r;

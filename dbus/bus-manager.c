@@ -86,8 +86,8 @@ static int authorize(sd_bus_message *msg, uid_t owner, sd_bus_error *error) {
 
         r = sender_uid(msg, &uid);
         if (r < 0)
-                return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
-                                        "cannot tell who is calling");
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "cannot tell who is calling: %s", strerror(-r));
         if (uid == 0 || (owner != (uid_t) -1 && owner == uid))
                 return 0;
         if (polkit_check(msg))
@@ -643,6 +643,16 @@ static int property_get_tracked(sd_bus *bus, const char *path, const char *inter
         return sd_bus_message_append(reply, "u", manager_tracked(userdata));
 }
 
+static int property_get_sample_interval(sd_bus *bus, const char *path, const char *interface,
+                                        const char *property, sd_bus_message *reply, void *userdata,
+                                        sd_bus_error *error) {
+        Manager *m = userdata;
+
+        (void) bus; (void) path; (void) interface; (void) property; (void) error;
+        return sd_bus_message_append(reply, "t", m->sample_interval_usec);
+}
+
+/* userdata is the Manager: with an offset, sd-bus would pass the field. */
 static int property_set_sample_interval(sd_bus *bus, const char *path, const char *interface,
                                         const char *property, sd_bus_message *value, void *userdata,
                                         sd_bus_error *error) {
@@ -657,13 +667,15 @@ static int property_set_sample_interval(sd_bus *bus, const char *path, const cha
         if (v < SAMPLE_INTERVAL_MIN_USEC || v > SAMPLE_INTERVAL_MAX_USEC)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "a sample interval of %" PRIu64 " us (100000 to 3600000000)", v);
-        r = authorize(sd_bus_get_current_message(m->bus), (uid_t) -1, error);
+        /* value is the Set call itself, read up to the variant. */
+        r = authorize(value, (uid_t) -1, error);
         if (r < 0)
                 return r;
         m->sample_interval_usec = v;
         if (m->sample_timer && sd_event_source_get_enabled(m->sample_timer, NULL) > 0)
                 (void) sd_event_source_set_time_relative(m->sample_timer, v);
-        return 0;
+        return sd_bus_emit_properties_changed(m->bus, RESCAPD_OBJECT_PATH, RESCAPD_MANAGER_IFACE,
+                                              "SampleIntervalUSec", NULL);
 }
 
 static const char version[] = RESCAP_VERSION_STRING;
@@ -680,8 +692,8 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("Backend", "s", property_get_backend, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Tracked", "u", property_get_tracked, 0, 0),
         SD_BUS_PROPERTY("Kills", "t", NULL, offsetof(Manager, kills), 0),
-        SD_BUS_WRITABLE_PROPERTY("SampleIntervalUSec", "t", NULL, property_set_sample_interval,
-                                 offsetof(Manager, sample_interval_usec),
+        SD_BUS_WRITABLE_PROPERTY("SampleIntervalUSec", "t", property_get_sample_interval,
+                                 property_set_sample_interval, 0,
                                  SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE | SD_BUS_VTABLE_UNPRIVILEGED),
 
         SD_BUS_METHOD_WITH_ARGS("Register", SD_BUS_ARGS("u", pid, "t", flags), SD_BUS_NO_RESULT,
@@ -834,7 +846,7 @@ static int unit_property_set(sd_bus *bus, const char *path, const char *interfac
                 caps.has_fds = true;
                 caps.fds = v;
         }
-        r = set_unit_caps(sd_bus_get_current_message(m->bus), m, unit, &caps, false, error);
+        r = set_unit_caps(value, m, unit, &caps, false, error);
         free(unit);
         return r < 0 ? r : 0;
 }

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Unit test of rescapd's parsers (cgroupd/rescapd-sample.c, rescapd-unit.c),
+ * built with ASan and UBSan. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/rescap.h>
+
+#include "kernel-link.h"
+#include "rescapd-errors.h"
+#include "rescapd-sample.h"
+#include "rescapd-unit.h"
+
+static int failed;
+
+#define CHECK(cond, ...) do {                                   \
+                if (!(cond)) {                                  \
+                        printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+                        printf(__VA_ARGS__);                    \
+                        printf("\n");                           \
+                        failed++;                               \
+                }                                               \
+        } while (0)
+
+static void unit_of(const char *path, const char *want) {
+        char buf[256];
+        int r = unit_from_cgroup_path(path, buf, sizeof(buf));
+
+        CHECK(r == 0 && strcmp(buf, want) == 0, "unit_from_cgroup_path(%s) = %d '%s' (want '%s')", path, r, buf, want);
+}
+
+static void test_units(void) {
+        CHECK(unit_name_is_valid("leak.service"), "leak.service");
+        CHECK(unit_name_is_valid("user@1000.service"), "user@1000.service");
+        CHECK(unit_name_is_valid("run-r1a2b3.scope"), "scope");
+        CHECK(unit_name_is_valid("system.slice"), "slice");
+        CHECK(!unit_name_is_valid("multi-user.target"), "a target has no cgroup");
+        CHECK(!unit_name_is_valid(".service"), "empty prefix");
+        CHECK(!unit_name_is_valid("../x.service"), "slash");
+        CHECK(!unit_name_is_valid("a b.service"), "space");
+        CHECK(!unit_name_is_valid(""), "empty");
+        CHECK(strcmp(unit_type_interface("x.scope"), "org.freedesktop.systemd1.Scope") == 0, "scope iface");
+
+        unit_of("/", "-.slice");
+        unit_of("/system.slice", "system.slice");
+        unit_of("/system.slice/leak.service", "leak.service");
+        unit_of("/user.slice/user-1000.slice/session-2.scope", "session-2.scope");
+        unit_of("/user.slice/user-1000.slice/user@1000.service/app.slice/foo.service", "foo.service");
+        unit_of("/system.slice/docker-abc.scope/inner", "docker-abc.scope");
+        unit_of("/init", "");
+        unit_of("", "");
+
+        CHECK(cgroup_path_is_valid("/"), "/");
+        CHECK(cgroup_path_is_valid("/system.slice/x.service"), "plain");
+        CHECK(!cgroup_path_is_valid("system.slice"), "relative");
+        CHECK(!cgroup_path_is_valid("/a/../b"), "..");
+        CHECK(!cgroup_path_is_valid("/a//b"), "empty component");
+        CHECK(!cgroup_path_is_valid("/a/."), ".");
+        CHECK(!cgroup_path_is_valid("/a/"), "trailing slash");
+}
+
+static void test_conf(void) {
+        UnitCaps u = { .unit = (char *) "leak.service" };
+        char *text, dir[] = "/tmp/test-rescapd.XXXXXX";
+        UnitCapsList l;
+        unsigned line = 0;
+        int r;
+
+        r = unit_caps_parse("# c\n[Cap]\nHeapMax=512M\nFDMax=1024\nAction=notify\nSoftPercent=80\n", &u, &line);
+        CHECK(r == 0 && u.heap_max == 512ULL << 20 && u.fd_max == 1024 && u.action == RESCAP_ACTION_NOTIFY &&
+              u.soft_pct == 80, "parse: %d %" PRIu64 " %" PRIu64 " %u %u", r, u.heap_max, u.fd_max, u.action, u.soft_pct);
+        r = unit_caps_parse("[Cap]\nHeapMax=infinity\n", &u, &line);
+        CHECK(r == 0 && u.heap_max == RESCAP_NO_CAP && u.fd_max == RESCAP_NO_CAP && u.action == 0,
+              "infinity and defaults");
+        r = unit_caps_parse("[Cap]\n\nHeapMax=0\n", &u, &line);
+        CHECK(r == -EINVAL && line == 3, "HeapMax=0: %d line %u", r, line);
+        r = unit_caps_parse("[Cap]\nSoftPercent=100\n", &u, &line);
+        CHECK(r == -EINVAL && line == 2, "SoftPercent=100");
+        r = unit_caps_parse("[Cap]\nNope=1\n", &u, &line);
+        CHECK(r == -EINVAL, "unknown key");
+        r = unit_caps_parse("[Other]\nNope=1\n", &u, &line);
+        CHECK(r == 0, "other sections are ignored");
+
+        u = (UnitCaps) { .unit = (char *) "leak.service", .heap_max = 64ULL << 20, .fd_max = RESCAP_NO_CAP,
+                         .action = RESCAP_ACTION_KILL, .soft_pct = 75 };
+        text = unit_caps_format(&u);
+        CHECK(text && strstr(text, "HeapMax=67108864\n") && strstr(text, "FDMax=infinity\n") &&
+              strstr(text, "Action=kill\n") && strstr(text, "SoftPercent=75\n"), "format: %s", text);
+        free(text);
+
+        CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+        r = unit_caps_save(dir, &u);
+        CHECK(r == 0, "save: %d", r);
+        r = unit_caps_load_dir(dir, &l);
+        CHECK(r == 0 && l.n == 1 && strcmp(l.items[0].unit, "leak.service") == 0 &&
+              l.items[0].heap_max == 64ULL << 20 && l.items[0].fd_max == RESCAP_NO_CAP &&
+              l.items[0].soft_pct == 75, "round trip: %d %zu", r, l.n);
+        CHECK(unit_caps_find(&l, "leak.service") && !unit_caps_find(&l, "x.service"), "find");
+        unit_caps_list_free(&l);
+        CHECK(unit_caps_remove(dir, "leak.service") == 0, "remove");
+        CHECK(unit_caps_remove(dir, "../etc.service") == -EINVAL, "remove a bad name");
+        r = unit_caps_load_dir(dir, &l);
+        CHECK(r == 0 && l.n == 0, "empty after remove");
+        unit_caps_list_free(&l);
+        rmdir(dir);
+}
+
+static void test_sample(void) {
+        uint64_t busy, total, used, mtotal, rx, tx, v;
+        double load[3];
+        TopEntry top[3];
+        size_t n = 0;
+
+        CHECK(parse_proc_stat_cpu("cpu  100 5 50 800 45 0 0 0 0 0\ncpu0 1 2 3 4\n", &busy, &total) == 0 &&
+              total == 1000 && busy == 155, "stat: %" PRIu64 " %" PRIu64, busy, total);
+        CHECK(parse_proc_stat_cpu("intr 1\n", &busy, &total) == -EINVAL, "stat without cpu");
+        CHECK(cpu_percent(155, 1000, 255, 1200) == 50.0, "cpu percent");
+        CHECK(cpu_percent(155, 1000, 155, 1000) == 0.0, "no time");
+        CHECK(parse_meminfo("MemTotal:       2000 kB\nMemFree:  10 kB\nMemAvailable:   500 kB\n", &used, &mtotal) == 0 &&
+              mtotal == 2000 * 1024 && used == 1500 * 1024, "meminfo");
+        CHECK(parse_meminfo("MemTotal: 2000 kB\n", &used, &mtotal) == -ENOENT, "no MemAvailable");
+        CHECK(parse_loadavg("0.50 1.25 2.00 1/100 42\n", load) == 0 && load[1] == 1.25, "loadavg");
+        CHECK(parse_net_dev("Inter-|   Receive\n face |bytes\n"
+                            "    lo: 1000 10 0 0 0 0 0 0 1000 10 0 0 0 0 0 0\n"
+                            "  eth0: 300 3 0 0 0 0 0 0 700 7 0 0 0 0 0 0\n"
+                            "  eth1: 5 1 0 0 0 0 0 0 6 1 0 0 0 0 0 0\n", &rx, &tx) == 0 &&
+              rx == 305 && tx == 706, "net/dev: %" PRIu64 " %" PRIu64, rx, tx);
+        CHECK(rate_per_second(100, 1100, 500000) == 2000, "rate");
+        CHECK(rate_per_second(1100, 100, 500000) == 0, "counter reset");
+        CHECK(parse_status_vmdata("Name:\tx\nVmData:\t    1024 kB\n", &v) == 0 && v == 1024 * 1024, "VmData");
+        CHECK(parse_status_vmdata("Name:\tkthreadd\n", &v) == -ENOENT, "kernel thread");
+
+        for (uint32_t i = 1; i <= 6; i++) {
+                TopEntry e = { .pid = i, .value = (i * 7) % 5 };
+
+                top_insert(top, 3, &n, &e);
+        }
+        /* values: 1:2 2:4 3:1 4:3 5:0 6:2 -> 2(4) 4(3) 1(2) */
+        CHECK(n == 3 && top[0].pid == 2 && top[1].pid == 4 && top[2].pid == 1, "top: %u %u %u",
+              top[0].pid, top[1].pid, top[2].pid);
+}
+
+static void test_errors(void) {
+        CHECK(strcmp(rescap_error_name(-ESRCH), RESCAP_ERROR_NO_SUCH_PROCESS) == 0, "ESRCH");
+        CHECK(strcmp(rescap_error_name(ENOENT), RESCAP_ERROR_NOT_TRACKED) == 0, "ENOENT");
+        CHECK(strcmp(rescap_error_name(-ERANGE), RESCAP_ERROR_CAP_BELOW_USAGE) == 0, "ERANGE");
+        CHECK(strcmp(rescap_error_name(-EOPNOTSUPP), RESCAP_ERROR_NOT_SUPPORTED) == 0, "EOPNOTSUPP");
+        CHECK(strcmp(rescap_error_name(-ENOPKG), RESCAP_ERROR_KERNEL_UNAVAILABLE) == 0, "ENOPKG");
+        CHECK(rescap_error_name(-EPERM) == NULL && rescap_error_name(-EINVAL) == NULL, "left to sd-bus");
+        /* and back, as clients see them */
+        {
+                sd_bus_error e = SD_BUS_ERROR_NULL;
+
+                sd_bus_error_add_map(rescap_error_map);
+                sd_bus_error_set(&e, RESCAP_ERROR_NOT_TRACKED, "x");
+                CHECK(sd_bus_error_get_errno(&e) == ENOENT, "NotTracked -> %d", sd_bus_error_get_errno(&e));
+                sd_bus_error_free(&e);
+        }
+}
+
+int main(void) {
+        test_units();
+        test_conf();
+        test_sample();
+        test_errors();
+        if (failed) {
+                printf("%d failed\n", failed);
+                return 1;
+        }
+        printf("all passed\n");
+        return 0;
+}
