@@ -1,0 +1,52 @@
+# Every method over the system bus, with bad input: each a named error,
+# rescapd stays up. The documented introspection equals the live one.
+. ../../lib/lib.sh
+. ./setup.sh
+rescapd_up
+
+busctl introspect --xml-interface org.rescap1 /org/rescap1 >/tmp/mgr.xml || fail introspect
+"$REPO/tests/helpers/rtest-introspect-cmp" "$REPO/dbus/org.rescap1.xml" /tmp/mgr.xml org.rescap1.Manager ||
+	fail "introspection differs from dbus/org.rescap1.xml"
+
+E=org.rescap1.Error
+I=org.freedesktop.DBus.Error.InvalidArgs
+sleep 30 &
+dead=$!
+kill $dead; wait $dead 2>/dev/null
+kthread=$(pgrep -x kthreadd)
+bus_error $I Register uint32:0 uint64:0
+bus_error $E.NotTrackable Register uint32:1 uint64:0
+bus_error $E.NotTrackable Register uint32:$kthread uint64:0
+bus_error $E.NoSuchProcess Register uint32:$dead uint64:0
+bus_error $E.NoSuchProcess Fetch uint32:$dead
+bus_error $E.NotTracked Fetch uint32:1
+bus_error $E.NotTracked Deregister uint32:$$
+bus_error $E.NotTracked Reset uint32:$$
+bus_error $I Fetch string:1
+sleep 300 &
+p=$!
+busctl call org.rescap1 /org/rescap1 $M Register ut $p 0 || fail "Register $p"
+bus_error $E.AlreadyTracked Register uint32:$p uint64:0
+bus_error $E.InvalidCap SetCap uint32:$p uint64:0 uint64:10
+bus_error $E.InvalidCap SetCap uint32:$p uint64:18446744073709551614 uint64:10
+bus_error $E.CapBelowUsage SetCap uint32:$p uint64:4096 uint64:18446744073709551615
+out=$(busctl call org.rescap1 /org/rescap1 $M SetCapWithOptions 'ua{sv}' $p 1 Action s deny 2>&1)
+case "$out" in *"Operation not supported"*) ;; *) fail "deny in the module build: $out" ;; esac
+busctl call org.rescap1 /org/rescap1 $M SetCap utt $p 536870912 1024 || fail "SetCap"
+out=$(busctl call org.rescap1 /org/rescap1 $M Fetch u $p) || fail Fetch
+case "$out" in "ussubtttttttsutss $p \"sleep\" "*" 536870912 "*" 1024 \"kill\" "*) ;; *) fail "Fetch: $out" ;; esac
+busctl call org.rescap1 /org/rescap1 $M List | grep -q " $p \"sleep\"" || fail "List misses $p"
+busctl call org.rescap1 /org/rescap1 $M Reset u $p || fail Reset
+busctl call org.rescap1 /org/rescap1 $M Deregister u $p || fail Deregister
+kill $p
+bus_error $E.NoSuchUnit GetUnit string:no-such-unit.service
+bus_error $E.NoSuchUnit SetUnitCap string:no-such-unit.service uint64:1048576 uint64:10
+bus_error $E.NotSupported SetUnitCap string:dbus.service uint64:1073741824 uint64:4096
+out=$(busctl call org.rescap1 /org/rescap1 $M GetUnit s dbus.service) || fail "GetUnit dbus.service"
+expect_eq GetUnit 'o "/org/rescap1/unit/dbus_2eservice"' "$out"
+expect_eq ControlGroup 's "/system.slice/dbus.service"' \
+	"$(busctl get-property org.rescap1 /org/rescap1/unit/dbus_2eservice org.rescap1.Unit ControlGroup)"
+heap=$(busctl get-property org.rescap1 /org/rescap1/unit/dbus_2eservice org.rescap1.Unit HeapCurrent)
+case "$heap" in "t 0"|"") fail "HeapCurrent of dbus.service: '$heap'" ;; esac
+systemctl is-active --quiet rescapd || fail "rescapd is not running"
+exit 0

@@ -1,0 +1,27 @@
+# A real non-root account is refused every change and may Fetch its own
+# process; rescapctl says so with exit status 4.
+. ../../lib/lib.sh
+. ./setup.sh
+rescapd_up
+
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+setpriv --reuid=65534 --regid=65534 --clear-groups sleep 300 &
+p=$!
+sleep 0.5
+busctl call org.rescap1 /org/rescap1 $M Register ut $p 0 || fail "root Register"
+for call in "Register uint32:$p uint64:0" "Deregister uint32:$p" "SetCap uint32:$p uint64:1048576 uint64:10" \
+	    "Reset uint32:$p" "SetUnitCap string:dbus.service uint64:1048576 uint64:10" "ResetUnit string:dbus.service"; do
+	# shellcheck disable=SC2086
+	out=$(as_nobody dbus-send --system --print-reply --dest=org.rescap1 /org/rescap1 $M.$call 2>&1)
+	case "$out" in
+	"Error org.freedesktop.DBus.Error.AccessDenied:"*) ;;
+	*) fail "nobody: $call: $out" ;;
+	esac
+done
+out=$(as_nobody busctl call org.rescap1 /org/rescap1 $M Fetch u $p) || fail "nobody cannot Fetch its own process"
+case "$out" in "ussubtttttttsutss $p \"sleep\" "*" 65534 "*) ;; *) fail "Fetch as nobody: $out" ;; esac
+as_nobody busctl call org.rescap1 /org/rescap1 $M Fetch u 1 2>/dev/null && fail "nobody fetched pid 1"
+as_nobody "$CTL" cap $p --heap 1G 2>/dev/null
+expect_eq "rescapctl cap as nobody" 4 $?
+kill $p
+exit 0

@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by the tests of this suite: installs rescapd into the guest (the
+# overlay is the guest's own), loads rescap and starts rescapd, once per boot.
+M=org.rescap1.Manager
+CTL="$O/bin/rescapctl"
+
+rescapd_install() {
+	[ -f /etc/systemd/system/rescapd.service ] && return 0
+	mkdir -p /etc/dbus-1/system.d /usr/share/dbus-1/system-services /usr/share/polkit-1/actions /etc/rescap
+	cp "$REPO/dbus/org.rescap1.conf" /etc/dbus-1/system.d/
+	cp "$REPO/dbus/org.rescap1.service" /usr/share/dbus-1/system-services/
+	cp "$REPO/dbus/org.rescap1.policy" /usr/share/polkit-1/actions/
+	sed "s|^ExecStart=.*|ExecStart=$O/bin/rescapd|" "$REPO/dbus/rescapd.service" >/etc/systemd/system/rescapd.service
+	systemctl daemon-reload
+	busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig ||
+		fail "dbus ReloadConfig"
+}
+
+rescapd_up() {
+	rescapd_install
+	grep -q '^rescap ' /proc/modules || load_rescap
+	systemctl start rescapd.service || { journalctl -u rescapd --no-pager | tail -20; fail "rescapd did not start"; }
+	_i=0
+	until [ "$(busctl get-property org.rescap1 /org/rescap1 $M Backend 2>/dev/null)" = 's "module"' ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 50 ] || fail "Backend never became module: $(busctl get-property org.rescap1 /org/rescap1 $M Backend 2>&1)"
+		sleep 0.1
+	done
+}
+
+# bus_error NAME METHOD ARGS...: a dbus-send call must fail with NAME and
+# rescapd must still be running.
+bus_error() {
+	_want=$1; shift
+	_m=$1; shift
+	_out=$(dbus-send --system --print-reply --dest=org.rescap1 /org/rescap1 "$M.$_m" "$@" 2>&1)
+	case "$_out" in
+	"Error $_want:"*) ;;
+	*) fail "$_m $*: expected $_want, got: $_out" ;;
+	esac
+	systemctl is-active --quiet rescapd || fail "rescapd died after $_m $*"
+}
