@@ -13,6 +13,12 @@
  * and acts on it. A process killed there never runs another instruction
  * of its own after the call that took it over its cap.
  *
+ * An attachment that can refuse the growth (the LSM, whose hooks sit
+ * where the kernel checks RLIMIT_DATA and RLIMIT_NOFILE) gets a refusal
+ * for a growth over a kill or deny cap: the allocation is never granted.
+ * The queued check then acts on the usage that was asked for: SIGKILL for
+ * a kill cap, the exceeded event for a deny cap, and the process goes on.
+ *
  * A process that is not tracked pays one read of a shared counter while
  * nothing is tracked, one hash lookup otherwise.
  */
@@ -48,19 +54,50 @@ static const struct rescap_res rescap_fds_res = {
 };
 
 /**
+ * struct rescap_refusal - a growth refused
+ * @asked: the usage it asked for
+ * @cap: the cap it was refused on
+ * @action: the action of that cap
+ */
+struct rescap_refusal {
+	u64 asked;
+	u64 cap;
+	u32 action;
+};
+
+/**
  * struct rescap_check - a check queued on a task
  * @work: the task_work
  * @proc: the task's process, referenced
  * @res: the resource that grew: a cap is enforced at a growth of its own
  *       resource only
+ * @refused: the growth was refused, on @refusal
+ * @refusal: what it was refused on
  */
 struct rescap_check {
 	struct callback_head work;
 	struct rescap_proc *proc;
 	const struct rescap_res *res;
+	bool refused;
+	struct rescap_refusal refusal;
 };
 
 static atomic_t rescap_checks_pending = ATOMIC_INIT(0);
+
+/* Whether the attachment refuses what its growth hooks are told to. */
+static bool rescap_refusing __ro_after_init;
+
+/**
+ * rescap_enforce_init - say whether the attachment can refuse a growth
+ * @refusing: true when the return value of rescap_heap_growing() and
+ *            rescap_fd_growing() decides whether the growth happens
+ *
+ * Context: before anything is tracked.
+ */
+void rescap_enforce_init(const bool refusing)
+{
+	rescap_refusing = refusing;
+}
 
 static void rescap_peak(atomic64_t *const peak, const u64 usage)
 {
@@ -130,6 +167,11 @@ static void rescap_check_run(struct callback_head *const work)
 	struct rescap_usage usage;
 	struct rescap_caps caps;
 
+	if (check->refused) {
+		rescap_act(proc, check->res, check->refusal.asked,
+			   check->refusal.cap, check->refusal.action, 0);
+		goto out;
+	}
 	rescap_usage_of_task(current, &usage);
 	rescap_peak(&proc->heap_peak, usage.heap);
 	rescap_peak(&proc->fds_peak, usage.fds);
@@ -144,6 +186,7 @@ static void rescap_check_run(struct callback_head *const work)
 	else
 		rescap_act(proc, check->res, usage.fds, caps.fds,
 			   caps.action, caps.soft_pct);
+out:
 	rescap_proc_put(proc);
 	kfree(check);
 	atomic_dec(&rescap_checks_pending);
@@ -151,13 +194,15 @@ static void rescap_check_run(struct callback_head *const work)
 }
 
 /*
- * Queues a check on current. Without memory for it, an excess over a
- * kill cap is acted on at once from what is known here: the cap is never
- * lifted by an allocation failure.
+ * Queues a check on current; @refusal, when not NULL, is the refused
+ * growth it acts on. Without memory for it, an excess over a kill cap is
+ * acted on at once from what is known here: the cap is never lifted by an
+ * allocation failure.
  */
 static void rescap_check_queue(struct rescap_proc *const proc,
 			       const struct rescap_res *const res,
-			       const bool over, const u32 action)
+			       const bool over, const u32 action,
+			       const struct rescap_refusal *const refusal)
 {
 	struct rescap_check *check;
 
@@ -165,6 +210,9 @@ static void rescap_check_queue(struct rescap_proc *const proc,
 		return;	/* being unloaded */
 	check = kmalloc(sizeof(*check), GFP_ATOMIC | __GFP_NOWARN);
 	if (check && rescap_proc_tryget(proc)) {
+		check->refused = refusal;
+		if (refusal)
+			check->refusal = *refusal;
 		check->proc = proc;
 		check->res = res;
 		init_task_work(&check->work, rescap_check_run);
@@ -215,6 +263,36 @@ static bool rescap_needs_check(struct rescap_proc *const proc,
 	return after > (u64)atomic64_read(peak);
 }
 
+/*
+ * A growth of one resource of current's process, from @before to @after,
+ * against @cap: queues the check it needs and says whether to refuse it.
+ *
+ * Return: true to refuse the growth.
+ */
+static bool rescap_growing(struct rescap_proc *const proc,
+			   const struct rescap_res *const res,
+			   atomic64_t *const peak, const u64 before,
+			   const u64 after, const u64 cap)
+{
+	const u32 action = READ_ONCE(proc->caps.action);
+	const struct rescap_refusal refusal = {
+		.asked = after,
+		.cap = cap,
+		.action = action,
+	};
+	bool over = false;
+
+	if (!rescap_needs_check(proc, res, peak, before, after, cap,
+				READ_ONCE(proc->caps.soft_pct), &over))
+		return false;
+	if (!over || !rescap_refusing || action == RESCAP_ACTION_NOTIFY) {
+		rescap_check_queue(proc, res, over, action, NULL);
+		return false;
+	}
+	rescap_check_queue(proc, res, over, action, &refusal);
+	return true;
+}
+
 /**
  * rescap_heap_growing - current's heap may grow
  * @mm: the address space growing (current's, or the call is ignored)
@@ -222,31 +300,30 @@ static bool rescap_needs_check(struct rescap_proc *const proc,
  * @npages: the pages asked for
  *
  * Context: any task context, may be atomic (mmap_lock held).
+ * Return: 0, or -ENOMEM when the attachment can refuse the growth and
+ * should: it would take the process over a kill or deny heap cap.
  */
-void rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
-			 const unsigned long npages)
+int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
+			const unsigned long npages)
 {
 	struct rescap_proc *proc;
-	bool over = false;
-	u64 before, after;
-	u32 action;
+	bool refuse = false;
+	u64 before;
 
 	if (!rescap_tracking() || mm != current->mm || !rescap_is_data(flags) ||
 	    (current->flags & PF_KTHREAD))
-		return;
+		return 0;
 	rcu_read_lock();
 	proc = rescap_proc_of_current();
-	if (!proc)
-		goto out;
-	before = rescap_heap_bytes(mm);
-	after = before + ((u64)npages << PAGE_SHIFT);
-	action = READ_ONCE(proc->caps.action);
-	if (rescap_needs_check(proc, &rescap_heap_res, &proc->heap_peak,
-			       before, after, READ_ONCE(proc->caps.heap),
-			       READ_ONCE(proc->caps.soft_pct), &over))
-		rescap_check_queue(proc, &rescap_heap_res, over, action);
-out:
+	if (proc) {
+		before = rescap_heap_bytes(mm);
+		refuse = rescap_growing(proc, &rescap_heap_res,
+					&proc->heap_peak, before,
+					before + ((u64)npages << PAGE_SHIFT),
+					READ_ONCE(proc->caps.heap));
+	}
 	rcu_read_unlock();
+	return refuse ? -ENOMEM : 0;
 }
 
 /**
@@ -256,18 +333,19 @@ out:
  *      a descriptor already open means no growth (dup2 over it)
  *
  * Context: any task context, may be atomic (files->file_lock held).
+ * Return: 0, or -EMFILE when the attachment can refuse the growth and
+ * should: it would take the process over a kill or deny fd cap.
  */
-void rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
+int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 {
 	const struct fdtable *fdt;
 	struct rescap_proc *proc;
-	bool over = false;
+	bool refuse = false;
 	u64 before;
-	u32 action;
 
 	if (!rescap_tracking() || files != current->files ||
 	    (current->flags & PF_KTHREAD))
-		return;
+		return 0;
 	rcu_read_lock();
 	proc = rescap_proc_of_current();
 	if (!proc)
@@ -276,13 +354,11 @@ void rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 	if (fd < fdt->max_fds && test_bit(fd, fdt->open_fds))
 		goto out;
 	before = bitmap_weight(fdt->open_fds, fdt->max_fds);
-	action = READ_ONCE(proc->caps.action);
-	if (rescap_needs_check(proc, &rescap_fds_res, &proc->fds_peak,
-			       before, before + 1, READ_ONCE(proc->caps.fds),
-			       READ_ONCE(proc->caps.soft_pct), &over))
-		rescap_check_queue(proc, &rescap_fds_res, over, action);
+	refuse = rescap_growing(proc, &rescap_fds_res, &proc->fds_peak,
+				before, before + 1, READ_ONCE(proc->caps.fds));
 out:
 	rcu_read_unlock();
+	return refuse ? -EMFILE : 0;
 }
 
 /**

@@ -8,37 +8,49 @@
 
 #include "engine.h"
 #include "events.h"
+#include "lifetime.h"
 #include "netlink.h"
 #include "proc.h"
 #include "process.h"
 
 /**
- * rescap_engine_init - set up the engine's state
+ * rescap_engine_init - set up the engine's state and see processes exit
  *
- * The attachment then hooks fork, exit and growth, and only after that
- * opens the control plane with rescap_engine_start(): no process can be
- * registered before its exit would be seen.
+ * Attaches to process fork and exit (lifetime.c). The attachment then
+ * hooks growth, and only after that opens the control plane with
+ * rescap_engine_start(): no process can be registered before its exit
+ * would be seen.
  *
  * Context: process context.
  * Return: 0 or a negative errno.
  */
 int rescap_engine_init(void)
 {
-	return rescap_procs_init();
+	int err;
+
+	err = rescap_procs_init();
+	if (err)
+		return err;
+	err = rescap_lifetime_attach();
+	if (err)
+		rescap_procs_exit();
+	return err;
 }
 
 /**
  * rescap_engine_start - open the control plane: netlink, /proc/rescap
- * @deny_supported: whether the attachment can refuse an allocation
+ * @refusing: whether the attachment refuses a growth its hooks are told to
+ *            refuse, which makes the deny action available
  *
  * Context: process context.
  * Return: 0 or a negative errno.
  */
-int rescap_engine_start(const bool deny_supported)
+int rescap_engine_start(const bool refusing)
 {
 	int err;
 
-	err = rescap_netlink_init(deny_supported);
+	rescap_enforce_init(refusing);
+	err = rescap_netlink_init(refusing);
 	if (err)
 		return err;
 	err = rescap_procfs_init();
@@ -65,6 +77,7 @@ void rescap_engine_stop(void)
  */
 void rescap_engine_exit(void)
 {
+	rescap_lifetime_detach();
 	rescap_checks_drain();
 	rescap_procs_exit();
 }

@@ -16,7 +16,7 @@
 #include "process.h"
 
 int rescap_engine_init(void);
-int rescap_engine_start(bool deny_supported);
+int rescap_engine_start(bool refusing);
 void rescap_engine_stop(void);
 void rescap_engine_exit(void);
 

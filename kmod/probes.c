@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * rescap - the module's attachment: tracepoints and ftrace
+ * rescap - the module's attachment: ftrace callbacks on growth
  *
  * A module cannot add LSM hooks, so it attaches where an unmodified kernel
- * lets it:
- *
- * - the sched_process_fork and sched_process_exit tracepoints, looked up
- *   by name (their symbols are not exported), for process lifetime;
- * - ftrace callbacks on the entry of the three functions every growth
- *   passes through: may_expand_vm() for the heap (mmap, brk, mremap,
- *   mprotect and stack growth all ask it), alloc_fd() for a new descriptor
- *   (open, socket, pipe, accept, dup, fcntl F_DUPFD, SCM_RIGHTS, pidfd,
- *   ...) and do_dup2() for dup2/dup3 onto a free number.
+ * lets it: ftrace callbacks on the entry of the three functions every
+ * growth passes through: may_expand_vm() for the heap (mmap, brk, mremap,
+ * mprotect and stack growth all ask it), alloc_fd() for a new descriptor
+ * (open, socket, pipe, accept, dup, fcntl F_DUPFD, SCM_RIGHTS, pidfd, ...)
+ * and do_dup2() for dup2/dup3 onto a free number. A callback cannot make
+ * the function fail: the engine acts once the growth is done, before the
+ * process returns to user space. Process lifetime is the engine's own
+ * (lifetime.c).
  *
  * One ftrace_ops per function gets its own trampoline that saves only the
  * argument registers and calls the callback directly: cheaper than a
@@ -26,48 +25,9 @@
 #include <linux/ftrace.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
-#include <linux/tracepoint.h>
 
 #include "engine.h"
 #include "probes.h"
-
-static void rescap_tp_fork(void *const data, struct task_struct *const parent,
-			   struct task_struct *const child)
-{
-	rescap_task_forked(parent, child);
-}
-
-static void rescap_tp_exit(void *const data, struct task_struct *const task)
-{
-	rescap_task_exiting(task);
-}
-
-/**
- * struct rescap_tp - a tracepoint to attach to
- * @name: its name
- * @probe: our probe
- * @tp: the tracepoint, once found
- */
-struct rescap_tp {
-	const char *name;
-	void *probe;
-	struct tracepoint *tp;
-};
-
-/* In attach order: exit before fork, so no entry is made unseen. */
-static struct rescap_tp rescap_tps[] = {
-	{ .name = "sched_process_exit", .probe = rescap_tp_exit },
-	{ .name = "sched_process_fork", .probe = rescap_tp_fork },
-};
-
-static void rescap_tp_find(struct tracepoint *const tp, void *const priv)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(rescap_tps); i++)
-		if (!strcmp(tp->name, rescap_tps[i].name))
-			rescap_tps[i].tp = tp;
-}
 
 /* The arguments of a probed function, on 6.1 and on 6.12. */
 #ifdef ftrace_regs_get_argument
@@ -190,49 +150,21 @@ static int rescap_fns_attach(void)
 	return 0;
 }
 
-static void rescap_tps_detach(int n)
-{
-	while (n--)
-		tracepoint_probe_unregister(rescap_tps[n].tp,
-					    rescap_tps[n].probe, NULL);
-	tracepoint_synchronize_unregister();
-}
-
 /**
- * rescap_probes_attach - attach to process lifetime and growth
+ * rescap_probes_attach - attach to heap and fd growth
  *
- * Return: 0, or the error of the probe that could not be attached (its
- * name is logged).
+ * Return: 0, or the error of the function that could not be attached to
+ * (its name is logged).
  */
 int rescap_probes_attach(void)
 {
-	int i, err;
-
-	for_each_kernel_tracepoint(rescap_tp_find, NULL);
-	for (i = 0; i < ARRAY_SIZE(rescap_tps); i++) {
-		err = -ENOENT;
-		if (rescap_tps[i].tp)
-			err = tracepoint_probe_register(rescap_tps[i].tp,
-							rescap_tps[i].probe,
-							NULL);
-		if (err) {
-			pr_err("cannot attach to tracepoint %s: %d\n",
-			       rescap_tps[i].name, err);
-			rescap_tps_detach(i);
-			return err;
-		}
-	}
-	err = rescap_fns_attach();
-	if (err)
-		rescap_tps_detach(ARRAY_SIZE(rescap_tps));
-	return err;
+	return rescap_fns_attach();
 }
 
 /**
- * rescap_probes_detach - detach everything; no probe runs on return
+ * rescap_probes_detach - detach; no callback runs on return
  */
 void rescap_probes_detach(void)
 {
 	rescap_fns_detach(ARRAY_SIZE(rescap_fns));
-	rescap_tps_detach(ARRAY_SIZE(rescap_tps));
 }

@@ -123,6 +123,49 @@ static struct rescap_proc *rescap_proc_alloc(struct pid *const tgid,
 }
 
 /* Links @proc; its initial reference becomes the table's. */
+/*
+ * Changes whenever an entry is linked or unlinked, after the change (under
+ * rescap_procs_lock): a cached lookup made at an older value may be wrong.
+ * An unlinked entry is freed after a grace period that starts after the
+ * change, so a reader that still sees the older value in its RCU read-side
+ * section may use the entry it cached. Starts at 1: a zeroed cache is
+ * never current.
+ */
+static unsigned long rescap_procs_gen = 1;
+
+static void rescap_procs_changed(void)
+{
+	lockdep_assert_held(&rescap_procs_lock);
+	/* Pairs with rescap_proc_of_current(): the change is seen with it. */
+	smp_store_release(&rescap_procs_gen, rescap_procs_gen + 1 ?: 1);
+}
+
+/**
+ * rescap_proc_of_current - the entry of the current thread group
+ *
+ * From the thread's cache when the attachment keeps one and the table has
+ * not changed since, else from the table.
+ *
+ * Context: rcu_read_lock() held.
+ * Return: the entry, or NULL.
+ */
+struct rescap_proc *rescap_proc_of_current(void)
+{
+	struct rescap_task_cache *const cache = rescap_task_cache(current);
+	/* Pairs with rescap_procs_changed(). */
+	const unsigned long gen = smp_load_acquire(&rescap_procs_gen);
+	struct rescap_proc *proc;
+
+	if (cache && cache->gen == gen)
+		return cache->proc;
+	proc = rescap_proc_lookup(task_tgid(current));
+	if (cache) {
+		cache->proc = proc;
+		cache->gen = gen;
+	}
+	return proc;
+}
+
 static int rescap_proc_link(struct rescap_proc *const proc)
 {
 	int err;
@@ -134,6 +177,7 @@ static int rescap_proc_link(struct rescap_proc *const proc)
 		proc->seq = ++rescap_procs_seq;
 		list_add_tail_rcu(&proc->list, &rescap_procs_list);
 		atomic_inc(&rescap_nr_procs);
+		rescap_procs_changed();
 	}
 	spin_unlock(&rescap_procs_lock);
 	return err;
@@ -156,6 +200,7 @@ bool rescap_proc_unlink(struct rescap_proc *const proc)
 	rhashtable_remove_fast(&rescap_procs, &proc->node, rescap_procs_params);
 	list_del_rcu(&proc->list);
 	atomic_dec(&rescap_nr_procs);
+	rescap_procs_changed();
 	spin_unlock(&rescap_procs_lock);
 	rescap_proc_put(proc);
 	return true;

@@ -97,14 +97,20 @@ struct rescap_proc *rescap_proc_exit(struct task_struct *task);
 int rescap_procs_collect(u64 after_seq, struct rescap_proc **procs, int max);
 
 /**
- * rescap_proc_of_current - the entry of the current thread group
+ * struct rescap_task_cache - a thread's entry, as last looked up
+ * @proc: the entry of the thread's process, or NULL for none
+ * @gen: the value of the table's generation when @proc was looked up
  *
- * Context: rcu_read_lock() held.
- * Return: the entry, or NULL.
+ * An attachment that can keep a word or two per thread (the LSM: a task
+ * blob) lets rescap_proc_of_current() answer from here in O(1) while the
+ * table does not change, instead of a hash lookup.
  */
-static inline struct rescap_proc *rescap_proc_of_current(void)
-{
-	return rescap_proc_lookup(task_tgid(current));
-}
+struct rescap_task_cache {
+	struct rescap_proc *proc;
+	unsigned long gen;
+};
+
+struct rescap_task_cache *rescap_task_cache(struct task_struct *task);
+struct rescap_proc *rescap_proc_of_current(void);
 
 #endif /* _RESCAP_PROCESS_H */

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rescap - KUnit tests of the cap logic (policy.c)
+ */
+
+#include <kunit/test.h>
+
+#include "policy.h"
+
+static void rescap_test_soft_limit(struct kunit *const test)
+{
+	KUNIT_EXPECT_EQ(test, rescap_soft_limit(1000, 80), 800ULL);
+	KUNIT_EXPECT_EQ(test, rescap_soft_limit(1001, 50), 501ULL);	/* rounded up */
+	KUNIT_EXPECT_EQ(test, rescap_soft_limit(3, 1), 1ULL);
+	KUNIT_EXPECT_EQ(test, rescap_soft_limit(1000, 0), U64_MAX);
+	KUNIT_EXPECT_EQ(test, rescap_soft_limit(RESCAP_NO_CAP, 50), U64_MAX);
+	KUNIT_EXPECT_EQ(test, rescap_soft_limit(1000, 100), U64_MAX);
+	/* No overflow near the top of the range. */
+	KUNIT_EXPECT_EQ(test, rescap_soft_limit(U64_MAX - 1, 99),
+			div_u64(U64_MAX - 1, 100) * 99 +
+			DIV_ROUND_UP(((U64_MAX - 1) % 100) * 99, 100));
+	KUNIT_EXPECT_LE(test, rescap_soft_limit(U64_MAX - 1, 99), U64_MAX - 1);
+}
+
+static void rescap_test_level(struct kunit *const test)
+{
+	KUNIT_EXPECT_EQ(test, rescap_level(0, RESCAP_NO_CAP, 50), RESCAP_LEVEL_OK);
+	KUNIT_EXPECT_EQ(test, rescap_level(U64_MAX, RESCAP_NO_CAP, 0), RESCAP_LEVEL_OK);
+	KUNIT_EXPECT_EQ(test, rescap_level(100, 100, 0), RESCAP_LEVEL_OK);	/* at the cap */
+	KUNIT_EXPECT_EQ(test, rescap_level(101, 100, 0), RESCAP_LEVEL_OVER);
+	KUNIT_EXPECT_EQ(test, rescap_level(79, 100, 80), RESCAP_LEVEL_OK);
+	KUNIT_EXPECT_EQ(test, rescap_level(80, 100, 80), RESCAP_LEVEL_SOFT);
+	KUNIT_EXPECT_EQ(test, rescap_level(100, 100, 80), RESCAP_LEVEL_SOFT);
+	KUNIT_EXPECT_EQ(test, rescap_level(101, 100, 80), RESCAP_LEVEL_OVER);
+	KUNIT_EXPECT_EQ(test, rescap_level(U64_MAX, U64_MAX - 1, 99), RESCAP_LEVEL_OVER);
+}
+
+static void rescap_test_caps_check(struct kunit *const test)
+{
+	struct rescap_caps caps = rescap_caps_none;
+
+	KUNIT_EXPECT_EQ(test, rescap_caps_check(&caps, false), 0);
+	caps.heap = 0;
+	KUNIT_EXPECT_EQ(test, rescap_caps_check(&caps, true), -EINVAL);
+	caps = rescap_caps_none;
+	caps.fds = 0;
+	KUNIT_EXPECT_EQ(test, rescap_caps_check(&caps, true), -EINVAL);
+	caps = rescap_caps_none;
+	caps.soft_pct = 100;
+	KUNIT_EXPECT_EQ(test, rescap_caps_check(&caps, true), -EINVAL);
+	caps.soft_pct = 99;
+	KUNIT_EXPECT_EQ(test, rescap_caps_check(&caps, true), 0);
+	caps.action = RESCAP_ACTION_DENY;
+	KUNIT_EXPECT_EQ(test, rescap_caps_check(&caps, true), 0);
+	KUNIT_EXPECT_EQ(test, rescap_caps_check(&caps, false), -EOPNOTSUPP);
+	caps.action = 0;
+	KUNIT_EXPECT_EQ(test, rescap_caps_check(&caps, true), -EINVAL);
+	caps.action = RESCAP_ACTION_NOTIFY + 1;
+	KUNIT_EXPECT_EQ(test, rescap_caps_check(&caps, true), -EINVAL);
+}
+
+static void rescap_test_below_usage(struct kunit *const test)
+{
+	KUNIT_EXPECT_FALSE(test, rescap_cap_below_usage(RESCAP_NO_CAP, U64_MAX));
+	KUNIT_EXPECT_FALSE(test, rescap_cap_below_usage(100, 100));
+	KUNIT_EXPECT_TRUE(test, rescap_cap_below_usage(99, 100));
+}
+
+static struct kunit_case rescap_policy_cases[] = {
+	KUNIT_CASE(rescap_test_soft_limit),
+	KUNIT_CASE(rescap_test_level),
+	KUNIT_CASE(rescap_test_caps_check),
+	KUNIT_CASE(rescap_test_below_usage),
+	{}
+};
+
+static struct kunit_suite rescap_policy_suite = {
+	.name = "rescap-policy",
+	.test_cases = rescap_policy_cases,
+};
+
+kunit_test_suite(rescap_policy_suite);
