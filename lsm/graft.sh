@@ -6,11 +6,12 @@
 #   lsm/graft.sh [--link] KERNEL_SRC
 #
 # Applies lsm/patches/*.patch (once; a tree that already has them is left
-# as it is) and fills security/rescap with the LSM attachment (lsm/) and
-# the engine sources it shares with the loadable module (kmod/, the files
-# lsm/engine.files names). By default the files are copied, which is what
-# a user building their own kernel wants; --link makes symbolic links, so
-# the test kernel picks up edits without grafting again.
+# as it is), fills security/rescap with the LSM attachment (lsm/) and the
+# engine sources it shares with the loadable module (kmod/: the objects
+# kmod/engine.mk names, with their headers), and puts the UAPI header in
+# include/uapi/linux/rescap.h. By default the files are copied, which is
+# what a user building their own kernel wants; --link makes symbolic
+# links, so the test kernel picks up edits without grafting again.
 set -eu
 
 mode=copy
@@ -40,7 +41,9 @@ rm -rf "$dst"
 mkdir -p "$dst"
 
 files=$(cd "$here" && ls Kconfig Makefile -- *.c *.h 2>/dev/null || true)
-engine=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/engine.files" 2>/dev/null || true)
+# Every word ending in .o in kmod/engine.mk is an engine object.
+objs=$(sed -e 's/#.*//' "$repo/kmod/engine.mk" | tr -s ' \t\\' '\n\n\n' | sed -n 's/\.o$//p')
+[ -n "$objs" ] || { echo "$0: no objects in kmod/engine.mk" >&2; exit 1; }
 
 put() {	# put SRC NAME
 	if [ "$mode" = link ]; then
@@ -53,6 +56,13 @@ put() {	# put SRC NAME
 for f in $files; do
 	put "$here/$f" "$f"
 done
-for f in $engine; do
-	put "$repo/kmod/$f" "$f"
+put "$repo/kmod/engine.mk" engine.mk
+for o in $objs; do
+	put "$repo/kmod/$o.c" "$o.c"
+	if [ -f "$repo/kmod/$o.h" ]; then
+		put "$repo/kmod/$o.h" "$o.h"
+	fi
 done
+rm -f "$ksrc/include/uapi/linux/rescap.h"
+dst=$ksrc/include/uapi/linux
+put "$repo/include/uapi/linux/rescap.h" rescap.h

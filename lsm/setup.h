@@ -11,5 +11,6 @@
 #define RESCAP_LSM_NAME "rescap"
 
 extern const struct lsm_id rescap_lsmid;
+extern struct lsm_blob_sizes rescap_blob_sizes;
 
 #endif /* _SECURITY_RESCAP_SETUP_H */

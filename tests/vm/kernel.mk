@@ -25,8 +25,10 @@ endif
 BZIMAGE		:= $(KOBJ)/arch/x86/boot/bzImage
 KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) -j$(JOBS)
 
-LSM_SRCS	:= $(wildcard lsm/Kconfig lsm/Makefile lsm/*.c lsm/*.h lsm/engine.files) \
-		   $(addprefix kmod/,$(shell sed -e 's/\#.*//' lsm/engine.files))
+# What lsm/graft.sh puts in the tree (more than it needs of kmod/).
+LSM_SRCS	:= $(wildcard lsm/Kconfig lsm/Makefile lsm/*.c lsm/*.h \
+			      kmod/engine.mk kmod/*.c kmod/*.h) \
+		   include/uapi/linux/rescap.h
 LSM_PATCHES	:= $(wildcard lsm/patches/*.patch)
 
 $(KDIR)/.patched: $(LSM_PATCHES) lsm/graft.sh
@@ -53,3 +55,15 @@ $(BZIMAGE): $(KOBJ)/.config $(LSM_SRCS) tests/vm/kernel.mk
 
 .PHONY: kernel
 kernel: $(BZIMAGE)
+
+# The kernel's LSM selftests (tools/testing/selftests/lsm), built against
+# our tree's UAPI headers, run in the guest by tests/kernel/lsm.
+KSELFTEST_DIR	:= $(O)/selftests/lsm
+KSELFTESTS	:= $(KSELFTEST_DIR)/lsm_list_modules_test
+
+$(KSELFTESTS): $(BZIMAGE)
+	$(KMAKE) -s headers
+	@mkdir -p $(KSELFTEST_DIR)
+	$(MAKE) -C $(KSRC)/tools/testing/selftests/lsm OUTPUT=$(KSELFTEST_DIR) \
+		KHDR_INCLUDES=-isystem$(KOBJ)/usr/include
+	touch $@

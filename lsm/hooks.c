@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rescap LSM - the hooks
+ *
+ * Growth is seen, and refused, where the kernel checks RLIMIT_DATA and
+ * RLIMIT_NOFILE: may_expand_vm() asks security_vm_expand() for the heap;
+ * alloc_fd() and do_dup2() ask security_fd_alloc() before a descriptor is
+ * marked open. The engine decides; the hooks only pass its answer on.
+ *
+ * Each thread has a blob: the cache of its process's entry, so the hooks
+ * find it in O(1) without hashing (struct rescap_task_cache).
+ */
+
+#include <linux/lsm_hooks.h>
+#include <linux/mm_types.h>
+#include <linux/sched.h>
+
+#include "engine.h"
+#include "hooks.h"
+#include "setup.h"
+
+/**
+ * rescap_task_cache - the lookup cache of a thread
+ * @task: the thread
+ *
+ * Return: its blob.
+ */
+struct rescap_task_cache *rescap_task_cache(struct task_struct *const task)
+{
+	return task->security + rescap_blob_sizes.lbs_task;
+}
+
+static int rescap_vm_expand(struct mm_struct *const mm, const vm_flags_t flags,
+			    const unsigned long npages)
+{
+	return rescap_heap_growing(mm, flags, npages);
+}
+
+static int rescap_fd_alloc(struct files_struct *const files,
+			   const unsigned int fd)
+{
+	return rescap_fd_growing(files, fd);
+}
+
+static struct security_hook_list rescap_hooks[] __ro_after_init = {
+	LSM_HOOK_INIT(vm_expand, rescap_vm_expand),
+	LSM_HOOK_INIT(fd_alloc, rescap_fd_alloc),
+};
+
+/**
+ * rescap_add_hooks - register the hooks
+ */
+__init void rescap_add_hooks(void)
+{
+	security_add_hooks(rescap_hooks, ARRAY_SIZE(rescap_hooks),
+			   &rescap_lsmid);
+}
