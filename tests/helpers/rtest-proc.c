@@ -17,10 +17,11 @@
  *   protect-rw         make the last reservation RW (becomes data)
  *   fileview N         read-only private mapping of /proc/self/exe (not data)
  *   touch              write every page of the last mapping
+ *   malloc N | free    malloc N bytes (kept), free the last of them
  *   open N             open /dev/null N times
  *   close N            close the N highest fds it opened
  *   dup | dup2 FD | dup3 FD | dupfd MIN
- *   pipe | socketpair | eventfd | memfd
+ *   pipe | socketpair | socket | eventfd | memfd
  *   accept             listening unix socket, a connection, the accepted fd
  *   scm                a socketpair, then receive one of its fds over
  *                      SCM_RIGHTS (3 new descriptors in all)
@@ -56,6 +57,8 @@
 static void *maps[MAX_MAPS];
 static size_t map_len[MAX_MAPS];
 static int nmaps;
+static void *mallocs[MAX_MAPS];
+static int nmallocs;
 static int fds[MAX_FDS];
 static int nfds;
 
@@ -201,6 +204,32 @@ static int run(const char *cmd, long n) {
                 return sbrk(n) == (void *) -1 ? -1 : 0;
         if (!strcmp(cmd, "mmap"))
                 return keep_map(mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), n);
+        if (!strcmp(cmd, "malloc")) {
+                if (nmallocs == MAX_MAPS) {
+                        errno = ENOSPC;
+                        return -1;
+                }
+                p = malloc(n);
+                if (!p)
+                        return -1;
+                mallocs[nmallocs++] = p;
+                return 0;
+        }
+        if (!strcmp(cmd, "free")) {
+                if (!nmallocs) {
+                        errno = ENOENT;
+                        return -1;
+                }
+                free(mallocs[--nmallocs]);
+                return 0;
+        }
+        if (!strcmp(cmd, "socket")) {
+                fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+                if (fd < 0)
+                        return -1;
+                keep_fd(fd);
+                return 0;
+        }
         if (!strcmp(cmd, "reserve"))
                 return keep_map(mmap(NULL, n, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), n);
         if (!strcmp(cmd, "fileview")) {

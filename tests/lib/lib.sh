@@ -27,6 +27,11 @@ expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
 }
 
+# expect_ok WHAT: the last answer of the driven process (REPLY) is "ok ...".
+expect_ok() {
+	case "$REPLY" in ok*) ;; *) fail "$1: '$REPLY'" ;; esac
+}
+
 # The rescap module built for the running kernel.
 rescap_ko() {
 	echo "$RTEST_KMOD/rescap.ko"
@@ -84,7 +89,16 @@ rescap_field() {
 
 # A fresh rescap module for this test (unloaded first if a previous test
 # left it), and its unload at the end, which must succeed.
+#
+# On the lsm kernel rescap is built in: there is nothing to load, and the
+# end of a test deregisters what it left tracked, so the next test starts
+# from nothing tracked as it would with a fresh module.
 rescap_up() {
+	if [ "${RTEST_KERNEL:-}" = lsm ]; then
+		[ -r /proc/rescap ] || fail "no /proc/rescap on the LSM kernel"
+		rescap_untrack_all
+		return
+	fi
 	if grep -q '^rescap ' /proc/modules; then
 		rmmod rescap || fail "cannot unload a rescap left loaded"
 	fi
@@ -92,7 +106,20 @@ rescap_up() {
 }
 
 rescap_down() {
+	if [ "${RTEST_KERNEL:-}" = lsm ]; then
+		rescap_untrack_all
+		return
+	fi
 	unload_rescap
+}
+
+# Deregister every tracked process (those that exit meanwhile are gone).
+rescap_untrack_all() {
+	for _p in $(awk 'NR > 1 { print $1 }' /proc/rescap); do
+		"$RESCAPCTL" deregister "$_p" 2>/dev/null
+	done
+	[ "$(awk 'NR > 1' /proc/rescap | wc -l)" = 0 ] ||
+		fail "still tracked after deregistering all: $(cat /proc/rescap)"
 }
 
 # nl_expect RESULT COMMAND [ATTR=TYPE:VALUE...]: a raw request (rtest-nl)

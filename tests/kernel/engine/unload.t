@@ -1,3 +1,4 @@
+# kernels: stock ours
 # The module unloads while tracked processes keep allocating, and they go
 # on unharmed.
 . ../../lib/lib.sh

@@ -1,5 +1,5 @@
-# kernels: ours
-# Our kernel has the rescap LSM built in and active.
+# kernels: lsm
+# The LSM kernel has rescap built in and active.
 . ../../lib/lib.sh
 
 lsms=$(cat /sys/kernel/security/lsm) || fail "cannot read /sys/kernel/security/lsm"

@@ -1,3 +1,4 @@
+# kernels: stock ours
 # The rescap module loads, creates /proc/rescap, and unloads cleanly.
 . ../../lib/lib.sh
 
