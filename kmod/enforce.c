@@ -19,8 +19,19 @@
  * The queued check then acts on the usage that was asked for: SIGKILL for
  * a kill cap, the exceeded event for a deny cap, and the process goes on.
  *
- * A process that is not tracked pays one read of a shared counter while
- * nothing is tracked, one hash lookup otherwise.
+ * The caps that apply are the process's own, if it is registered, and
+ * the policies of its cgroup and of the cgroup's ancestors (group.c): all
+ * of them apply, and rescap_rule_before() says which one fires. A
+ * process governed by a cgroup policy only gets an entry of its own (a
+ * member entry, process.c) the first time a check finds it at a
+ * threshold, to keep its edge state.
+ *
+ * A process pays one read of two shared counters while nothing is
+ * tracked and no cgroup has a policy; otherwise one hash lookup for its
+ * own entry (none in the LSM build while the table does not change) and,
+ * while cgroup policies exist, one per level of its cgroup's ancestry
+ * that has a policy anywhere (none in the LSM build while its cgroup and
+ * the policies do not change and none governs it).
  */
 
 #include <linux/fdtable.h>
@@ -31,10 +42,11 @@
 
 #include "enforce.h"
 #include "events.h"
+#include "group.h"
 #include "measure.h"
 #include "process.h"
 
-/* Per resource: the edge bits and the place of its peak. */
+/* Per resource: the edge bits, the cap in a struct rescap_caps. */
 struct rescap_res {
 	u32 resource;
 	int soft_bit;
@@ -53,33 +65,121 @@ static const struct rescap_res rescap_fds_res = {
 	.over_bit = RESCAP_PROC_FDS_OVER,
 };
 
+static atomic64_t *rescap_peak_of(struct rescap_proc *const proc,
+				  const struct rescap_res *const res)
+{
+	return res == &rescap_heap_res ? &proc->heap_peak : &proc->fds_peak;
+}
+
+/* One policy's cap on @res, read locklessly. */
+static void rescap_rule_of(const struct rescap_caps *const caps,
+			   const struct rescap_res *const res,
+			   struct rescap_rule *const rule)
+{
+	rule->cap = res == &rescap_heap_res ? READ_ONCE(caps->heap) :
+					      READ_ONCE(caps->fds);
+	rule->action = READ_ONCE(caps->action);
+	rule->soft_pct = READ_ONCE(caps->soft_pct);
+}
+
 /**
- * struct rescap_refusal - a growth refused
- * @asked: the usage it asked for
- * @cap: the cap it was refused on
- * @action: the action of that cap
+ * struct rescap_verdict - the cap that fires at a usage
+ * @rule: the cap
+ * @level: where the usage stands against it; RESCAP_LEVEL_OK for none
+ * @group: the cgroup policy it belongs to, or NULL for the process's own;
+ *         under RCU while a verdict is being made, referenced once it is
+ *         kept beyond
  */
-struct rescap_refusal {
-	u64 asked;
-	u64 cap;
-	u32 action;
+struct rescap_verdict {
+	struct rescap_rule rule;
+	enum rescap_level level;
+	struct rescap_group *group;
 };
+
+static void rescap_consider(struct rescap_verdict *const v,
+			    const struct rescap_rule *const rule,
+			    struct rescap_group *const group, const u64 usage)
+{
+	const enum rescap_level level =
+		rescap_level(usage, rule->cap, rule->soft_pct);
+
+	if (rescap_rule_before(rule, level, &v->rule, v->level)) {
+		v->rule = *rule;
+		v->level = level;
+		v->group = group;
+	}
+}
+
+/* Whether no policy governed current's cgroup, as the thread last saw. */
+static bool rescap_ungoverned_cached(struct rescap_task_cache *const cache,
+				     const u64 id, const unsigned long gen)
+{
+	return cache && cache->group_gen == gen &&
+	       cache->ungoverned_cgroup == id;
+}
+
+/*
+ * Which cap fires at @usage of @res of current's process: @proc's own
+ * caps (a registered entry, or NULL) and every cgroup policy governing
+ * current. Pid 1 is never governed by a cgroup policy.
+ *
+ * Context: rcu_read_lock() held.
+ */
+static void rescap_evaluate(struct rescap_proc *const proc,
+			    const struct rescap_res *const res,
+			    const u64 usage, struct rescap_verdict *const v)
+{
+	struct rescap_task_cache *cache;
+	struct rescap_group *group;
+	struct rescap_rule rule;
+	struct cgroup *cgrp;
+	unsigned long gen;
+	bool found = false;
+	int level;
+	u64 id;
+
+	*v = (struct rescap_verdict){ .level = RESCAP_LEVEL_OK };
+	if (proc) {
+		rescap_rule_of(&proc->caps, res, &rule);
+		rescap_consider(v, &rule, NULL, usage);
+	}
+	if (!rescap_grouping() || is_global_init(current))
+		return;
+	cgrp = task_dfl_cgroup(current);
+	id = cgroup_id(cgrp);
+	gen = rescap_groups_generation();
+	cache = rescap_task_cache(current);
+	if (rescap_ungoverned_cached(cache, id, gen))
+		return;
+	level = cgrp->level + 1;
+	while ((group = rescap_group_next(cgrp, &level))) {
+		found = true;
+		rescap_rule_of(&group->caps, res, &rule);
+		rescap_consider(v, &rule, group, usage);
+	}
+	if (cache && !found) {
+		cache->ungoverned_cgroup = id;
+		cache->group_gen = gen;
+	}
+}
 
 /**
  * struct rescap_check - a check queued on a task
  * @work: the task_work
- * @proc: the task's process, referenced
+ * @proc: the task's entry, referenced, or NULL
  * @res: the resource that grew: a cap is enforced at a growth of its own
  *       resource only
- * @refused: the growth was refused, on @refusal
- * @refusal: what it was refused on
+ * @refused: the growth was refused: act on @asked and @refusal
+ * @asked: the usage the refused growth asked for
+ * @refusal: the cap it was refused on, its group referenced
  */
 struct rescap_check {
 	struct callback_head work;
 	struct rescap_proc *proc;
 	const struct rescap_res *res;
 	bool refused;
-	struct rescap_refusal refusal;
+	u64 asked;
+	struct rescap_verdict refusal;
 };
 
 static atomic_t rescap_checks_pending = ATOMIC_INIT(0);
@@ -108,53 +208,74 @@ static void rescap_peak(atomic64_t *const peak, const u64 usage)
 		;
 }
 
-/* Acts on the exact usage of one resource of current's process. */
+static void rescap_kill(struct rescap_proc *const proc,
+			const struct rescap_res *const res,
+			const struct rescap_crossing *const crossing,
+			struct rescap_group *const group)
+{
+	/* Once: the entry's bit, or without one, a kill already under way. */
+	if (proc ? test_and_set_bit(RESCAP_PROC_KILLED, &proc->state) :
+		   fatal_signal_pending(current))
+		return;
+	send_sig(SIGKILL, current, 1);
+	if (group)
+		atomic64_inc(&group->kills);
+	pr_info_ratelimited("rescap: killed %d (%s): %s %llu over cap %llu%s\n",
+			    task_tgid_nr(current), current->comm,
+			    rescap_resource_name(res->resource),
+			    crossing->usage, crossing->cap,
+			    group ? " of its cgroup" : "");
+	rescap_event_crossing(RESCAP_CMD_KILLED, current, crossing, GFP_KERNEL);
+}
+
+/*
+ * Acts on the usage of one resource of current's process against the
+ * verdict. @proc keeps the edge state; without one (no memory for a
+ * member entry) a kill still happens and events go out without it.
+ */
 static void rescap_act(struct rescap_proc *const proc,
-		       const struct rescap_res *const res,
-		       const u64 usage, const u64 cap, const u32 action,
-		       const u32 soft_pct)
+		       const struct rescap_res *const res, const u64 usage,
+		       const struct rescap_verdict *const v)
 {
 	struct rescap_crossing crossing = {
 		.resource = res->resource,
 		.usage = usage,
-		.cap = cap,
-		.action = action,
+		.cap = v->rule.cap,
+		.action = v->rule.action,
+		.group = v->group,
 	};
 
-	switch (rescap_level(usage, cap, soft_pct)) {
+	switch (v->level) {
 	case RESCAP_LEVEL_OK:
-		clear_bit(res->soft_bit, &proc->state);
-		clear_bit(res->over_bit, &proc->state);
+		if (proc) {
+			clear_bit(res->soft_bit, &proc->state);
+			clear_bit(res->over_bit, &proc->state);
+		}
 		return;
 	case RESCAP_LEVEL_SOFT:
-		clear_bit(res->over_bit, &proc->state);
-		if (test_and_set_bit(res->soft_bit, &proc->state))
-			return;
+		if (proc) {
+			clear_bit(res->over_bit, &proc->state);
+			if (test_and_set_bit(res->soft_bit, &proc->state))
+				return;
+		}
 		crossing.kind = RESCAP_EXCEED_KIND_SOFT;
-		rescap_event_crossing(RESCAP_CMD_EXCEEDED, current, proc,
-				      &crossing, GFP_KERNEL);
+		rescap_event_crossing(RESCAP_CMD_EXCEEDED, current, &crossing,
+				      GFP_KERNEL);
 		return;
 	case RESCAP_LEVEL_OVER:
-		set_bit(res->soft_bit, &proc->state);
-		if (action == RESCAP_ACTION_KILL) {
-			if (test_and_set_bit(RESCAP_PROC_KILLED, &proc->state))
-				return;
-			send_sig(SIGKILL, current, 1);
-			pr_info_ratelimited("rescap: killed %d (%s): %s %llu over cap %llu\n",
-					    task_tgid_nr(current), current->comm,
-					    rescap_resource_name(res->resource),
-					    usage, cap);
-			rescap_event_crossing(RESCAP_CMD_KILLED, current, proc,
-					      &crossing, GFP_KERNEL);
+		if (proc)
+			set_bit(res->soft_bit, &proc->state);
+		if (v->rule.action == RESCAP_ACTION_KILL) {
+			rescap_kill(proc, res, &crossing, v->group);
 			return;
 		}
-		if (test_and_set_bit(res->over_bit, &proc->state))
+		if (proc && test_and_set_bit(res->over_bit, &proc->state))
 			return;
-		crossing.kind = action == RESCAP_ACTION_DENY ?
+		crossing.kind = v->rule.action == RESCAP_ACTION_DENY ?
 				RESCAP_EXCEED_KIND_DENY :
 				RESCAP_EXCEED_KIND_NOTIFY;
-		rescap_event_crossing(RESCAP_CMD_EXCEEDED, current, proc,
-				      &crossing, GFP_KERNEL);
+		rescap_event_crossing(RESCAP_CMD_EXCEEDED, current, &crossing,
+				      GFP_KERNEL);
 		return;
 	}
 }
@@ -163,30 +284,39 @@ static void rescap_check_run(struct callback_head *const work)
 {
 	struct rescap_check *const check =
 		container_of(work, struct rescap_check, work);
-	struct rescap_proc *const proc = check->proc;
+	const struct rescap_res *const res = check->res;
+	struct rescap_proc *proc = check->proc;
+	struct rescap_verdict v;
 	struct rescap_usage usage;
-	struct rescap_caps caps;
+	u64 used;
 
-	if (check->refused) {
-		rescap_act(proc, check->res, check->refusal.asked,
-			   check->refusal.cap, check->refusal.action, 0);
-		goto out;
+	if (proc && test_bit(RESCAP_PROC_DEAD, &proc->state)) {
+		rescap_proc_put(proc);	/* deregistered meanwhile */
+		proc = NULL;
 	}
-	rescap_usage_of_task(current, &usage);
-	rescap_peak(&proc->heap_peak, usage.heap);
-	rescap_peak(&proc->fds_peak, usage.fds);
-	spin_lock(&proc->lock);
-	caps = proc->caps;
-	spin_unlock(&proc->lock);
-	if (test_bit(RESCAP_PROC_DEAD, &proc->state))
-		;
-	else if (check->res == &rescap_heap_res)
-		rescap_act(proc, check->res, usage.heap, caps.heap,
-			   caps.action, caps.soft_pct);
-	else
-		rescap_act(proc, check->res, usage.fds, caps.fds,
-			   caps.action, caps.soft_pct);
-out:
+	if (check->refused) {
+		v = check->refusal;
+		used = check->asked;
+	} else {
+		rescap_usage_of_task(current, &usage);
+		used = res == &rescap_heap_res ? usage.heap : usage.fds;
+		if (proc) {
+			rescap_peak(&proc->heap_peak, usage.heap);
+			rescap_peak(&proc->fds_peak, usage.fds);
+		}
+		rcu_read_lock();
+		rescap_evaluate(proc && rescap_proc_registered(proc) ? proc : NULL,
+				res, used, &v);
+		if (v.group && !rescap_group_tryget(v.group))
+			v.level = RESCAP_LEVEL_OK;	/* removed meanwhile */
+		if (v.level == RESCAP_LEVEL_OK)
+			v.group = NULL;
+		rcu_read_unlock();
+	}
+	if (v.level != RESCAP_LEVEL_OK && !proc)
+		proc = rescap_proc_member(current);
+	rescap_act(proc, res, used, &v);
+	rescap_group_put(v.group);
 	rescap_proc_put(proc);
 	kfree(check);
 	atomic_dec(&rescap_checks_pending);
@@ -194,25 +324,30 @@ out:
 }
 
 /*
- * Queues a check on current; @refusal, when not NULL, is the refused
- * growth it acts on. Without memory for it, an excess over a kill cap is
- * acted on at once from what is known here: the cap is never lifted by an
- * allocation failure.
+ * Queues a check on current; @refusal, when not NULL, is the verdict of a
+ * refused growth it acts on. Without memory for it, an excess over a kill
+ * cap is acted on at once from what is known here: the cap is never
+ * lifted by an allocation failure.
+ *
+ * Context: rcu_read_lock() held (@v->group is valid under it).
  */
 static void rescap_check_queue(struct rescap_proc *const proc,
 			       const struct rescap_res *const res,
-			       const bool over, const u32 action,
-			       const struct rescap_refusal *const refusal)
+			       const struct rescap_verdict *const v,
+			       const u64 asked, const bool refused)
 {
 	struct rescap_check *check;
 
 	if (!try_module_get(THIS_MODULE))
 		return;	/* being unloaded */
 	check = kmalloc(sizeof(*check), GFP_ATOMIC | __GFP_NOWARN);
-	if (check && rescap_proc_tryget(proc)) {
-		check->refused = refusal;
-		if (refusal)
-			check->refusal = *refusal;
+	if (check && (!proc || rescap_proc_tryget(proc))) {
+		check->refused = refused &&
+				 (!v->group || rescap_group_tryget(v->group));
+		if (check->refused) {
+			check->asked = asked;
+			check->refusal = *v;
+		}
 		check->proc = proc;
 		check->res = res;
 		init_task_work(&check->work, rescap_check_run);
@@ -220,9 +355,13 @@ static void rescap_check_queue(struct rescap_proc *const proc,
 		if (!task_work_add(current, &check->work, TWA_RESUME))
 			return;
 		atomic_dec(&rescap_checks_pending);
+		if (check->refused)
+			rescap_group_put(v->group);
 		rescap_proc_put(proc);	/* current is exiting */
-	} else if (over && action == RESCAP_ACTION_KILL &&
-		   !test_and_set_bit(RESCAP_PROC_KILLED, &proc->state)) {
+	} else if (v->level == RESCAP_LEVEL_OVER &&
+		   v->rule.action == RESCAP_ACTION_KILL &&
+		   !(proc ? test_and_set_bit(RESCAP_PROC_KILLED, &proc->state) :
+			    fatal_signal_pending(current))) {
 		send_sig(SIGKILL, current, 1);
 		pr_warn_ratelimited("rescap: killed %d (%s) over its cap, out of memory to report it\n",
 				    task_tgid_nr(current), current->comm);
@@ -232,65 +371,56 @@ static void rescap_check_queue(struct rescap_proc *const proc,
 }
 
 /*
- * Decides whether a growth of one resource, from @before to @after, needs
- * a check. The peak takes @before, which is exact; @after may count a
+ * A growth of one resource of current's process, from @before to @after:
+ * decides whether it needs a check, queues it and says whether to refuse
+ * the growth. The peak takes @before, which is exact; @after may count a
  * growth that will not happen (a refused or net-zero request), so it only
  * ever queues the check that measures, and clears an edge it is below.
- */
-static bool rescap_needs_check(struct rescap_proc *const proc,
-			       const struct rescap_res *const res,
-			       atomic64_t *const peak, const u64 before,
-			       const u64 after, const u64 cap,
-			       const u32 soft_pct, bool *const over)
-{
-	const enum rescap_level level = rescap_level(after, cap, soft_pct);
-
-	rescap_peak(peak, before);
-	switch (level) {
-	case RESCAP_LEVEL_OVER:
-		*over = true;
-		return true;
-	case RESCAP_LEVEL_SOFT:
-		clear_bit(res->over_bit, &proc->state);
-		if (!test_bit(res->soft_bit, &proc->state))
-			return true;
-		break;
-	case RESCAP_LEVEL_OK:
-		clear_bit(res->soft_bit, &proc->state);
-		clear_bit(res->over_bit, &proc->state);
-		break;
-	}
-	return after > (u64)atomic64_read(peak);
-}
-
-/*
- * A growth of one resource of current's process, from @before to @after,
- * against @cap: queues the check it needs and says whether to refuse it.
  *
+ * Context: rcu_read_lock() held.
  * Return: true to refuse the growth.
  */
-static bool rescap_growing(struct rescap_proc *const proc,
-			   const struct rescap_res *const res,
-			   atomic64_t *const peak, const u64 before,
-			   const u64 after, const u64 cap)
+static bool rescap_growing(const struct rescap_res *const res,
+			   const u64 before, const u64 after)
 {
-	const u32 action = READ_ONCE(proc->caps.action);
-	const struct rescap_refusal refusal = {
-		.asked = after,
-		.cap = cap,
-		.action = action,
-	};
-	bool over = false;
+	struct rescap_proc *proc = rescap_proc_of_current();
+	struct rescap_verdict v;
+	bool registered, check;
 
-	if (!rescap_needs_check(proc, res, peak, before, after, cap,
-				READ_ONCE(proc->caps.soft_pct), &over))
+	if (proc && test_bit(RESCAP_PROC_DEAD, &proc->state))
+		proc = NULL;
+	registered = proc && rescap_proc_registered(proc);
+	if (!registered && !rescap_grouping())
 		return false;
-	if (!over || !rescap_refusing || action == RESCAP_ACTION_NOTIFY) {
-		rescap_check_queue(proc, res, over, action, NULL);
-		return false;
+	rescap_evaluate(registered ? proc : NULL, res, after, &v);
+	if (registered)
+		rescap_peak(rescap_peak_of(proc, res), before);
+	switch (v.level) {
+	case RESCAP_LEVEL_OVER:
+		if (rescap_refusing && v.rule.action != RESCAP_ACTION_NOTIFY) {
+			rescap_check_queue(proc, res, &v, after, true);
+			return true;
+		}
+		check = true;
+		break;
+	case RESCAP_LEVEL_SOFT:
+		if (proc)
+			clear_bit(res->over_bit, &proc->state);
+		check = !proc || !test_bit(res->soft_bit, &proc->state);
+		break;
+	default:
+		if (proc) {
+			clear_bit(res->soft_bit, &proc->state);
+			clear_bit(res->over_bit, &proc->state);
+		}
+		check = false;
+		break;
 	}
-	rescap_check_queue(proc, res, over, action, &refusal);
-	return true;
+	if (!check && registered)
+		check = after > (u64)atomic64_read(rescap_peak_of(proc, res));
+	if (check)
+		rescap_check_queue(proc, res, &v, after, false);
+	return false;
 }
 
 /**
@@ -306,22 +436,16 @@ static bool rescap_growing(struct rescap_proc *const proc,
 int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
 			const unsigned long npages)
 {
-	struct rescap_proc *proc;
-	bool refuse = false;
+	bool refuse;
 	u64 before;
 
-	if (!rescap_tracking() || mm != current->mm || !rescap_is_data(flags) ||
-	    (current->flags & PF_KTHREAD))
+	if (!rescap_enforcing() || mm != current->mm ||
+	    !rescap_is_data(flags) || (current->flags & PF_KTHREAD))
 		return 0;
+	before = rescap_heap_bytes(mm);
 	rcu_read_lock();
-	proc = rescap_proc_of_current();
-	if (proc) {
-		before = rescap_heap_bytes(mm);
-		refuse = rescap_growing(proc, &rescap_heap_res,
-					&proc->heap_peak, before,
-					before + ((u64)npages << PAGE_SHIFT),
-					READ_ONCE(proc->caps.heap));
-	}
+	refuse = rescap_growing(&rescap_heap_res, before,
+				before + ((u64)npages << PAGE_SHIFT));
 	rcu_read_unlock();
 	return refuse ? -ENOMEM : 0;
 }
@@ -339,24 +463,18 @@ int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
 int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 {
 	const struct fdtable *fdt;
-	struct rescap_proc *proc;
 	bool refuse = false;
 	u64 before;
 
-	if (!rescap_tracking() || files != current->files ||
+	if (!rescap_enforcing() || files != current->files ||
 	    (current->flags & PF_KTHREAD))
 		return 0;
 	rcu_read_lock();
-	proc = rescap_proc_of_current();
-	if (!proc)
-		goto out;
 	fdt = files_fdtable(files);
-	if (fd < fdt->max_fds && test_bit(fd, fdt->open_fds))
-		goto out;
-	before = bitmap_weight(fdt->open_fds, fdt->max_fds);
-	refuse = rescap_growing(proc, &rescap_fds_res, &proc->fds_peak,
-				before, before + 1, READ_ONCE(proc->caps.fds));
-out:
+	if (fd >= fdt->max_fds || !test_bit(fd, fdt->open_fds)) {
+		before = bitmap_weight(fdt->open_fds, fdt->max_fds);
+		refuse = rescap_growing(&rescap_fds_res, before, before + 1);
+	}
 	rcu_read_unlock();
 	return refuse ? -EMFILE : 0;
 }

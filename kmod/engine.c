@@ -8,6 +8,7 @@
 
 #include "engine.h"
 #include "events.h"
+#include "group.h"
 #include "lifetime.h"
 #include "netlink.h"
 #include "proc.h"
@@ -16,7 +17,8 @@
 /**
  * rescap_engine_init - set up the engine's state and see processes exit
  *
- * Attaches to process fork and exit (lifetime.c). The attachment then
+ * Attaches to process fork and exit (lifetime.c) and to cgroup removal
+ * (group.c). The attachment then
  * hooks growth, and only after that opens the control plane with
  * rescap_engine_start(): no process can be registered before its exit
  * would be seen.
@@ -31,9 +33,20 @@ int rescap_engine_init(void)
 	err = rescap_procs_init();
 	if (err)
 		return err;
-	err = rescap_lifetime_attach();
+	err = rescap_groups_init();
 	if (err)
-		rescap_procs_exit();
+		goto procs;
+	err = rescap_groups_attach();
+	if (err)
+		goto groups;
+	err = rescap_lifetime_attach();
+	if (!err)
+		return 0;
+	rescap_groups_detach();
+groups:
+	rescap_groups_exit();
+procs:
+	rescap_procs_exit();
 	return err;
 }
 
@@ -78,8 +91,10 @@ void rescap_engine_stop(void)
 void rescap_engine_exit(void)
 {
 	rescap_lifetime_detach();
+	rescap_groups_detach();
 	rescap_checks_drain();
 	rescap_procs_exit();
+	rescap_groups_exit();
 }
 
 /**
@@ -110,7 +125,8 @@ void rescap_task_exiting(struct task_struct *const task)
 		return;
 	proc = rescap_proc_exit(task);
 	if (proc) {
-		rescap_event_exited(task, proc, GFP_ATOMIC);
+		if (rescap_proc_registered(proc))
+			rescap_event_exited(task, proc, GFP_ATOMIC);
 		rescap_proc_put(proc);
 	}
 }

@@ -10,6 +10,7 @@
 
 #include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/kernfs.h>
 #include <linux/limits.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -20,13 +21,12 @@
 #include "nl-gen.h"
 
 static int rescap_event_put_task(struct sk_buff *const skb,
-				 struct task_struct *const task,
-				 const struct rescap_proc *const proc)
+				 struct task_struct *const task)
 {
 	char comm[TASK_COMM_LEN];
 
 	get_task_comm(comm, task);
-	if (nla_put_u32(skb, RESCAP_A_PID, pid_nr(proc->pid)) ||
+	if (nla_put_u32(skb, RESCAP_A_PID, task_tgid_nr(task)) ||
 	    nla_put_string(skb, RESCAP_A_COMM, comm) ||
 	    nla_put_u32(skb, RESCAP_A_UID,
 			from_kuid_munged(&init_user_ns, task_uid(task))))
@@ -41,16 +41,35 @@ static void rescap_event_send(struct sk_buff *const skb, void *const hdr,
 	genlmsg_multicast(&rescap_family, skb, 0, RESCAP_NLGRP_EVENTS, gfp);
 }
 
+/* Which policy fired: the process's caps, or a cgroup's policy. */
+static int rescap_event_put_policy(struct sk_buff *const skb,
+				   const struct rescap_group *const group,
+				   char *const path)
+{
+	int len;
+
+	if (!group)
+		return nla_put_u32(skb, RESCAP_A_POLICY, RESCAP_POLICY_PROCESS);
+	if (nla_put_u32(skb, RESCAP_A_POLICY, RESCAP_POLICY_CGROUP) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_POLICY_CGROUP_ID, group->id,
+			      RESCAP_A_PAD))
+		return -EMSGSIZE;
+	if (!path)
+		return 0;
+	len = kernfs_path_from_node(group->cgrp->kn, NULL, path, PATH_MAX);
+	if (len >= 0 && len < PATH_MAX)
+		return nla_put_string(skb, RESCAP_A_POLICY_CGROUP_PATH, path);
+	return 0;
+}
+
 /**
  * rescap_event_crossing - send a killed or exceeded event
  * @cmd: RESCAP_CMD_KILLED or RESCAP_CMD_EXCEEDED
  * @task: a thread of the process
- * @proc: the process's entry
- * @crossing: what crossed what
+ * @crossing: what crossed what, and the policy of that cap
  * @gfp: allocation flags for the context
  */
 void rescap_event_crossing(const int cmd, struct task_struct *const task,
-			   const struct rescap_proc *const proc,
 			   const struct rescap_crossing *const crossing,
 			   const gfp_t gfp)
 {
@@ -67,7 +86,7 @@ void rescap_event_crossing(const int cmd, struct task_struct *const task,
 	hdr = genlmsg_put(skb, 0, 0, &rescap_family, 0, cmd);
 	if (!hdr)
 		goto drop;
-	if (rescap_event_put_task(skb, task, proc) ||
+	if (rescap_event_put_task(skb, task) ||
 	    nla_put_u32(skb, RESCAP_A_RESOURCE, crossing->resource) ||
 	    nla_put_u64_64bit(skb, RESCAP_A_USAGE, crossing->usage,
 			      RESCAP_A_PAD) ||
@@ -77,7 +96,6 @@ void rescap_event_crossing(const int cmd, struct task_struct *const task,
 	if (cmd == RESCAP_CMD_EXCEEDED &&
 	    nla_put_u32(skb, RESCAP_A_KIND, crossing->kind))
 		goto drop;
-#ifdef CONFIG_CGROUPS
 	rcu_read_lock();
 	len = nla_put_u64_64bit(skb, RESCAP_A_CGROUP_ID,
 				cgroup_id(task_dfl_cgroup(task)), RESCAP_A_PAD);
@@ -89,11 +107,13 @@ void rescap_event_crossing(const int cmd, struct task_struct *const task,
 		len = rescap_cgroup_path(task, path, PATH_MAX);
 		if (len >= 0 && nla_put_string(skb, RESCAP_A_CGROUP_PATH, path))
 			len = -EMSGSIZE;
-		kfree(path);
-		if (len == -EMSGSIZE)
-			goto drop;
 	}
-#endif
+	if ((path && len == -EMSGSIZE) ||
+	    rescap_event_put_policy(skb, crossing->group, path)) {
+		kfree(path);
+		goto drop;
+	}
+	kfree(path);
 	rescap_event_send(skb, hdr, gfp);
 	return;
 drop:
@@ -119,7 +139,7 @@ void rescap_event_exited(struct task_struct *const task,
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &rescap_family, 0, RESCAP_CMD_EXITED);
 	if (!hdr ||
-	    rescap_event_put_task(skb, task, proc) ||
+	    rescap_event_put_task(skb, task) ||
 	    nla_put_u64_64bit(skb, RESCAP_A_HEAP_PEAK,
 			      atomic64_read(&proc->heap_peak), RESCAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, RESCAP_A_FDS_PEAK,

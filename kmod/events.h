@@ -10,6 +10,7 @@
 #include <linux/sched.h>
 #include <linux/types.h>
 
+#include "group.h"
 #include "process.h"
 
 /**
@@ -19,6 +20,8 @@
  * @cap: the cap
  * @action: &enum rescap_action in force
  * @kind: &enum rescap_exceed_kind, for exceeded events
+ * @group: the cgroup policy of @cap (referenced by the caller), or NULL
+ *         for the process's own caps
  */
 struct rescap_crossing {
 	u32 resource;
@@ -26,10 +29,10 @@ struct rescap_crossing {
 	u64 cap;
 	u32 action;
 	u32 kind;
+	struct rescap_group *group;
 };
 
 void rescap_event_crossing(int cmd, struct task_struct *task,
-			   const struct rescap_proc *proc,
 			   const struct rescap_crossing *crossing, gfp_t gfp);
 void rescap_event_exited(struct task_struct *task,
 			 const struct rescap_proc *proc, gfp_t gfp);

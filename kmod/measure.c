@@ -208,3 +208,36 @@ bool rescap_may_inspect(struct task_struct *const task)
 	put_cred(tcred);
 	return ok;
 }
+
+/**
+ * rescap_cgroup_members - each process of a cgroup and its descendants
+ * @cgrp: the cgroup
+ * @fn: called with each process's leader (as its cgroup names it) and its
+ *      usage, under RCU: it must not sleep
+ * @arg: for @fn
+ *
+ * Kernel threads and processes without an address space are left out.
+ * O(number of processes): for the control plane, never a hot path.
+ *
+ * Context: process context.
+ */
+void rescap_cgroup_members(struct cgroup *const cgrp,
+			   void (*fn)(struct task_struct *leader,
+				      const struct rescap_usage *usage,
+				      void *arg),
+			   void *const arg)
+{
+	struct rescap_usage usage;
+	struct task_struct *p;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		if ((p->flags & PF_KTHREAD) ||
+		    !cgroup_is_descendant(task_dfl_cgroup(p), cgrp))
+			continue;
+		usage = (struct rescap_usage){};
+		if (rescap_measure_group(p, &usage))
+			fn(p, &usage, arg);
+	}
+	rcu_read_unlock();
+}

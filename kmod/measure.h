@@ -71,4 +71,11 @@ int rescap_snapshot(struct pid *tgid, struct rescap_snapshot *snap);
 int rescap_cgroup_path(struct task_struct *task, char *buf, size_t len);
 bool rescap_may_inspect(struct task_struct *task);
 
+struct cgroup;
+void rescap_cgroup_members(struct cgroup *cgrp,
+			   void (*fn)(struct task_struct *leader,
+				      const struct rescap_usage *usage,
+				      void *arg),
+			   void *arg);
+
 #endif /* _RESCAP_MEASURE_H */

@@ -9,8 +9,10 @@
  */
 
 #include <linux/capability.h>
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/file.h>
+#include <linux/kernfs.h>
 #include <linux/magic.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
@@ -18,6 +20,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
+#include "group.h"
 #include "measure.h"
 #include "netlink.h"
 #include "nl-gen.h"
@@ -26,6 +29,10 @@
 
 /* How many entries a dump takes references on at a time. */
 #define RESCAP_DUMP_BATCH 32
+
+/* The members a get of a cgroup lists one by one, and its reply's size. */
+#define RESCAP_GROUP_MEMBERS_MAX 256
+#define RESCAP_GROUP_REPLY_SIZE (32 * 1024)
 
 static bool rescap_deny_supported;
 
@@ -129,12 +136,14 @@ static struct task_struct *rescap_nl_target(struct genl_info *const info)
 
 /*
  * Mutations need CAP_SYS_RESOURCE (of the socket's opener and of the
- * caller), and never come from a tracked process: a capped process, or a
- * child it forks, can never lift its own cap.
+ * caller), and never come from a tracked process or one governed by a
+ * cgroup policy: a capped process, or a child it forks, can never lift
+ * its own cap.
  */
 static int rescap_nl_may_change(struct sk_buff *const skb,
 				struct genl_info *const info)
 {
+	struct rescap_proc *proc;
 	bool tracked;
 
 	if (!netlink_capable(skb, CAP_SYS_RESOURCE)) {
@@ -142,13 +151,52 @@ static int rescap_nl_may_change(struct sk_buff *const skb,
 		return -EPERM;
 	}
 	rcu_read_lock();
-	tracked = rescap_proc_of_current();
+	proc = rescap_proc_of_current();
+	tracked = proc && rescap_proc_registered(proc);
 	rcu_read_unlock();
 	if (tracked) {
 		GENL_SET_ERR_MSG(info, "a tracked process cannot change rescap state");
 		return -EPERM;
 	}
+	if (rescap_governed(current)) {
+		GENL_SET_ERR_MSG(info, "a process under a cgroup policy cannot change rescap");
+		return -EPERM;
+	}
 	return 0;
+}
+
+/*
+ * The cgroup a request names by cgroup-id or cgroup-fd, with a reference;
+ * NULL when it names none (a process target); or an ERR_PTR.
+ */
+static struct cgroup *rescap_nl_cgroup(struct genl_info *const info)
+{
+	struct nlattr *const *const attrs = info->attrs;
+	struct cgroup *cgrp;
+
+	if (!attrs[RESCAP_A_CGROUP_ID] && !attrs[RESCAP_A_CGROUP_FD])
+		return NULL;
+	if (attrs[RESCAP_A_PID] || attrs[RESCAP_A_PIDFD] ||
+	    (attrs[RESCAP_A_CGROUP_ID] && attrs[RESCAP_A_CGROUP_FD])) {
+		GENL_SET_ERR_MSG(info, "give exactly one of pid, pidfd, cgroup-id and cgroup-fd");
+		return ERR_PTR(-EINVAL);
+	}
+	if (attrs[RESCAP_A_CGROUP_ID]) {
+		cgrp = cgroup_get_from_id(nla_get_u64(attrs[RESCAP_A_CGROUP_ID]));
+		if (IS_ERR(cgrp)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[RESCAP_A_CGROUP_ID],
+					    "no such cgroup");
+			return ERR_PTR(-ENOENT);
+		}
+	} else {
+		cgrp = cgroup_get_from_fd(nla_get_s32(attrs[RESCAP_A_CGROUP_FD]));
+		if (IS_ERR(cgrp)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[RESCAP_A_CGROUP_FD],
+					    "not a cgroup v2 directory");
+			return ERR_PTR(-EBADF);
+		}
+	}
+	return cgrp;
 }
 
 /* The entry of a request's target, with a reference, or an ERR_PTR. */
@@ -163,6 +211,10 @@ static struct rescap_proc *rescap_nl_target_proc(struct genl_info *const info,
 	rcu_read_lock();
 	proc = rescap_proc_get(task_tgid(task));
 	rcu_read_unlock();
+	if (proc && !rescap_proc_registered(proc)) {
+		rescap_proc_put(proc);	/* a cgroup member only */
+		proc = NULL;
+	}
 	if (!proc) {
 		put_task_struct(task);
 		GENL_SET_ERR_MSG(info, "the process is not tracked");
@@ -310,13 +362,148 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* The attributes of a cgroup and its policy (caps none without one). */
+static int rescap_nl_put_group(struct sk_buff *const skb,
+			       struct cgroup *const cgrp,
+			       struct rescap_group *const group)
+{
+	struct rescap_caps caps = rescap_caps_none;
+	u64 kills = 0;
+	char *path;
+	int len;
+
+	if (group) {
+		spin_lock(&group->lock);
+		caps = group->caps;
+		spin_unlock(&group->lock);
+		kills = atomic64_read(&group->kills);
+	}
+	if (nla_put_u64_64bit(skb, RESCAP_A_CGROUP_ID, cgroup_id(cgrp),
+			      RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_HEAP_CAP, caps.heap, RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_FD_CAP, caps.fds, RESCAP_A_PAD) ||
+	    nla_put_u32(skb, RESCAP_A_ACTION, caps.action) ||
+	    nla_put_u32(skb, RESCAP_A_SOFT_PCT, caps.soft_pct) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_KILLS, kills, RESCAP_A_PAD))
+		return -EMSGSIZE;
+	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	len = kernfs_path_from_node(cgrp->kn, NULL, path, PATH_MAX);
+	if (len >= 0 && len < PATH_MAX)
+		len = nla_put_string(skb, RESCAP_A_CGROUP_PATH, path);
+	kfree(path);
+	return len == -EMSGSIZE ? len : 0;
+}
+
+/* The members of a cgroup, as a get of it lists them. */
+struct rescap_nl_members {
+	struct sk_buff *skb;
+	struct pid_namespace *ns;
+	u32 n;
+	u32 listed;
+	bool full;
+	u64 heap;
+	u64 fds;
+};
+
+static void rescap_nl_member(struct task_struct *const leader,
+			     const struct rescap_usage *const usage,
+			     void *const arg)
+{
+	struct rescap_nl_members *const m = arg;
+	char comm[TASK_COMM_LEN];
+	struct nlattr *nest;
+	pid_t nr;
+
+	m->n++;
+	m->heap += usage->heap;
+	m->fds += usage->fds;
+	nr = pid_nr_ns(task_tgid(leader), m->ns);
+	if (m->full || !nr)
+		return;
+	if (m->listed == RESCAP_GROUP_MEMBERS_MAX) {
+		m->full = true;
+		return;
+	}
+	get_task_comm(comm, leader);
+	nest = nla_nest_start(m->skb, RESCAP_A_MEMBER);
+	if (!nest ||
+	    nla_put_u32(m->skb, RESCAP_MEMBER_A_PID, nr) ||
+	    nla_put_string(m->skb, RESCAP_MEMBER_A_COMM, comm) ||
+	    nla_put_u64_64bit(m->skb, RESCAP_MEMBER_A_CGROUP_ID,
+			      cgroup_id(task_dfl_cgroup(leader)),
+			      RESCAP_MEMBER_A_PAD) ||
+	    nla_put_u64_64bit(m->skb, RESCAP_MEMBER_A_HEAP, usage->heap,
+			      RESCAP_MEMBER_A_PAD) ||
+	    nla_put_u64_64bit(m->skb, RESCAP_MEMBER_A_FDS, usage->fds,
+			      RESCAP_MEMBER_A_PAD)) {
+		nla_nest_cancel(m->skb, nest);
+		m->full = true;
+		return;
+	}
+	nla_nest_end(m->skb, nest);
+	m->listed++;
+}
+
+/* A get of a cgroup: its policy, its members and their totals. */
+static int rescap_nl_get_group(struct sk_buff *const skb,
+			       struct genl_info *const info,
+			       struct cgroup *const cgrp)
+{
+	struct rescap_nl_members m = {
+		.ns = task_active_pid_ns(current),
+	};
+	struct rescap_group *group;
+	void *hdr;
+	int err;
+
+	if (!netlink_capable(skb, CAP_SYS_RESOURCE)) {
+		GENL_SET_ERR_MSG(info, "CAP_SYS_RESOURCE is needed");
+		return -EPERM;
+	}
+	m.skb = genlmsg_new(RESCAP_GROUP_REPLY_SIZE, GFP_KERNEL);
+	if (!m.skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(m.skb, info->snd_portid, info->snd_seq,
+			  &rescap_family, 0, RESCAP_CMD_GET);
+	err = -EMSGSIZE;
+	if (!hdr)
+		goto free;
+	group = rescap_group_get(cgrp);
+	err = rescap_nl_put_group(m.skb, cgrp, group);
+	rescap_group_put(group);
+	if (err)
+		goto free;
+	rescap_cgroup_members(cgrp, rescap_nl_member, &m);
+	err = -EMSGSIZE;
+	if (nla_put_u32(m.skb, RESCAP_A_NR_MEMBERS, m.n) ||
+	    nla_put_u64_64bit(m.skb, RESCAP_A_HEAP, m.heap, RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(m.skb, RESCAP_A_FDS, m.fds, RESCAP_A_PAD))
+		goto free;
+	genlmsg_end(m.skb, hdr);
+	return genlmsg_reply(m.skb, info);
+free:
+	nlmsg_free(m.skb);
+	return err;
+}
+
 int rescap_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct task_struct *task;
 	struct rescap_proc *proc;
 	struct sk_buff *msg;
+	struct cgroup *cgrp;
 	int err;
 
+	cgrp = rescap_nl_cgroup(info);
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+	if (cgrp) {
+		err = rescap_nl_get_group(skb, info, cgrp);
+		cgroup_put(cgrp);
+		return err;
+	}
 	task = rescap_nl_target(info);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
@@ -355,7 +542,8 @@ int rescap_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	do {
 		n = rescap_procs_collect(*cursor, procs, ARRAY_SIZE(procs));
 		for (i = 0; i < n; i++) {
-			if (!err && pid_nr_ns(procs[i]->pid, ns)) {
+			if (!err && pid_nr_ns(procs[i]->pid, ns) &&
+			    rescap_proc_registered(procs[i])) {
 				err = rescap_nl_fill(skb, procs[i],
 						     NETLINK_CB(cb->skb).portid,
 						     cb->nlh->nlmsg_seq,
@@ -373,23 +561,127 @@ int rescap_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ?: skb->len;
 }
 
-/* The usage of a tracked process's resource a new cap is checked against. */
-static u64 rescap_nl_usage(const struct rescap_usage *const usage,
-			   const int attr)
+/*
+ * Applies the caps a set-cap request gives to @caps and validates them.
+ * Returns 0 or a negative errno, with the reason in the extended ack.
+ */
+static int rescap_nl_update_caps(struct genl_info *const info,
+				 struct rescap_caps *const caps)
 {
-	return attr == RESCAP_A_HEAP_CAP ? usage->heap : usage->fds;
+	struct nlattr *const *const attrs = info->attrs;
+	int err;
+
+	if (attrs[RESCAP_A_HEAP_CAP])
+		caps->heap = nla_get_u64(attrs[RESCAP_A_HEAP_CAP]);
+	if (attrs[RESCAP_A_FD_CAP])
+		caps->fds = nla_get_u64(attrs[RESCAP_A_FD_CAP]);
+	if (attrs[RESCAP_A_ACTION])
+		caps->action = nla_get_u32(attrs[RESCAP_A_ACTION]);
+	if (attrs[RESCAP_A_SOFT_PCT])
+		caps->soft_pct = nla_get_u32(attrs[RESCAP_A_SOFT_PCT]);
+	err = rescap_caps_check(caps, rescap_deny_supported);
+	if (err == -EOPNOTSUPP)
+		GENL_SET_ERR_MSG(info, "the deny action needs the LSM build of rescap");
+	else if (err)
+		GENL_SET_ERR_MSG(info, "caps must be at least 1, soft-pct at most 99");
+	return err;
+}
+
+/*
+ * Refuses, with ERANGE, a new cap of a set-cap request below @usage,
+ * unless the request says force.
+ */
+static int rescap_nl_check_usage(struct genl_info *const info,
+				 const struct rescap_usage *const usage)
+{
+	static const int cap_attrs[] = { RESCAP_A_HEAP_CAP, RESCAP_A_FD_CAP };
+	struct nlattr *const *const attrs = info->attrs;
+	int i;
+
+	if (attrs[RESCAP_A_FORCE])
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(cap_attrs); i++) {
+		const struct nlattr *const attr = attrs[cap_attrs[i]];
+		const u64 used = cap_attrs[i] == RESCAP_A_HEAP_CAP ?
+				 usage->heap : usage->fds;
+
+		if (attr && rescap_cap_below_usage(nla_get_u64(attr), used)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "cap below the current usage (set force to apply it)");
+			return -ERANGE;
+		}
+	}
+	return 0;
+}
+
+/* What a change of a cgroup's policy checks its caps against. */
+struct rescap_nl_group_change {
+	struct genl_info *info;
+	struct cgroup *cgrp;
+};
+
+static void rescap_nl_max_usage(struct task_struct *const leader,
+				const struct rescap_usage *const usage,
+				void *const arg)
+{
+	struct rescap_usage *const max = arg;
+
+	max->heap = max(max->heap, usage->heap);
+	max->fds = max(max->fds, usage->fds);
+}
+
+static int rescap_nl_group_check(struct rescap_caps *const caps,
+				 void *const arg)
+{
+	const struct rescap_nl_group_change *const change = arg;
+	struct rescap_usage max = {};
+	int err;
+
+	err = rescap_nl_update_caps(change->info, caps);
+	if (err)
+		return err;
+	if (!change->info->attrs[RESCAP_A_FORCE])
+		rescap_cgroup_members(change->cgrp, rescap_nl_max_usage, &max);
+	return rescap_nl_check_usage(change->info, &max);
+}
+
+static int rescap_nl_set_group_caps(struct genl_info *const info,
+				    struct cgroup *const cgrp)
+{
+	struct rescap_nl_group_change change = {
+		.info = info,
+		.cgrp = cgrp,
+	};
+	int err;
+
+	if (!cgroup_parent(cgrp)) {
+		GENL_SET_ERR_MSG(info, "the root cgroup cannot have a policy");
+		return -EINVAL;
+	}
+	err = rescap_group_set_caps(cgrp, rescap_nl_group_check, &change);
+	if (err == -ENOENT)
+		GENL_SET_ERR_MSG(info, "the cgroup is being removed");
+	return err;
 }
 
 int rescap_nl_set_cap_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	static const int cap_attrs[] = { RESCAP_A_HEAP_CAP, RESCAP_A_FD_CAP };
-	struct nlattr *const *const attrs = info->attrs;
 	struct rescap_usage usage;
 	struct task_struct *task;
 	struct rescap_proc *proc;
 	struct rescap_caps caps;
-	int err, i;
+	struct cgroup *cgrp;
+	int err;
 
+	cgrp = rescap_nl_cgroup(info);
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+	if (cgrp) {
+		err = rescap_nl_may_change(skb, info) ?:
+		      rescap_nl_set_group_caps(info, cgrp);
+		cgroup_put(cgrp);
+		return err;
+	}
 	proc = rescap_nl_change_target(skb, info, &task);
 	if (IS_ERR(proc))
 		return PTR_ERR(proc);
@@ -399,36 +691,10 @@ int rescap_nl_set_cap_doit(struct sk_buff *skb, struct genl_info *info)
 
 	spin_lock(&proc->lock);
 	caps = proc->caps;
-	if (attrs[RESCAP_A_HEAP_CAP])
-		caps.heap = nla_get_u64(attrs[RESCAP_A_HEAP_CAP]);
-	if (attrs[RESCAP_A_FD_CAP])
-		caps.fds = nla_get_u64(attrs[RESCAP_A_FD_CAP]);
-	if (attrs[RESCAP_A_ACTION])
-		caps.action = nla_get_u32(attrs[RESCAP_A_ACTION]);
-	if (attrs[RESCAP_A_SOFT_PCT])
-		caps.soft_pct = nla_get_u32(attrs[RESCAP_A_SOFT_PCT]);
-	err = rescap_caps_check(&caps, rescap_deny_supported);
-	if (err == -EOPNOTSUPP) {
-		GENL_SET_ERR_MSG(info, "the deny action needs the LSM build of rescap");
-		goto unlock;
-	} else if (err) {
-		GENL_SET_ERR_MSG(info, "caps must be at least 1, soft-pct at most 99");
-		goto unlock;
-	}
-	for (i = 0; i < ARRAY_SIZE(cap_attrs); i++) {
-		const struct nlattr *const attr = attrs[cap_attrs[i]];
-
-		if (attr && !attrs[RESCAP_A_FORCE] &&
-		    rescap_cap_below_usage(nla_get_u64(attr),
-					   rescap_nl_usage(&usage, cap_attrs[i]))) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attr,
-					    "cap below the current usage (set force to apply it)");
-			err = -ERANGE;
-			goto unlock;
-		}
-	}
-	rescap_proc_set_caps(proc, &caps);
-unlock:
+	err = rescap_nl_update_caps(info, &caps) ?:
+	      rescap_nl_check_usage(info, &usage);
+	if (!err)
+		rescap_proc_set_caps(proc, &caps);
 	spin_unlock(&proc->lock);
 out:
 	rescap_proc_put(proc);
@@ -441,8 +707,20 @@ int rescap_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	struct rescap_usage usage;
 	struct task_struct *task;
 	struct rescap_proc *proc;
+	struct cgroup *cgrp;
 	int err;
 
+	cgrp = rescap_nl_cgroup(info);
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+	if (cgrp) {
+		err = rescap_nl_may_change(skb, info) ?:
+		      rescap_group_remove(cgrp);
+		if (err == -ENOENT)
+			GENL_SET_ERR_MSG(info, "the cgroup has no policy");
+		cgroup_put(cgrp);
+		return err;
+	}
 	proc = rescap_nl_change_target(skb, info, &task);
 	if (IS_ERR(proc))
 		return PTR_ERR(proc);
@@ -457,6 +735,43 @@ int rescap_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	rescap_proc_put(proc);
 	put_task_struct(task);
 	return err;
+}
+
+int rescap_nl_list_cgroups_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	struct rescap_group *groups[RESCAP_DUMP_BATCH];
+	u64 *const cursor = (u64 *)&cb->args[0];
+	int i, n, err = 0;
+	void *hdr;
+
+	if (!netlink_capable(cb->skb, CAP_SYS_RESOURCE))
+		return -EPERM;
+	do {
+		n = rescap_groups_collect(*cursor, groups, ARRAY_SIZE(groups));
+		for (i = 0; i < n; i++) {
+			if (!err) {
+				hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+						  cb->nlh->nlmsg_seq,
+						  &rescap_family, NLM_F_MULTI,
+						  RESCAP_CMD_LIST_CGROUPS);
+				err = hdr ? rescap_nl_put_group(skb,
+								groups[i]->cgrp,
+								groups[i]) :
+					    -EMSGSIZE;
+				if (hdr && err)
+					genlmsg_cancel(skb, hdr);
+				else if (hdr)
+					genlmsg_end(skb, hdr);
+			}
+			if (!err)
+				*cursor = groups[i]->seq;
+			rescap_group_put(groups[i]);
+		}
+	} while (n && !err);
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;	/* the next call goes on from the cursor */
+	return err ?: skb->len;
 }
 
 /**

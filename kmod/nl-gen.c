@@ -11,7 +11,7 @@
 #include <uapi/linux/rescap.h>
 
 /* Global operation policy for rescap */
-const struct nla_policy rescap_nl_policy[RESCAP_A_FORCE + 1] = {
+const struct nla_policy rescap_nl_policy[RESCAP_A_CGROUP_FD + 1] = {
 	[RESCAP_A_PID] = { .type = NLA_U32, },
 	[RESCAP_A_PIDFD] = { .type = NLA_S32, },
 	[RESCAP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
@@ -20,10 +20,12 @@ const struct nla_policy rescap_nl_policy[RESCAP_A_FORCE + 1] = {
 	[RESCAP_A_ACTION] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
 	[RESCAP_A_SOFT_PCT] = { .type = NLA_U32, },
 	[RESCAP_A_FORCE] = { .type = NLA_FLAG, },
+	[RESCAP_A_CGROUP_ID] = { .type = NLA_U64, },
+	[RESCAP_A_CGROUP_FD] = { .type = NLA_S32, },
 };
 
 /* Ops table for rescap */
-const struct genl_small_ops rescap_nl_ops[5] = {
+const struct genl_small_ops rescap_nl_ops[6] = {
 	{
 		.cmd	= RESCAP_CMD_REGISTER,
 		.doit	= rescap_nl_register_doit,
@@ -44,5 +46,9 @@ const struct genl_small_ops rescap_nl_ops[5] = {
 	{
 		.cmd	= RESCAP_CMD_RESET,
 		.doit	= rescap_nl_reset_doit,
+	},
+	{
+		.cmd	= RESCAP_CMD_LIST_CGROUPS,
+		.dumpit	= rescap_nl_list_cgroups_dumpit,
 	},
 };

@@ -97,6 +97,56 @@ bool rescap_cap_below_usage(const u64 cap, const u64 usage)
 	return cap != RESCAP_NO_CAP && usage > cap;
 }
 
+static unsigned int rescap_severity(const u32 action)
+{
+	switch (action) {
+	case RESCAP_ACTION_KILL:
+		return 3;
+	case RESCAP_ACTION_DENY:
+		return 2;
+	case RESCAP_ACTION_NOTIFY:
+		return 1;
+	}
+	return 0;
+}
+
+/**
+ * rescap_rule_before - which of two caps on a resource fires
+ * @a: a cap
+ * @la: where the usage stands against @a
+ * @b: another cap, found earlier
+ * @lb: where the usage stands against @b
+ *
+ * Every policy that governs a process applies; at one usage the one that
+ * fires is the one the usage is furthest through: over a cap before at a
+ * soft threshold; among caps gone over, the most severe action (kill,
+ * deny, notify), then the smallest cap; among soft thresholds reached,
+ * the smallest cap. On a tie the one found first stays: callers look at
+ * the process's own caps first, then cgroups from the deepest up.
+ *
+ * Return: true when @a fires rather than @b.
+ */
+bool rescap_rule_before(const struct rescap_rule *const a,
+			const enum rescap_level la,
+			const struct rescap_rule *const b,
+			const enum rescap_level lb)
+{
+	if (la != lb)
+		return la > lb;
+	switch (la) {
+	case RESCAP_LEVEL_OK:
+		return false;
+	case RESCAP_LEVEL_OVER:
+		if (rescap_severity(a->action) != rescap_severity(b->action))
+			return rescap_severity(a->action) >
+			       rescap_severity(b->action);
+		fallthrough;
+	case RESCAP_LEVEL_SOFT:
+		return a->cap < b->cap;
+	}
+	return false;
+}
+
 /**
  * rescap_resource_name - the name of a resource, as /proc/rescap and the
  * kernel log print it

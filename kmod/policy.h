@@ -45,12 +45,26 @@ enum rescap_level {
 	RESCAP_LEVEL_OVER,
 };
 
+/**
+ * struct rescap_rule - one policy's cap on one resource
+ * @cap: the cap, or RESCAP_NO_CAP
+ * @action: &enum rescap_action
+ * @soft_pct: the soft threshold in percent of @cap, 0 for none
+ */
+struct rescap_rule {
+	u64 cap;
+	u32 action;
+	u32 soft_pct;
+};
+
 extern const struct rescap_caps rescap_caps_none;
 
 u64 rescap_soft_limit(u64 cap, u32 soft_pct);
 enum rescap_level rescap_level(u64 usage, u64 cap, u32 soft_pct);
 int rescap_caps_check(const struct rescap_caps *caps, bool deny_supported);
 bool rescap_cap_below_usage(u64 cap, u64 usage);
+bool rescap_rule_before(const struct rescap_rule *a, enum rescap_level la,
+			const struct rescap_rule *b, enum rescap_level lb);
 const char *rescap_resource_name(enum rescap_resource res);
 const char *rescap_action_name(enum rescap_action action);
 

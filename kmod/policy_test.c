@@ -66,11 +66,45 @@ static void rescap_test_below_usage(struct kunit *const test)
 	KUNIT_EXPECT_TRUE(test, rescap_cap_below_usage(99, 100));
 }
 
+static void rescap_test_rule_before(struct kunit *const test)
+{
+	const struct rescap_rule kill100 = { 100, RESCAP_ACTION_KILL, 0 };
+	const struct rescap_rule kill200 = { 200, RESCAP_ACTION_KILL, 0 };
+	const struct rescap_rule notify50 = { 50, RESCAP_ACTION_NOTIFY, 0 };
+	const struct rescap_rule deny300 = { 300, RESCAP_ACTION_DENY, 0 };
+
+	/* Over a cap before at a soft threshold, before nothing. */
+	KUNIT_EXPECT_TRUE(test, rescap_rule_before(&kill200, RESCAP_LEVEL_OVER,
+						   &kill100, RESCAP_LEVEL_SOFT));
+	KUNIT_EXPECT_TRUE(test, rescap_rule_before(&kill200, RESCAP_LEVEL_SOFT,
+						   &kill100, RESCAP_LEVEL_OK));
+	KUNIT_EXPECT_FALSE(test, rescap_rule_before(&kill100, RESCAP_LEVEL_OK,
+						    &kill200, RESCAP_LEVEL_OK));
+	/* Both over: the smaller cap; the more severe action first. */
+	KUNIT_EXPECT_TRUE(test, rescap_rule_before(&kill100, RESCAP_LEVEL_OVER,
+						   &kill200, RESCAP_LEVEL_OVER));
+	KUNIT_EXPECT_FALSE(test, rescap_rule_before(&kill200, RESCAP_LEVEL_OVER,
+						    &kill100, RESCAP_LEVEL_OVER));
+	KUNIT_EXPECT_TRUE(test, rescap_rule_before(&kill200, RESCAP_LEVEL_OVER,
+						   &notify50, RESCAP_LEVEL_OVER));
+	KUNIT_EXPECT_TRUE(test, rescap_rule_before(&deny300, RESCAP_LEVEL_OVER,
+						   &notify50, RESCAP_LEVEL_OVER));
+	KUNIT_EXPECT_TRUE(test, rescap_rule_before(&kill200, RESCAP_LEVEL_OVER,
+						   &deny300, RESCAP_LEVEL_OVER));
+	/* A tie keeps the one found first. */
+	KUNIT_EXPECT_FALSE(test, rescap_rule_before(&kill100, RESCAP_LEVEL_OVER,
+						    &kill100, RESCAP_LEVEL_OVER));
+	/* Both at soft thresholds: the smaller cap. */
+	KUNIT_EXPECT_TRUE(test, rescap_rule_before(&notify50, RESCAP_LEVEL_SOFT,
+						   &kill100, RESCAP_LEVEL_SOFT));
+}
+
 static struct kunit_case rescap_policy_cases[] = {
 	KUNIT_CASE(rescap_test_soft_limit),
 	KUNIT_CASE(rescap_test_level),
 	KUNIT_CASE(rescap_test_caps_check),
 	KUNIT_CASE(rescap_test_below_usage),
+	KUNIT_CASE(rescap_test_rule_before),
 	{}
 };
 

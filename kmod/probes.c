@@ -37,15 +37,16 @@
 #endif
 
 /*
- * Every callback starts here: nothing more than a read of a counter while
- * nothing is tracked, and no recursion into ourselves.
+ * Every callback starts here: nothing more than a read of two counters
+ * while nothing is tracked and no cgroup has a policy, and no recursion
+ * into ourselves.
  *
  * Return: the recursion bit to unlock, or negative to do nothing.
  */
 static __always_inline int rescap_fn_enter(const unsigned long ip,
 					   const unsigned long parent_ip)
 {
-	if (!rescap_tracking())
+	if (!rescap_enforcing())
 		return -1;
 	return ftrace_test_recursion_trylock(ip, parent_ip);
 }

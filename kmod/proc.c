@@ -49,7 +49,7 @@ static void rescap_proc_line(struct seq_file *const m,
 	const pid_t nr = pid_nr_ns(proc->pid, ns);
 	bool visible;
 
-	if (!nr)
+	if (!nr || !rescap_proc_registered(proc))
 		return;
 	leader = get_pid_task(proc->pid, PIDTYPE_TGID);
 	if (!leader)

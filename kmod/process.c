@@ -206,16 +206,12 @@ bool rescap_proc_unlink(struct rescap_proc *const proc)
 	return true;
 }
 
-/**
- * rescap_proc_register - start tracking a process, with no caps
- * @task: any thread of the process
- * @flags: &enum rescap_register_flags
- *
- * Context: process context, may sleep.
- * Return: 0, -EEXIST if it is tracked already, -ESRCH if it is exiting,
- * -ENOMEM.
+/*
+ * Makes and links the entry of @task's process, with a reference for the
+ * caller in *@ret. Returns -EEXIST when it has one, -ESRCH when it exits.
  */
-int rescap_proc_register(struct task_struct *const task, const u32 flags)
+static int rescap_proc_add(struct task_struct *const task, const u32 flags,
+			   const bool member, struct rescap_proc **const ret)
 {
 	struct rescap_usage usage;
 	struct rescap_proc *proc;
@@ -235,8 +231,12 @@ int rescap_proc_register(struct task_struct *const task, const u32 flags)
 				 GFP_KERNEL);
 	if (!proc)
 		goto out;
+	if (member)
+		set_bit(RESCAP_PROC_MEMBER, &proc->state);
+	refcount_inc(&proc->ref);	/* the caller's */
 	err = rescap_proc_link(proc);
 	if (err) {
+		rescap_proc_put(proc);
 		rescap_proc_put(proc);
 		goto out;
 	}
@@ -248,15 +248,83 @@ int rescap_proc_register(struct task_struct *const task, const u32 flags)
 	 */
 	smp_mb();
 	if (!atomic_read(&task->signal->live)) {
-		if (rescap_proc_tryget(proc)) {
-			rescap_proc_unlink(proc);
-			rescap_proc_put(proc);
-		}
+		rescap_proc_unlink(proc);
+		rescap_proc_put(proc);
 		err = -ESRCH;
+		goto out;
 	}
+	*ret = proc;
 out:
 	put_pid(tgid);
 	return err;
+}
+
+/**
+ * rescap_proc_register - start tracking a process, with no caps
+ * @task: any thread of the process
+ * @flags: &enum rescap_register_flags
+ *
+ * A process that has an entry as a cgroup member only becomes a
+ * registered process, with no caps of its own.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EEXIST if it is tracked already, -ESRCH if it is exiting,
+ * -ENOMEM.
+ */
+int rescap_proc_register(struct task_struct *const task, const u32 flags)
+{
+	struct rescap_proc *proc;
+	int err;
+
+	err = rescap_proc_add(task, flags, false, &proc);
+	if (!err) {
+		rescap_proc_put(proc);
+		return 0;
+	}
+	if (err != -EEXIST)
+		return err;
+	proc = rescap_proc_get(task_tgid(task));
+	if (!proc)
+		return -ESRCH;	/* it just exited */
+	spin_lock(&proc->lock);
+	if (rescap_proc_registered(proc)) {
+		err = -EEXIST;
+	} else {
+		WRITE_ONCE(proc->flags, flags);
+		rescap_proc_set_caps(proc, &rescap_caps_none);
+		/* Its flags are seen with it: pairs with test_bit() readers. */
+		smp_mb__before_atomic();
+		clear_bit(RESCAP_PROC_MEMBER, &proc->state);
+		err = 0;
+	}
+	spin_unlock(&proc->lock);
+	rescap_proc_put(proc);
+	return err;
+}
+
+/**
+ * rescap_proc_member - the entry of a cgroup member, made if needed
+ * @task: current
+ *
+ * A process governed by a cgroup policy gets an entry of its own, with no
+ * caps, the first time a check finds it at a threshold: its edge state
+ * (one event per crossing) is kept there until it exits.
+ *
+ * Context: process context, may sleep.
+ * Return: the entry with a reference, or NULL (no memory, exiting).
+ */
+struct rescap_proc *rescap_proc_member(struct task_struct *const task)
+{
+	struct rescap_proc *proc = rescap_proc_get(task_tgid(task));
+	int err;
+
+	if (proc)
+		return proc;
+	err = rescap_proc_add(task, RESCAP_REGISTER_FLAGS_NO_INHERIT, true,
+			      &proc);
+	if (err == -EEXIST)
+		return rescap_proc_get(task_tgid(task));
+	return err ? NULL : proc;
 }
 
 /**

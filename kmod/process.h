@@ -30,6 +30,12 @@ enum {
 	RESCAP_PROC_HEAP_OVER,
 	RESCAP_PROC_FDS_SOFT,
 	RESCAP_PROC_FDS_OVER,
+	/*
+	 * Not registered: an entry made for a process governed by a cgroup
+	 * policy only, to keep its edge state once it reached a threshold.
+	 * It has no caps, is not inherited, not listed, and reports no exit.
+	 */
+	RESCAP_PROC_MEMBER,
 };
 
 /**
@@ -66,12 +72,13 @@ struct rescap_proc {
 extern atomic_t rescap_nr_procs;
 
 /**
- * rescap_tracking - whether any process is tracked
+ * rescap_tracking - whether any process has an entry
  *
- * The first test of every hot path: while nothing is tracked, the cost of
- * rescap for everyone is this one read of a shared, read-mostly counter.
+ * The first test of the fork and exit paths: while nothing is tracked,
+ * the cost of rescap for everyone is this one read of a shared,
+ * read-mostly counter.
  *
- * Return: true while at least one process is tracked.
+ * Return: true while at least one process has an entry.
  */
 static inline bool rescap_tracking(void)
 {
@@ -87,6 +94,19 @@ bool rescap_proc_tryget(struct rescap_proc *proc);
 void rescap_proc_put(struct rescap_proc *proc);
 
 int rescap_proc_register(struct task_struct *task, u32 flags);
+struct rescap_proc *rescap_proc_member(struct task_struct *task);
+
+/**
+ * rescap_proc_registered - whether an entry is a registered process
+ * @proc: the entry
+ *
+ * Return: false for an entry made for a cgroup member only.
+ */
+static inline bool rescap_proc_registered(const struct rescap_proc *proc)
+{
+	return !test_bit(RESCAP_PROC_MEMBER, &proc->state);
+}
+
 bool rescap_proc_unlink(struct rescap_proc *proc);
 
 void rescap_proc_set_caps(struct rescap_proc *proc,
@@ -97,17 +117,23 @@ struct rescap_proc *rescap_proc_exit(struct task_struct *task);
 int rescap_procs_collect(u64 after_seq, struct rescap_proc **procs, int max);
 
 /**
- * struct rescap_task_cache - a thread's entry, as last looked up
+ * struct rescap_task_cache - a thread's lookups, as last made
  * @proc: the entry of the thread's process, or NULL for none
  * @gen: the value of the table's generation when @proc was looked up
+ * @ungoverned_cgroup: the id of a cgroup no cgroup policy governed ...
+ * @group_gen: ... at this generation of the cgroup policies
  *
- * An attachment that can keep a word or two per thread (the LSM: a task
+ * An attachment that can keep a few words per thread (the LSM: a task
  * blob) lets rescap_proc_of_current() answer from here in O(1) while the
- * table does not change, instead of a hash lookup.
+ * table does not change, instead of a hash lookup, and lets a thread in
+ * a cgroup without policy skip the walk of its ancestors while no policy
+ * changes.
  */
 struct rescap_task_cache {
 	struct rescap_proc *proc;
 	unsigned long gen;
+	u64 ungoverned_cgroup;
+	unsigned long group_gen;
 };
 
 struct rescap_task_cache *rescap_task_cache(struct task_struct *task);

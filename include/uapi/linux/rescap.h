@@ -51,6 +51,17 @@ enum rescap_exceed_kind {
 };
 
 /**
+ * enum rescap_policy - Which policy a killed or exceeded event comes from.
+ * @RESCAP_POLICY_PROCESS: The caps set on the process itself.
+ * @RESCAP_POLICY_CGROUP: The policy of a cgroup (policy-cgroup-id,
+ *   policy-cgroup-path): the process's own cgroup or one of its ancestors.
+ */
+enum rescap_policy {
+	RESCAP_POLICY_PROCESS = 1,
+	RESCAP_POLICY_CGROUP,
+};
+
+/**
  * enum rescap_register_flags - Flags of the register command.
  * @RESCAP_REGISTER_FLAGS_NO_INHERIT: Processes the tracked process forks are
  *   not tracked. By default they are, with the same caps and flags.
@@ -84,9 +95,29 @@ enum {
 	RESCAP_A_USAGE,
 	RESCAP_A_CAP,
 	RESCAP_A_KIND,
+	RESCAP_A_CGROUP_FD,
+	RESCAP_A_POLICY,
+	RESCAP_A_POLICY_CGROUP_ID,
+	RESCAP_A_POLICY_CGROUP_PATH,
+	RESCAP_A_KILLS,
+	RESCAP_A_NR_MEMBERS,
+	RESCAP_A_MEMBER,
 
 	__RESCAP_A_MAX,
 	RESCAP_A_MAX = (__RESCAP_A_MAX - 1)
+};
+
+enum {
+	RESCAP_MEMBER_A_UNSPEC,
+	RESCAP_MEMBER_A_PAD,
+	RESCAP_MEMBER_A_PID,
+	RESCAP_MEMBER_A_COMM,
+	RESCAP_MEMBER_A_CGROUP_ID,
+	RESCAP_MEMBER_A_HEAP,
+	RESCAP_MEMBER_A_FDS,
+
+	__RESCAP_MEMBER_A_MAX,
+	RESCAP_MEMBER_A_MAX = (__RESCAP_MEMBER_A_MAX - 1)
 };
 
 enum {
@@ -99,6 +130,7 @@ enum {
 	RESCAP_CMD_KILLED,
 	RESCAP_CMD_EXCEEDED,
 	RESCAP_CMD_EXITED,
+	RESCAP_CMD_LIST_CGROUPS,
 
 	__RESCAP_CMD_MAX,
 	RESCAP_CMD_MAX = (__RESCAP_CMD_MAX - 1)
