@@ -26,7 +26,8 @@ struct rk_link {
         char *buf;
 };
 
-#define RK_BUFSIZE (MNL_SOCKET_BUFFER_SIZE * 4)
+/* Room for the largest reply: a get of a cgroup with its members. */
+#define RK_BUFSIZE (64 * 1024)
 
 typedef int (*rk_msg_cb)(const struct nlmsghdr *nlh, void *userdata);
 
@@ -213,7 +214,11 @@ void rk_link_free(rk_link *l) {
 static struct nlmsghdr *rk_request(rk_link *l, uint8_t cmd, uint16_t flags, rk_target t) {
         struct nlmsghdr *nlh = rk_msg(l, l->family, flags, cmd, RESCAP_FAMILY_VERSION);
 
-        if (t.pidfd >= 0)
+        if (t.cgroup_id)
+                mnl_attr_put_u64(nlh, RESCAP_A_CGROUP_ID, t.cgroup_id);
+        else if (t.by_cgroup_fd)
+                mnl_attr_put_u32(nlh, RESCAP_A_CGROUP_FD, (uint32_t) t.cgroup_fd);
+        else if (t.pidfd >= 0)
                 mnl_attr_put_u32(nlh, RESCAP_A_PIDFD, (uint32_t) t.pidfd);
         else
                 mnl_attr_put_u32(nlh, RESCAP_A_PID, (uint32_t) t.pid);
@@ -293,6 +298,11 @@ static void rk_parse_proc(const struct nlmsghdr *nlh, rk_proc *p) {
                 case RESCAP_A_USAGE:       p->usage = rk_u64(a); break;
                 case RESCAP_A_CAP:         p->cap = rk_u64(a); break;
                 case RESCAP_A_KIND:        p->kind = rk_u32(a); break;
+                case RESCAP_A_POLICY:      p->policy = rk_u32(a); break;
+                case RESCAP_A_POLICY_CGROUP_ID: p->policy_cgroup_id = rk_u64(a); break;
+                case RESCAP_A_POLICY_CGROUP_PATH:
+                        rk_str(a, p->policy_cgroup_path, sizeof(p->policy_cgroup_path));
+                        break;
                 }
         }
 }
@@ -330,6 +340,92 @@ int rk_dump(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userd
         c->userdata = userdata;
         nlh = rk_msg(l, l->family, NLM_F_DUMP | NLM_F_ACK, RESCAP_CMD_GET, RESCAP_FAMILY_VERSION);
         r = rk_transact(l, nlh, rk_dump_cb, c);
+        free(c);
+        return r;
+}
+
+static void rk_parse_member(const struct nlattr *nest, rk_member *m) {
+        const struct nlattr *a;
+
+        *m = (rk_member) {};
+        mnl_attr_for_each_nested(a, nest) {
+                switch (mnl_attr_get_type(a)) {
+                case RESCAP_MEMBER_A_PID:       m->pid = rk_u32(a); break;
+                case RESCAP_MEMBER_A_COMM:      rk_str(a, m->comm, sizeof(m->comm)); break;
+                case RESCAP_MEMBER_A_CGROUP_ID: m->cgroup_id = rk_u64(a); break;
+                case RESCAP_MEMBER_A_HEAP:      m->heap = rk_u64(a); break;
+                case RESCAP_MEMBER_A_FDS:       m->fds = rk_u64(a); break;
+                }
+        }
+}
+
+static void rk_parse_group(const struct nlmsghdr *nlh, rk_group *g) {
+        const struct nlattr *a;
+
+        g->cgroup_id = 0;
+        g->cgroup_path[0] = 0;
+        g->heap_cap = g->fd_cap = RESCAP_NO_CAP;
+        g->action = g->soft_pct = 0;
+        g->kills = g->heap = g->fds = 0;
+        g->nr_members = 0;
+        g->n_members = 0;
+        mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+                switch (mnl_attr_get_type(a)) {
+                case RESCAP_A_CGROUP_ID:   g->cgroup_id = rk_u64(a); break;
+                case RESCAP_A_CGROUP_PATH: rk_str(a, g->cgroup_path, sizeof(g->cgroup_path)); break;
+                case RESCAP_A_HEAP_CAP:    g->heap_cap = rk_u64(a); break;
+                case RESCAP_A_FD_CAP:      g->fd_cap = rk_u64(a); break;
+                case RESCAP_A_ACTION:      g->action = rk_u32(a); break;
+                case RESCAP_A_SOFT_PCT:    g->soft_pct = rk_u32(a); break;
+                case RESCAP_A_KILLS:       g->kills = rk_u64(a); break;
+                case RESCAP_A_HEAP:        g->heap = rk_u64(a); break;
+                case RESCAP_A_FDS:         g->fds = rk_u64(a); break;
+                case RESCAP_A_NR_MEMBERS:  g->nr_members = rk_u32(a); break;
+                case RESCAP_A_MEMBER:
+                        if (g->n_members < RK_MEMBERS_MAX &&
+                            mnl_attr_validate(a, MNL_TYPE_NESTED) >= 0)
+                                rk_parse_member(a, &g->members[g->n_members++]);
+                        break;
+                }
+        }
+}
+
+static int rk_group_cb(const struct nlmsghdr *nlh, void *userdata) {
+        rk_parse_group(nlh, userdata);
+        return 0;
+}
+
+int rk_get_cgroup(rk_link *l, rk_target t, rk_group *ret) {
+        if (!rk_target_is_cgroup(t))
+                return -EINVAL;
+        return rk_transact(l, rk_request(l, RESCAP_CMD_GET, NLM_F_ACK, t), rk_group_cb, ret);
+}
+
+struct rk_group_dump_ctx {
+        int (*cb)(const rk_group *g, void *userdata);
+        void *userdata;
+        rk_group g;
+};
+
+static int rk_group_dump_cb(const struct nlmsghdr *nlh, void *userdata) {
+        struct rk_group_dump_ctx *c = userdata;
+
+        rk_parse_group(nlh, &c->g);
+        return c->cb(&c->g, c->userdata);
+}
+
+int rk_dump_cgroups(rk_link *l, int (*cb)(const rk_group *g, void *userdata), void *userdata) {
+        struct rk_group_dump_ctx *c = malloc(sizeof(*c));
+        struct nlmsghdr *nlh;
+        int r;
+
+        if (!c)
+                return -ENOMEM;
+        c->cb = cb;
+        c->userdata = userdata;
+        nlh = rk_msg(l, l->family, NLM_F_DUMP | NLM_F_ACK, RESCAP_CMD_LIST_CGROUPS,
+                     RESCAP_FAMILY_VERSION);
+        r = rk_transact(l, nlh, rk_group_dump_cb, c);
         free(c);
         return r;
 }
@@ -409,6 +505,14 @@ const char *rk_resource_name(uint32_t resource) {
         switch (resource) {
         case RESCAP_RESOURCE_HEAP: return "heap";
         case RESCAP_RESOURCE_FDS:  return "fds";
+        }
+        return "?";
+}
+
+const char *rk_policy_name(uint32_t policy) {
+        switch (policy) {
+        case RESCAP_POLICY_PROCESS: return "process";
+        case RESCAP_POLICY_CGROUP:  return "cgroup";
         }
         return "?";
 }

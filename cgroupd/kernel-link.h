@@ -34,7 +34,39 @@ typedef struct rk_proc {
         uint32_t resource;
         uint64_t usage, cap;
         uint32_t kind;
+        /* events: the policy that fired (RESCAP_POLICY_*; 0 from a kernel
+         * that does not say) and, for a cgroup policy, its cgroup */
+        uint32_t policy;
+        uint64_t policy_cgroup_id;
+        char policy_cgroup_path[4096];
 } rk_proc;
+
+/* One process of a cgroup, as a get of the cgroup lists it. */
+typedef struct rk_member {
+        uint32_t pid;
+        char comm[32];
+        uint64_t cgroup_id;
+        uint64_t heap, fds;
+} rk_member;
+
+#define RK_MEMBERS_MAX 256
+
+/* A cgroup and its policy (caps RESCAP_NO_CAP without one): get of a
+ * cgroup, and each entry of the cgroup policy dump (no members there). */
+typedef struct rk_group {
+        uint64_t cgroup_id;
+        char cgroup_path[4096];
+        uint64_t heap_cap, fd_cap;
+        uint32_t action;
+        uint32_t soft_pct;
+        uint64_t kills;
+        /* get only: totals over all members, their number, and the
+         * first RK_MEMBERS_MAX of them */
+        uint64_t heap, fds;
+        uint32_t nr_members;
+        size_t n_members;
+        rk_member members[RK_MEMBERS_MAX];
+} rk_group;
 
 /* A change of caps: each field marked present is set. */
 typedef struct rk_caps {
@@ -45,11 +77,21 @@ typedef struct rk_caps {
         bool force;
 } rk_caps;
 
-/* A process named by pid, or by pidfd when pidfd >= 0. */
+/* A process named by pid, or by pidfd when pidfd >= 0; or a cgroup v2
+ * directory, named by its id (st_ino) when cgroup_id is not 0, else by an
+ * open descriptor of it when by_cgroup_fd is set. set-cap, reset and get
+ * take either kind; register and deregister a process only. */
 typedef struct rk_target {
         pid_t pid;
         int pidfd;
+        uint64_t cgroup_id;
+        int cgroup_fd;
+        bool by_cgroup_fd;
 } rk_target;
+
+static inline bool rk_target_is_cgroup(rk_target t) {
+        return t.cgroup_id != 0 || t.by_cgroup_fd;
+}
 
 /* All functions return 0 or a negative errno; the kernel's extended ack
  * message, if any, is kept for rk_link_error(). -ENOENT from rk_link_open
@@ -66,6 +108,10 @@ int rk_set_caps(rk_link *l, rk_target t, const rk_caps *caps);
 int rk_reset(rk_link *l, rk_target t);
 /* Calls cb for each tracked process; stops at the first negative return. */
 int rk_dump(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userdata);
+/* A cgroup target's policy, members and totals (CAP_SYS_RESOURCE). */
+int rk_get_cgroup(rk_link *l, rk_target t, rk_group *ret);
+/* Calls cb for each cgroup policy; stops at the first negative return. */
+int rk_dump_cgroups(rk_link *l, int (*cb)(const rk_group *g, void *userdata), void *userdata);
 
 /* Events: subscribe this link to the events group, then read one batch of
  * messages from it (blocking unless the fd is non-blocking), calling cb for
@@ -80,4 +126,5 @@ int rk_raw(rk_link *l, uint8_t cmd, bool dump, const void *attrs, size_t len);
 const char *rk_action_name(uint32_t action);
 const char *rk_resource_name(uint32_t resource);
 const char *rk_kind_name(uint32_t kind);
+const char *rk_policy_name(uint32_t policy);
 int rk_action_from_name(const char *s, uint32_t *ret);

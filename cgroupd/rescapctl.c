@@ -15,6 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -40,6 +44,14 @@ static void usage(FILE *f) {
                 "          [--soft PERCENT] [--force]\n"
                 "                             set caps (SIZE: 512M, 2G, infinity)\n"
                 "  reset PID                  lift every cap of PID\n"
+                "  get --cgroup CGROUP        policy, totals and members of a cgroup\n"
+                "  cap --cgroup CGROUP [--heap SIZE] [--fds N] [--action A] [--soft P]\n"
+                "          [--force]          set the caps of a cgroup (each member, and\n"
+                "                             the members of its descendants)\n"
+                "  reset --cgroup CGROUP      remove the policy of a cgroup\n"
+                "  list --cgroups             every cgroup policy\n"
+                "                             (CGROUP: an id, a cgroup2 directory, or a path\n"
+                "                             under /sys/fs/cgroup; always the kernel directly)\n"
                 "  monitor [--samples]        print kill and threshold events as they come\n"
                 "                             (and, through rescapd, the monitoring samples)\n"
                 "Through rescapd only:\n"
@@ -80,6 +92,39 @@ static int open_link(rk_link **l) {
                 fprintf(stderr, "rescapctl: cannot talk to the kernel: %s\n", strerror(-r));
                 return EXIT_FAILED;
         }
+        return 0;
+}
+
+/* A cgroup: a number is its id (st_ino of its directory); a directory on
+ * a cgroup2 file system is opened as is; anything else is a cgroup path,
+ * under /sys/fs/cgroup. The target holds the directory's descriptor. */
+static int parse_cgroup(const char *s, rk_target *t) {
+        char path[4096];
+        struct statfs sfs;
+        char *end;
+        int fd;
+
+        *t = (rk_target) { .pidfd = -1, .cgroup_fd = -1 };
+        errno = 0;
+        t->cgroup_id = strtoull(s, &end, 10);
+        if (!errno && *s && !*end && t->cgroup_id)
+                return 0;
+        t->cgroup_id = 0;
+        fd = open(s, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0 && (fstatfs(fd, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)) {
+                close(fd);
+                fd = -1;
+        }
+        if (fd < 0) {
+                snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", s + (*s == '/'));
+                fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        }
+        if (fd < 0) {
+                fprintf(stderr, "rescapctl: no such cgroup: '%s'\n", s);
+                return -ENOENT;
+        }
+        t->cgroup_fd = fd;
+        t->by_cgroup_fd = true;
         return 0;
 }
 
@@ -213,6 +258,12 @@ static int event_cb(const rk_proc *p, void *userdata) {
                                 printf(",\"kind\":\"%s\"", rk_kind_name(p->kind));
                         printf(",\"cgroup_id\":%" PRIu64 ",\"cgroup\":", p->cgroup_id);
                         json_string(p->cgroup_path);
+                        printf(",\"policy\":\"%s\"", rk_policy_name(p->policy));
+                        if (p->policy == RESCAP_POLICY_CGROUP) {
+                                printf(",\"policy_cgroup_id\":%" PRIu64 ",\"policy_cgroup\":",
+                                       p->policy_cgroup_id);
+                                json_string(p->policy_cgroup_path);
+                        }
                 }
                 printf("}\n");
         } else if (p->cmd == RESCAP_CMD_EXITED) {
@@ -225,7 +276,11 @@ static int event_cb(const rk_proc *p, void *userdata) {
                        rk_action_name(p->action));
                 if (p->cmd == RESCAP_CMD_EXCEEDED)
                         printf(" kind=%s", rk_kind_name(p->kind));
-                printf(" cgroup=%s\n", p->cgroup_path[0] ? p->cgroup_path : "-");
+                printf(" cgroup=%s policy=%s", p->cgroup_path[0] ? p->cgroup_path : "-",
+                       rk_policy_name(p->policy));
+                if (p->policy == RESCAP_POLICY_CGROUP)
+                        printf(":%s", p->policy_cgroup_path[0] ? p->policy_cgroup_path : "-");
+                putchar('\n');
         }
         fflush(stdout);
         return 0;
@@ -296,6 +351,131 @@ int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret) {
         }
         *ret = caps;
         return 0;
+}
+
+static void print_group_json(const rk_group *g, bool members) {
+        printf("{\"cgroup_id\":%" PRIu64 ",\"cgroup\":", g->cgroup_id);
+        json_string(g->cgroup_path);
+        json_cap("heap_cap", g->heap_cap);
+        json_cap("fd_cap", g->fd_cap);
+        printf(",\"action\":\"%s\",\"soft_pct\":%" PRIu32 ",\"kills\":%" PRIu64,
+               rk_action_name(g->action), g->soft_pct, g->kills);
+        if (members) {
+                printf(",\"heap\":%" PRIu64 ",\"fds\":%" PRIu64 ",\"nr_members\":%" PRIu32 ",\"members\":[",
+                       g->heap, g->fds, g->nr_members);
+                for (size_t i = 0; i < g->n_members; i++) {
+                        const rk_member *m = &g->members[i];
+
+                        printf("%s{\"pid\":%" PRIu32 ",\"comm\":", i ? "," : "", m->pid);
+                        json_string(m->comm);
+                        printf(",\"cgroup_id\":%" PRIu64 ",\"heap\":%" PRIu64 ",\"fds\":%" PRIu64 "}",
+                               m->cgroup_id, m->heap, m->fds);
+                }
+                printf("]");
+        }
+        printf("}");
+}
+
+static void print_group(const rk_group *g) {
+        char a[32], c[32];
+
+        printf("CGroup:    %s (id %" PRIu64 ")\n", g->cgroup_path[0] ? g->cgroup_path : "-", g->cgroup_id);
+        printf("Heap:      %" PRIu64 " (%s in all, cap %s each)\n", g->heap,
+               format_size(a, sizeof(a), g->heap), cap_str(c, sizeof(c), g->heap_cap, true));
+        printf("FDs:       %" PRIu64 " (in all, cap %s each)\n", g->fds,
+               cap_str(c, sizeof(c), g->fd_cap, false));
+        printf("Action:    %s\n", rk_action_name(g->action));
+        if (g->soft_pct)
+                printf("Soft:      %" PRIu32 "%%\n", g->soft_pct);
+        else
+                printf("Soft:      none\n");
+        printf("Kills:     %" PRIu64 "\n", g->kills);
+        printf("Members:   %" PRIu32 "%s\n", g->nr_members,
+               g->n_members < g->nr_members ? " (not all listed)" : "");
+        for (size_t i = 0; i < g->n_members; i++)
+                printf("  %-8" PRIu32 " %-16s %10s %6" PRIu64 "\n", g->members[i].pid, g->members[i].comm,
+                       format_size(a, sizeof(a), g->members[i].heap), g->members[i].fds);
+}
+
+static int group_list_cb(const rk_group *g, void *userdata) {
+        struct list_ctx *c = userdata;
+        char b[32], f[32];
+
+        if (arg_json) {
+                printf("%s", c->n ? "," : "[");
+                print_group_json(g, false);
+        } else {
+                if (!c->n)
+                        printf("%-10s %10s %8s %-6s %4s %6s %s\n",
+                               "ID", "HEAP_CAP", "FD_CAP", "ACTION", "SOFT", "KILLS", "CGROUP");
+                printf("%-10" PRIu64 " %10s %8s %-6s %4" PRIu32 " %6" PRIu64 " %s\n",
+                       g->cgroup_id, cap_str(b, sizeof(b), g->heap_cap, true),
+                       cap_str(f, sizeof(f), g->fd_cap, false), rk_action_name(g->action),
+                       g->soft_pct, g->kills, g->cgroup_path);
+        }
+        c->n++;
+        return 0;
+}
+
+/* get, cap, reset --cgroup CGROUP and list --cgroups: the kernel directly. */
+static int cgroup_main(const char *cmd, int argc, char **argv) {
+        rk_target t = { .pidfd = -1, .cgroup_fd = -1 };
+        rk_link *l = NULL;
+        rk_caps caps;
+        int r;
+
+        if (strcmp(cmd, "list") == 0) {
+                struct list_ctx ctx = {};
+
+                r = open_link(&l);
+                if (r)
+                        return r;
+                r = rk_dump_cgroups(l, group_list_cb, &ctx);
+                if (arg_json)
+                        printf("%s\n", ctx.n ? "]" : "[]");
+                r = r < 0 ? fail(l, "list --cgroups", r) : 0;
+                rk_link_free(l);
+                return r;
+        }
+        if (argc < 2 || (strcmp(cmd, "cap") != 0 && argc != 2)) {
+                fprintf(stderr, "rescapctl: %s --cgroup CGROUP%s\n", cmd,
+                        strcmp(cmd, "cap") == 0 ? " [--heap SIZE] [--fds N] [--action A] [--soft P] [--force]" : "");
+                return EXIT_USAGE;
+        }
+        if (strcmp(cmd, "cap") == 0) {
+                r = parse_cap_options("cap", argc - 1, argv + 1, &caps);
+                if (r)
+                        return r;
+        }
+        if (parse_cgroup(argv[1], &t) < 0)
+                return EXIT_FAILED;
+        r = open_link(&l);
+        if (r)
+                goto out;
+        if (strcmp(cmd, "get") == 0) {
+                rk_group *g = calloc(1, sizeof(*g));
+
+                r = g ? rk_get_cgroup(l, t, g) : -ENOMEM;
+                if (r < 0)
+                        r = fail(l, "get", r);
+                else if (arg_json) {
+                        print_group_json(g, true);
+                        putchar('\n');
+                } else
+                        print_group(g);
+                free(g);
+        } else if (strcmp(cmd, "reset") == 0) {
+                r = rk_reset(l, t);
+                r = r < 0 ? fail(l, "reset", r) : 0;
+        } else {
+                r = rk_set_caps(l, t, &caps);
+                r = r < 0 ? fail(l, "cap", r) : 0;
+        }
+out:
+        if (t.by_cgroup_fd)
+                close(t.cgroup_fd);
+        rk_link_free(l);
+        return r;
 }
 
 static int cmd_cap(rk_link *l, rk_target t, int argc, char **argv) {
@@ -374,6 +554,17 @@ int main(int argc, char **argv) {
 
         if (!arg_path && getenv("RESCAPCTL_KERNEL") && strcmp(getenv("RESCAPCTL_KERNEL"), "1") == 0)
                 arg_path = 'k';
+
+        if ((strcmp(cmd, "list") == 0 && argc == 1 && strcmp(argv[0], "--cgroups") == 0) ||
+            ((strcmp(cmd, "get") == 0 || strcmp(cmd, "cap") == 0 || strcmp(cmd, "reset") == 0) &&
+             argc >= 1 && strcmp(argv[0], "--cgroup") == 0)) {
+                if (arg_path == 'b') {
+                        fprintf(stderr, "rescapctl: %s on a cgroup talks to the kernel, not to rescapd "
+                                "(see unit-* for rescapd)\n", cmd);
+                        return EXIT_USAGE;
+                }
+                return cgroup_main(cmd, argc, argv);
+        }
 
         if (strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0) {
                 if (strcmp(cmd, "status") != 0 && strcmp(cmd, "unit-get") != 0 &&

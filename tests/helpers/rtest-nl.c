@@ -9,12 +9,22 @@
  * ATTR: an attribute name of include/rescap.yaml (pid, pidfd, heap-cap,
  * ...) or a number; TYPE: u32, s32, u64, flag, str. Prints "ok", or
  * "err ENAME message" and exits 1.
+ *
+ *   rtest-nl --cgroup-caps DIR N
+ *
+ * Makes the cgroups DIR/g1 ... DIR/gN and gives each gI an fd cap of
+ * I + 10, named by an open descriptor of its directory: thousands of
+ * policies without thousands of processes. Prints "ok", or "err ..." at
+ * the first failure.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 
@@ -24,12 +34,14 @@ static const char *const attr_names[] = {
         [RESCAP_A_PID] = "pid", [RESCAP_A_PIDFD] = "pidfd", [RESCAP_A_FLAGS] = "flags",
         [RESCAP_A_HEAP_CAP] = "heap-cap", [RESCAP_A_FD_CAP] = "fd-cap",
         [RESCAP_A_ACTION] = "action", [RESCAP_A_SOFT_PCT] = "soft-pct",
-        [RESCAP_A_FORCE] = "force",
+        [RESCAP_A_FORCE] = "force", [RESCAP_A_CGROUP_ID] = "cgroup-id",
+        [RESCAP_A_CGROUP_FD] = "cgroup-fd",
 };
 
 static const char *const cmd_names[] = {
         [RESCAP_CMD_REGISTER] = "register", [RESCAP_CMD_DEREGISTER] = "deregister",
         [RESCAP_CMD_GET] = "get", [RESCAP_CMD_SET_CAP] = "set-cap", [RESCAP_CMD_RESET] = "reset",
+        [RESCAP_CMD_LIST_CGROUPS] = "list-cgroups",
 };
 
 static long lookup(const char *const *names, size_t n, const char *s) {
@@ -43,6 +55,42 @@ static long lookup(const char *const *names, size_t n, const char *s) {
         return *end || end == s ? -1 : v;
 }
 
+static int cgroup_caps(const char *dir, long n) {
+        char path[4096];
+        rk_link *l;
+        int r;
+
+        r = rk_link_open(&l);
+        if (r < 0) {
+                printf("err %s cannot open the family\n", strerrorname_np(-r));
+                return 1;
+        }
+        for (long i = 1; i <= n; i++) {
+                rk_caps caps = { .has_fds = true, .fds = (uint64_t) i + 10 };
+                rk_target t = { .pidfd = -1, .by_cgroup_fd = true };
+
+                snprintf(path, sizeof(path), "%s/g%ld", dir, i);
+                if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+                        printf("err %s mkdir %s\n", strerrorname_np(errno), path);
+                        return 1;
+                }
+                t.cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (t.cgroup_fd < 0) {
+                        printf("err %s open %s\n", strerrorname_np(errno), path);
+                        return 1;
+                }
+                r = rk_set_caps(l, t, &caps);
+                close(t.cgroup_fd);
+                if (r < 0) {
+                        printf("err %s set-cap %s: %s\n", strerrorname_np(-r), path, rk_link_error(l) ?: "");
+                        return 1;
+                }
+        }
+        rk_link_free(l);
+        printf("ok\n");
+        return 0;
+}
+
 int main(int argc, char **argv) {
         char buf[4096], *attrs = buf;
         struct nlattr *a;
@@ -51,6 +99,8 @@ int main(int argc, char **argv) {
         long cmd;
         int i = 1, r;
 
+        if (argc == 4 && strcmp(argv[1], "--cgroup-caps") == 0)
+                return cgroup_caps(argv[2], strtol(argv[3], NULL, 10));
         if (argc > 1 && strcmp(argv[1], "--dump") == 0) {
                 dump = true;
                 i++;
