@@ -191,3 +191,30 @@ events_stop() {
 	wait "$_mon" 2>/dev/null
 	cat "$EVENTS"
 }
+
+# cgroup_fresh DIR: an empty cgroup at DIR (a path under /sys/fs/cgroup),
+# removed first with its descendants if a previous test left it.
+cgroup_fresh() {
+	cgroup_rmtree "$1"
+	mkdir -p "$1" || fail "cannot make cgroup $1"
+}
+
+# cgroup_rmtree DIR: remove a cgroup and its descendants (they must hold
+# no process any more).
+cgroup_rmtree() {
+	[ -d "$1" ] || return 0
+	find "$1" -depth -type d -exec rmdir {} + ||
+		fail "cannot remove cgroup $1"
+}
+
+# proc_start_in DIR: proc_start, with the driven process in cgroup DIR from
+# its start (its shell moves itself there, then becomes rtest-proc).
+proc_start_in() {
+	_pdir=$(mktemp -d)
+	mkfifo "$_pdir/in" "$_pdir/out"
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2"' sh "$1" "$O/bin/rtest-proc" \
+		<"$_pdir/in" >"$_pdir/out" 3>&- 4>&- 5>&- 6>&- &
+	PROC=$!
+	exec 3>"$_pdir/in" 4<"$_pdir/out"
+	read -r REPLY <&4 || fail "rtest-proc did not start in $1"
+}
