@@ -10,7 +10,10 @@ rescapd_install() {
 	cp "$REPO/dbus/org.rescap1.conf" /etc/dbus-1/system.d/
 	cp "$REPO/dbus/org.rescap1.service" /usr/share/dbus-1/system-services/
 	cp "$REPO/dbus/org.rescap1.policy" /usr/share/polkit-1/actions/
-	sed "s|^ExecStart=.*|ExecStart=$O/bin/rescapd|" "$REPO/dbus/rescapd.service" >/etc/systemd/system/rescapd.service
+	# Installed where the unit expects it: the build directory may be
+	# under /tmp or /home, which the unit's PrivateTmp and ProtectHome hide.
+	install -D -m 755 "$O/bin/rescapd" /usr/libexec/rescapd
+	cp "$REPO/dbus/rescapd.service" /etc/systemd/system/rescapd.service
 	systemctl daemon-reload
 	busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig ||
 		fail "dbus ReloadConfig"
