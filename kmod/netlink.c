@@ -165,17 +165,22 @@ static int rescap_nl_may_change(struct sk_buff *const skb,
 	return 0;
 }
 
+/* Whether a request names a cgroup (and not a process). */
+static bool rescap_nl_names_cgroup(const struct genl_info *const info)
+{
+	return info->attrs[RESCAP_A_CGROUP_ID] || info->attrs[RESCAP_A_CGROUP_FD];
+}
+
 /*
- * The cgroup a request names by cgroup-id or cgroup-fd, with a reference;
- * NULL when it names none (a process target); or an ERR_PTR.
+ * The cgroup a request names by cgroup-id or cgroup-fd, with a reference,
+ * or an ERR_PTR. Permissions are checked before: an unprivileged caller
+ * learns nothing of which cgroups exist.
  */
 static struct cgroup *rescap_nl_cgroup(struct genl_info *const info)
 {
 	struct nlattr *const *const attrs = info->attrs;
 	struct cgroup *cgrp;
 
-	if (!attrs[RESCAP_A_CGROUP_ID] && !attrs[RESCAP_A_CGROUP_FD])
-		return NULL;
 	if (attrs[RESCAP_A_PID] || attrs[RESCAP_A_PIDFD] ||
 	    (attrs[RESCAP_A_CGROUP_ID] && attrs[RESCAP_A_CGROUP_FD])) {
 		GENL_SET_ERR_MSG(info, "give exactly one of pid, pidfd, cgroup-id and cgroup-fd");
@@ -447,8 +452,7 @@ static void rescap_nl_member(struct task_struct *const leader,
 }
 
 /* A get of a cgroup: its policy, its members and their totals. */
-static int rescap_nl_get_group(struct sk_buff *const skb,
-			       struct genl_info *const info,
+static int rescap_nl_get_group(struct genl_info *const info,
 			       struct cgroup *const cgrp)
 {
 	struct rescap_nl_members m = {
@@ -458,10 +462,6 @@ static int rescap_nl_get_group(struct sk_buff *const skb,
 	void *hdr;
 	int err;
 
-	if (!netlink_capable(skb, CAP_SYS_RESOURCE)) {
-		GENL_SET_ERR_MSG(info, "CAP_SYS_RESOURCE is needed");
-		return -EPERM;
-	}
 	m.skb = genlmsg_new(RESCAP_GROUP_REPLY_SIZE, GFP_KERNEL);
 	if (!m.skb)
 		return -ENOMEM;
@@ -496,11 +496,15 @@ int rescap_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct cgroup *cgrp;
 	int err;
 
-	cgrp = rescap_nl_cgroup(info);
-	if (IS_ERR(cgrp))
-		return PTR_ERR(cgrp);
-	if (cgrp) {
-		err = rescap_nl_get_group(skb, info, cgrp);
+	if (rescap_nl_names_cgroup(info)) {
+		if (!netlink_capable(skb, CAP_SYS_RESOURCE)) {
+			GENL_SET_ERR_MSG(info, "CAP_SYS_RESOURCE is needed");
+			return -EPERM;
+		}
+		cgrp = rescap_nl_cgroup(info);
+		if (IS_ERR(cgrp))
+			return PTR_ERR(cgrp);
+		err = rescap_nl_get_group(info, cgrp);
 		cgroup_put(cgrp);
 		return err;
 	}
@@ -673,12 +677,14 @@ int rescap_nl_set_cap_doit(struct sk_buff *skb, struct genl_info *info)
 	struct cgroup *cgrp;
 	int err;
 
-	cgrp = rescap_nl_cgroup(info);
-	if (IS_ERR(cgrp))
-		return PTR_ERR(cgrp);
-	if (cgrp) {
-		err = rescap_nl_may_change(skb, info) ?:
-		      rescap_nl_set_group_caps(info, cgrp);
+	if (rescap_nl_names_cgroup(info)) {
+		err = rescap_nl_may_change(skb, info);
+		if (err)
+			return err;
+		cgrp = rescap_nl_cgroup(info);
+		if (IS_ERR(cgrp))
+			return PTR_ERR(cgrp);
+		err = rescap_nl_set_group_caps(info, cgrp);
 		cgroup_put(cgrp);
 		return err;
 	}
@@ -710,12 +716,14 @@ int rescap_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	struct cgroup *cgrp;
 	int err;
 
-	cgrp = rescap_nl_cgroup(info);
-	if (IS_ERR(cgrp))
-		return PTR_ERR(cgrp);
-	if (cgrp) {
-		err = rescap_nl_may_change(skb, info) ?:
-		      rescap_group_remove(cgrp);
+	if (rescap_nl_names_cgroup(info)) {
+		err = rescap_nl_may_change(skb, info);
+		if (err)
+			return err;
+		cgrp = rescap_nl_cgroup(info);
+		if (IS_ERR(cgrp))
+			return PTR_ERR(cgrp);
+		err = rescap_group_remove(cgrp);
 		if (err == -ENOENT)
 			GENL_SET_ERR_MSG(info, "the cgroup has no policy");
 		cgroup_put(cgrp);
