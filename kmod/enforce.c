@@ -31,7 +31,9 @@
  * own entry (none in the LSM build while the table does not change) and,
  * while cgroup policies exist, one per level of its cgroup's ancestry
  * that has a policy anywhere (none in the LSM build while its cgroup and
- * the policies do not change and none governs it).
+ * the policies do not change and none governs it). Its usage is measured
+ * only when it is registered or governed; a governed process walks its
+ * ancestry twice: once to find that it is, once to weigh every policy.
  */
 
 #include <linux/fdtable.h>
@@ -116,6 +118,39 @@ static bool rescap_ungoverned_cached(struct rescap_task_cache *const cache,
 {
 	return cache && cache->group_gen == gen &&
 	       cache->ungoverned_cgroup == id;
+}
+
+/*
+ * Whether a cgroup policy governs current: the first policy found ends
+ * the walk, and a thread that keeps a cache remembers that none does
+ * until its cgroup or the policies change. Pid 1 is never governed.
+ *
+ * Context: rcu_read_lock() held.
+ */
+static bool rescap_current_governed(void)
+{
+	struct rescap_task_cache *cache;
+	struct cgroup *cgrp;
+	unsigned long gen;
+	int level;
+	u64 id;
+
+	if (!rescap_grouping() || is_global_init(current))
+		return false;
+	cgrp = task_dfl_cgroup(current);
+	id = cgroup_id(cgrp);
+	gen = rescap_groups_generation();
+	cache = rescap_task_cache(current);
+	if (rescap_ungoverned_cached(cache, id, gen))
+		return false;
+	level = cgrp->level + 1;
+	if (rescap_group_next(cgrp, &level))
+		return true;
+	if (cache) {
+		cache->ungoverned_cgroup = id;
+		cache->group_gen = gen;
+	}
+	return false;
 }
 
 /*
@@ -371,27 +406,42 @@ static void rescap_check_queue(struct rescap_proc *const proc,
 }
 
 /*
+ * Whether a growth of current's process is to be looked at: it is
+ * registered, or a cgroup policy governs it. Decided before the growth
+ * is measured, so a process that is neither pays no measure.
+ *
+ * Context: rcu_read_lock() held.
+ * Return: true to look at it; current's entry, if any, in *@procp.
+ */
+static bool rescap_growth_watched(struct rescap_proc **const procp)
+{
+	struct rescap_proc *proc = rescap_proc_of_current();
+
+	if (proc && test_bit(RESCAP_PROC_DEAD, &proc->state))
+		proc = NULL;
+	*procp = proc;
+	return (proc && rescap_proc_registered(proc)) ||
+	       rescap_current_governed();
+}
+
+/*
  * A growth of one resource of current's process, from @before to @after:
  * decides whether it needs a check, queues it and says whether to refuse
  * the growth. The peak takes @before, which is exact; @after may count a
  * growth that will not happen (a refused or net-zero request), so it only
  * ever queues the check that measures, and clears an edge it is below.
  *
- * Context: rcu_read_lock() held.
+ * Context: rcu_read_lock() held; @proc from rescap_growth_watched().
  * Return: true to refuse the growth.
  */
-static bool rescap_growing(const struct rescap_res *const res,
+static bool rescap_growing(struct rescap_proc *const proc,
+			   const struct rescap_res *const res,
 			   const u64 before, const u64 after)
 {
-	struct rescap_proc *proc = rescap_proc_of_current();
+	const bool registered = proc && rescap_proc_registered(proc);
 	struct rescap_verdict v;
-	bool registered, check;
+	bool check;
 
-	if (proc && test_bit(RESCAP_PROC_DEAD, &proc->state))
-		proc = NULL;
-	registered = proc && rescap_proc_registered(proc);
-	if (!registered && !rescap_grouping())
-		return false;
 	rescap_evaluate(registered ? proc : NULL, res, after, &v);
 	if (registered)
 		rescap_peak(rescap_peak_of(proc, res), before);
@@ -436,16 +486,19 @@ static bool rescap_growing(const struct rescap_res *const res,
 int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
 			const unsigned long npages)
 {
-	bool refuse;
+	struct rescap_proc *proc;
+	bool refuse = false;
 	u64 before;
 
 	if (!rescap_enforcing() || mm != current->mm ||
 	    !rescap_is_data(flags) || (current->flags & PF_KTHREAD))
 		return 0;
-	before = rescap_heap_bytes(mm);
 	rcu_read_lock();
-	refuse = rescap_growing(&rescap_heap_res, before,
-				before + ((u64)npages << PAGE_SHIFT));
+	if (rescap_growth_watched(&proc)) {
+		before = rescap_heap_bytes(mm);
+		refuse = rescap_growing(proc, &rescap_heap_res, before,
+					before + ((u64)npages << PAGE_SHIFT));
+	}
 	rcu_read_unlock();
 	return refuse ? -ENOMEM : 0;
 }
@@ -463,6 +516,7 @@ int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
 int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 {
 	const struct fdtable *fdt;
+	struct rescap_proc *proc;
 	bool refuse = false;
 	u64 before;
 
@@ -470,11 +524,15 @@ int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 	    (current->flags & PF_KTHREAD))
 		return 0;
 	rcu_read_lock();
+	if (!rescap_growth_watched(&proc))
+		goto out;
 	fdt = files_fdtable(files);
 	if (fd >= fdt->max_fds || !test_bit(fd, fdt->open_fds)) {
 		before = bitmap_weight(fdt->open_fds, fdt->max_fds);
-		refuse = rescap_growing(&rescap_fds_res, before, before + 1);
+		refuse = rescap_growing(proc, &rescap_fds_res, before,
+					before + 1);
 	}
+out:
 	rcu_read_unlock();
 	return refuse ? -EMFILE : 0;
 }
