@@ -668,6 +668,21 @@ static int rescap_nl_set_group_caps(struct genl_info *const info,
 	return err;
 }
 
+/*
+ * The prologue of the requests that change a cgroup's policy: the
+ * permission first (an unprivileged caller learns nothing of which cgroup
+ * ids exist), then the cgroup, referenced.
+ */
+static struct cgroup *rescap_nl_change_cgroup(struct sk_buff *const skb,
+					      struct genl_info *const info)
+{
+	const int err = rescap_nl_may_change(skb, info);
+
+	if (err)
+		return ERR_PTR(err);
+	return rescap_nl_cgroup(info);
+}
+
 int rescap_nl_set_cap_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rescap_usage usage;
@@ -678,10 +693,7 @@ int rescap_nl_set_cap_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	if (rescap_nl_names_cgroup(info)) {
-		err = rescap_nl_may_change(skb, info);
-		if (err)
-			return err;
-		cgrp = rescap_nl_cgroup(info);
+		cgrp = rescap_nl_change_cgroup(skb, info);
 		if (IS_ERR(cgrp))
 			return PTR_ERR(cgrp);
 		err = rescap_nl_set_group_caps(info, cgrp);
@@ -717,10 +729,7 @@ int rescap_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	if (rescap_nl_names_cgroup(info)) {
-		err = rescap_nl_may_change(skb, info);
-		if (err)
-			return err;
-		cgrp = rescap_nl_cgroup(info);
+		cgrp = rescap_nl_change_cgroup(skb, info);
 		if (IS_ERR(cgrp))
 			return PTR_ERR(cgrp);
 		err = rescap_group_remove(cgrp);
