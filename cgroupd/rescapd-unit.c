@@ -369,6 +369,42 @@ UnitCaps *unit_caps_find(UnitCapsList *l, const char *unit) {
         return NULL;
 }
 
+int unit_caps_list_put(UnitCapsList *l, const UnitCaps *u) {
+        UnitCaps *items, *old = unit_caps_find(l, u->unit);
+        char *name = strdup(u->unit);
+
+        if (!name)
+                return -ENOMEM;
+        if (old) {
+                free(old->unit);
+                *old = *u;
+                old->unit = name;
+                return 0;
+        }
+        items = realloc(l->items, (l->n + 1) * sizeof(*items));
+        if (!items) {
+                free(name);
+                return -ENOMEM;
+        }
+        l->items = items;
+        l->items[l->n] = *u;
+        l->items[l->n++].unit = name;
+        return 0;
+}
+
+void unit_caps_list_drop(UnitCapsList *l, const char *unit) {
+        UnitCaps *u = unit_caps_find(l, unit);
+
+        if (!u)
+                return;
+        free(u->unit);
+        *u = l->items[--l->n];
+}
+
+bool unit_caps_is_empty(const UnitCaps *u) {
+        return u->heap_max == UINT64_MAX && u->fd_max == UINT64_MAX && !u->action && !u->soft_pct;
+}
+
 void unit_caps_list_free(UnitCapsList *l) {
         for (size_t i = 0; i < l->n; i++)
                 free(l->items[i].unit);
@@ -382,7 +418,7 @@ int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *reply = NULL;
         const char *path, *iface;
-        char *cgroup = NULL, *unit = NULL;
+        char *cgroup = NULL, *unit = NULL, *state = NULL;
         int r;
 
         if (group[0] == '/') {
@@ -411,19 +447,27 @@ int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,
                                          "'%s' is not a unit name with a cgroup "
                                          "(.service, .scope, .slice, .socket, .mount, .swap)", group);
         iface = unit_type_interface(group);
+        /* A unit that is stopped may not be loaded: load it (a unit file
+         * nobody has used yet can have caps before its first start). */
         r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                               "org.freedesktop.systemd1.Manager", "GetUnit", &e, &reply, "s", group);
+                               "org.freedesktop.systemd1.Manager", "LoadUnit", &e, &reply, "s", group);
         if (r < 0) {
-                if (sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
-                        r = sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT, "no unit %s", group);
-                else
-                        r = sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT,
-                                              "cannot ask systemd about %s: %s", group,
-                                              e.message ?: strerror(-r));
+                r = sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT, "cannot ask systemd about %s: %s",
+                                      group, e.message ?: strerror(-r));
                 sd_bus_error_free(&e);
                 return r;
         }
         r = sd_bus_message_read(reply, "o", &path);
+        if (r >= 0)
+                r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                               "org.freedesktop.systemd1.Unit", "LoadState", &e, &state);
+        if (r >= 0 && strcmp(state, "loaded") != 0) {
+                r = sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT, "no unit %s (%s)", group, state);
+                free(state);
+                sd_bus_message_unref(reply);
+                return r;
+        }
+        free(state);
         if (r >= 0)
                 r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface,
                                                "ControlGroup", &e, &cgroup);

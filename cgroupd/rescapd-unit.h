@@ -57,6 +57,12 @@ int unit_caps_load_dir(const char *dir, UnitCapsList *ret);
 int unit_caps_save(const char *dir, const UnitCaps *u);
 int unit_caps_remove(const char *dir, const char *unit);
 UnitCaps *unit_caps_find(UnitCapsList *l, const char *unit);
+/* Adds u (a copy; its name is duplicated) or replaces the entry of its
+ * unit; drops the entry of a unit. */
+int unit_caps_list_put(UnitCapsList *l, const UnitCaps *u);
+void unit_caps_list_drop(UnitCapsList *l, const char *unit);
+/* No cap and every setting at its default: nothing to persist or apply. */
+bool unit_caps_is_empty(const UnitCaps *u);
 void unit_caps_list_free(UnitCapsList *l);
 
 /* Resolves a group, a unit name or a cgroup path (leading '/'), to its unit

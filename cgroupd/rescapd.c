@@ -101,13 +101,12 @@ static int on_kernel_events(sd_event_source *s, int fd, uint32_t revents, void *
 }
 
 static void apply_all_unit_caps(Manager *m) {
+        if (m->units.n)
+                log_msg("rescapd: applying the caps of %zu unit(s)", m->units.n);
         for (size_t i = 0; i < m->units.n; i++) {
                 int r = manager_apply_unit_caps(m, &m->units.items[i]);
 
-                if (r == -EOPNOTSUPP)
-                        log_msg("rescapd: caps of %s not applied: the kernel has no cgroup caps yet",
-                                m->units.items[i].unit);
-                else if (r < 0)
+                if (r < 0)
                         log_msg("rescapd: caps of %s not applied: %s", m->units.items[i].unit, strerror(-r));
         }
 }
@@ -351,15 +350,128 @@ uint64_t manager_unit_kills(Manager *m, const char *unit) {
         return 0;
 }
 
-int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
-        (void) u;
+int manager_cgroup_request(Manager *m, const char *cgroup, const rk_caps *caps) {
+        rk_target t = { .pidfd = -1, .by_cgroup_fd = true };
+        char *dir;
+        int r;
+
         if (!m->link)
                 return -ENOPKG;
-        /* TODO(issue 5): the kernel has per-process caps only. Once it has
-         * cgroup targets, resolve u->unit to its cgroup (group_resolve) and
-         * send set-cap with the cgroup's id (or a cgroup fd), u->heap_max,
-         * u->fd_max, u->action, u->soft_pct. */
-        return -EOPNOTSUPP;
+        if (asprintf(&dir, "%s%s", CGROUP_ROOT, cgroup) < 0)
+                return -ENOMEM;
+        t.cgroup_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        free(dir);
+        if (t.cgroup_fd < 0)
+                return -errno;
+        r = caps ? rk_set_caps(m->link, t, caps) : rk_reset(m->link, t);
+        close(t.cgroup_fd);
+        return manager_kernel_request_check(m, r);
+}
+
+int manager_apply_cgroup_caps(Manager *m, const char *cgroup, const UnitCaps *u, bool force) {
+        const rk_caps caps = {
+                .has_heap = true, .heap = u->heap_max,
+                .has_fds = true, .fds = u->fd_max,
+                .has_action = true, .action = u->action ?: RESCAP_ACTION_KILL,
+                .has_soft_pct = true, .soft_pct = u->soft_pct,
+                .force = force,
+        };
+        int r;
+
+        if (!unit_caps_is_empty(u))
+                return manager_cgroup_request(m, cgroup, &caps);
+        r = manager_cgroup_request(m, cgroup, NULL);
+        return r == -ENOENT ? 0 : r;    /* no policy there: nothing to drop */
+}
+
+int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        char *unit = NULL, *cgroup = NULL;
+        int r;
+
+        r = group_resolve(m->bus, CGROUP_ROOT, u->unit, &unit, &cgroup, &e);
+        sd_bus_error_free(&e);
+        if (r < 0)
+                return 0;       /* systemd does not know it now: not running */
+        if (!cgroup[0])
+                r = 0;
+        else if (manager_cgroup_governs_self(m, cgroup))
+                r = -EDEADLK;
+        else {
+                r = manager_apply_cgroup_caps(m, cgroup, u, true);
+                /* Stopped since systemd answered: its cgroup is gone. */
+                if (r == -ENOENT)
+                        r = 0;
+        }
+        free(unit);
+        free(cgroup);
+        return r;
+}
+
+bool manager_cgroup_governs_self(Manager *m, const char *cgroup) {
+        size_t n = strlen(cgroup);
+
+        if (!m->self_cgroup)
+                return false;
+        if (n == 1)     /* "/": the kernel refuses the root anyway */
+                return true;
+        return strncmp(m->self_cgroup, cgroup, n) == 0 &&
+               (m->self_cgroup[n] == 0 || m->self_cgroup[n] == '/');
+}
+
+static char *read_self_cgroup(void) {
+        char line[4096 + 8];
+        char *ret = NULL;
+        FILE *f;
+
+        f = fopen("/proc/self/cgroup", "re");
+        if (!f)
+                return NULL;
+        while (fgets(line, sizeof(line), f))
+                if (strncmp(line, "0::", 3) == 0) {
+                        line[strcspn(line, "\n")] = 0;
+                        ret = strdup(line + 3);
+                        break;
+                }
+        fclose(f);
+        return ret;
+}
+
+/* ---- systemd: a unit's cgroup is new at every start ---- */
+
+/* A job of a unit ended: a start or restart (a new cgroup, without a
+ * policy) or anything else (re-applying is harmless). */
+static int on_job_removed(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *job, *unit, *result;
+        Manager *m = userdata;
+        const UnitCaps *u;
+        uint32_t id;
+        int r;
+
+        (void) error;
+        r = sd_bus_message_read(msg, "uoss", &id, &job, &unit, &result);
+        if (r < 0)
+                return 0;
+        u = unit_caps_find(&m->units, unit);
+        if (!u || !m->link)
+                return 0;
+        r = manager_apply_unit_caps(m, u);
+        if (r < 0)
+                log_msg("rescapd: caps of %s not applied after its job: %s", unit, strerror(-r));
+        return 0;
+}
+
+static int systemd_subscribe(Manager *m) {
+        int r;
+
+        r = sd_bus_match_signal_async(m->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                      "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed,
+                                      NULL, m);
+        if (r < 0)
+                return r;
+        /* systemd sends job signals only while someone is subscribed. */
+        return sd_bus_call_method_async(m->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                        "org.freedesktop.systemd1.Manager", "Subscribe", NULL, NULL, NULL);
 }
 
 /* ---- the monitoring sample ---- */
@@ -447,6 +559,7 @@ static void manager_free(Manager *m) {
                 free(m->unit_kills[i].unit);
         free(m->unit_kills);
         unit_caps_list_free(&m->units);
+        free(m->self_cgroup);
 }
 
 int main(int argc, char **argv) {
@@ -516,12 +629,18 @@ int main(int argc, char **argv) {
         if (r < 0)
                 log_msg("rescapd: cannot read %s: %s", m.conf_dir, strerror(-r));
 
+        m.self_cgroup = read_self_cgroup();
+
         /* The bus first, so the first connection to the kernel can say so. */
         r = bus_manager_setup(&m);
         if (r < 0) {
                 log_msg("rescapd: cannot set up the bus object: %s", strerror(-r));
                 goto out;
         }
+        r = systemd_subscribe(&m);
+        if (r < 0)
+                log_msg("rescapd: cannot follow systemd's jobs (%s): unit caps are applied only at "
+                        "rescapd's start and the kernel's return", strerror(-r));
         r = ctrl_setup(&m);
         if (r < 0) {
                 log_msg("rescapd: cannot watch the kernel: %s", strerror(-r));

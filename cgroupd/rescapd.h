@@ -21,6 +21,7 @@
 #define RESCAPD_UNIT_IFACE      "org.rescap1.Unit"
 #define RESCAPD_UNIT_PREFIX     "/org/rescap1/unit"
 #define RESCAP_VERSION_STRING   "0.1"
+#define CGROUP_ROOT             "/sys/fs/cgroup"
 
 #define SAMPLE_INTERVAL_DEFAULT_USEC (5ULL * 1000000ULL)
 #define SAMPLE_INTERVAL_MIN_USEC     (100ULL * 1000ULL)
@@ -59,6 +60,7 @@ typedef struct Manager {
 
         const char *conf_dir;           /* /etc/rescap */
         UnitCapsList units;             /* persisted unit caps */
+        char *self_cgroup;              /* rescapd's own, "/system.slice/rescapd.service" */
 } Manager;
 
 /* cgroupd/rescapd.c */
@@ -67,9 +69,20 @@ uint32_t manager_tracked(Manager *m);
 void manager_count_kill(Manager *m, const char *unit);
 uint64_t manager_unit_kills(Manager *m, const char *unit);
 int manager_update_sample_timer(Manager *m);
-/* Applies the caps of a unit to its cgroup in the kernel: -EOPNOTSUPP until
- * the kernel has cgroup targets. */
+/* A set-cap (caps) or reset (caps NULL) of the cgroup at path cgroup
+ * (below CGROUP_ROOT). */
+int manager_cgroup_request(Manager *m, const char *cgroup, const rk_caps *caps);
+/* Sets the caps u on the cgroup at path cgroup (below CGROUP_ROOT) in the
+ * kernel, or drops its policy when u has no caps. force: even below a
+ * member's usage (that member is acted on at its next growth). */
+int manager_apply_cgroup_caps(Manager *m, const char *cgroup, const UnitCaps *u, bool force);
+/* Applies the persisted caps of a unit to its cgroup, forced: 0 also when
+ * the unit is not running (it has no cgroup; its start applies them). */
 int manager_apply_unit_caps(Manager *m, const UnitCaps *u);
+/* Whether a policy on cgroup would govern rescapd itself: the kernel
+ * refuses every change from a governed caller, so rescapd would lock
+ * itself out. */
+bool manager_cgroup_governs_self(Manager *m, const char *cgroup);
 
 /* dbus/bus-manager.c */
 int bus_manager_setup(Manager *m);

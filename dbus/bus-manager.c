@@ -17,7 +17,6 @@
 #include "rescapd-errors.h"
 
 #define POLKIT_ACTION_MANAGE "org.rescap1.manage"
-#define CGROUP_ROOT "/sys/fs/cgroup"
 
 /* Larger than any x86-64 address space (57-bit with 5-level paging). */
 #define HEAP_CAP_MAX (1ULL << 57)
@@ -98,7 +97,9 @@ static int authorize(sd_bus_message *msg, uid_t owner, sd_bus_error *error) {
 
 /* ---- errors ---- */
 
-static int kernel_error(Manager *m, sd_bus_error *error, int r, const char *what, uint32_t pid) {
+/* A failed kernel request about subject ("fetch 123", "caps on x.service")
+ * as a named error; "not loaded" found out on the way is KernelUnavailable. */
+static int kernel_error_on(Manager *m, sd_bus_error *error, int r, const char *subject) {
         const char *name, *msg;
 
         r = manager_kernel_request_check(m, r);
@@ -108,10 +109,17 @@ static int kernel_error(Manager *m, sd_bus_error *error, int r, const char *what
         msg = m->link ? rk_link_error(m->link) : NULL;
         name = rescap_error_name(r);
         if (name)
-                return sd_bus_error_setf(error, name, "%s %" PRIu32 ": %s%s%s%s", what, pid, strerror(-r),
+                return sd_bus_error_setf(error, name, "%s: %s%s%s%s", subject, strerror(-r),
                                          msg ? " (" : "", msg ?: "", msg ? ")" : "");
-        return sd_bus_error_set_errnof(error, -r, "%s %" PRIu32 ": %s%s%s%s", what, pid, strerror(-r),
+        return sd_bus_error_set_errnof(error, -r, "%s: %s%s%s%s", subject, strerror(-r),
                                        msg ? " (" : "", msg ?: "", msg ? ")" : "");
+}
+
+static int kernel_error(Manager *m, sd_bus_error *error, int r, const char *what, uint32_t pid) {
+        char subject[64];
+
+        snprintf(subject, sizeof(subject), "%s %" PRIu32, what, pid);
+        return kernel_error_on(m, error, r, subject);
 }
 
 static int check_pid(uint32_t pid, sd_bus_error *error) {
@@ -533,13 +541,38 @@ static int method_list_units(sd_bus_message *msg, void *userdata, sd_bus_error *
         return r;
 }
 
-/* Caps on a group: validated, authorized, resolved, then handed to the
- * kernel, which has no cgroup targets yet (issue 5): NotSupported, and
- * nothing is persisted that the kernel did not take. */
+/* Whether a cgroup path is the own cgroup of the unit it names. */
+static bool path_is_unit_cgroup(Manager *m, const char *unit, const char *path) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        char *u2 = NULL, *cgroup = NULL;
+        bool ret;
+
+        ret = unit[0] && group_resolve(m->bus, CGROUP_ROOT, unit, &u2, &cgroup, &e) >= 0 &&
+              strcmp(cgroup, path) == 0;
+        sd_bus_error_free(&e);
+        free(u2);
+        free(cgroup);
+        return ret;
+}
+
+static void unit_caps_changed(Manager *m, const char *unit) {
+        char *path = NULL;
+
+        if (unit_object_path(unit, &path) >= 0)
+                (void) sd_bus_emit_properties_changed(m->bus, path, RESCAPD_UNIT_IFACE, "HeapMax", "FDMax", NULL);
+        free(path);
+}
+
+/* Caps on a unit, named by its name or its own cgroup's path: merged with
+ * the caps it has, applied to its cgroup while it runs, persisted under
+ * the configuration directory and re-applied at each start. Any other
+ * cgroup path gets them in the kernel only, for as long as it exists.
+ * Nothing is persisted that the kernel refused. */
 static int set_unit_caps(sd_bus_message *msg, Manager *m, const char *group, const rk_caps *caps,
                          bool reset, sd_bus_error *error) {
-        char *unit = NULL, *cgroup = NULL;
-        UnitCaps u = {};
+        UnitCaps u = { .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP }, old;
+        char *unit = NULL, *cgroup = NULL, subject[300];
+        const UnitCaps *have;
         int r;
 
         r = check_caps(caps, error);
@@ -551,37 +584,66 @@ static int set_unit_caps(sd_bus_message *msg, Manager *m, const char *group, con
         r = group_resolve(m->bus, CGROUP_ROOT, group, &unit, &cgroup, error);
         if (r < 0)
                 return r;
-        if (!unit[0]) {
-                r = sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT,
-                                      "cgroup %s belongs to no unit: caps persist per unit", group);
-                goto out;
-        }
+        snprintf(subject, sizeof(subject), "caps on %s", group);
         if (!m->link) {
-                r = kernel_error(m, error, -ENOPKG, "", 0);
+                r = kernel_error_on(m, error, -ENOPKG, subject);
                 goto out;
         }
-        u.unit = unit;
-        u.heap_max = reset ? RESCAP_NO_CAP : caps->has_heap ? caps->heap : RESCAP_NO_CAP;
-        u.fd_max = reset ? RESCAP_NO_CAP : caps->has_fds ? caps->fds : RESCAP_NO_CAP;
-        u.action = caps->has_action ? caps->action : 0;
-        u.soft_pct = caps->has_soft_pct ? caps->soft_pct : 0;
-        r = manager_apply_unit_caps(m, &u);
-        if (r == -EOPNOTSUPP) {
+        if (cgroup[0] && manager_cgroup_governs_self(m, cgroup)) {
                 r = sd_bus_error_setf(error, RESCAP_ERROR_NOT_SUPPORTED,
-                                      "caps on %s (cgroup %s): the kernel has no cgroup caps yet",
-                                      unit, cgroup[0] ? cgroup : "none, not running");
+                                      "%s would govern rescapd itself (in %s), and the kernel refuses "
+                                      "every change from a governed process", subject, m->self_cgroup);
                 goto out;
         }
-        if (r < 0) {
-                r = sd_bus_error_set_errnof(error, -r, "caps on %s: %s", unit, strerror(-r));
+
+        if (group[0] == '/' && !path_is_unit_cgroup(m, unit, group)) {
+                /* A cgroup of no unit's own: the kernel merges the change. */
+                r = manager_cgroup_request(m, cgroup, reset ? NULL : caps);
+                if (r < 0)
+                        r = kernel_error_on(m, error, r == -ENOENT && !reset ? -ENOMEDIUM : r, subject);
                 goto out;
         }
-        r = reset ? unit_caps_remove(m->conf_dir, unit) : unit_caps_save(m->conf_dir, &u);
+
+        have = unit_caps_find(&m->units, unit);
+        if (have)
+                u = *have;
+        old = u;
+        u.unit = unit;
+        if (reset) {
+                u.heap_max = u.fd_max = RESCAP_NO_CAP;
+                u.action = u.soft_pct = 0;
+        } else {
+                if (caps->has_heap)
+                        u.heap_max = caps->heap;
+                if (caps->has_fds)
+                        u.fd_max = caps->fds;
+                if (caps->has_action)
+                        u.action = caps->action;
+                if (caps->has_soft_pct)
+                        u.soft_pct = caps->soft_pct;
+        }
+        if (cgroup[0]) {
+                r = manager_apply_cgroup_caps(m, cgroup, &u, caps->force);
+                if (r == -ENOENT)       /* stopped since systemd answered */
+                        r = 0;
+                if (r < 0) {
+                        r = kernel_error_on(m, error, r, subject);
+                        goto out;
+                }
+        }
+        r = unit_caps_is_empty(&u) ? unit_caps_remove(m->conf_dir, unit) : unit_caps_save(m->conf_dir, &u);
+        if (r >= 0)
+                r = unit_caps_is_empty(&u) ? (unit_caps_list_drop(&m->units, unit), 0)
+                                           : unit_caps_list_put(&m->units, &u);
         if (r < 0) {
+                /* Back to what the file says. */
+                if (cgroup[0])
+                        (void) manager_apply_cgroup_caps(m, cgroup, &old, true);
                 r = sd_bus_error_set_errnof(error, -r, "cannot persist the caps of %s under %s: %s",
                                             unit, m->conf_dir, strerror(-r));
                 goto out;
         }
+        unit_caps_changed(m, unit);
 out:
         free(unit);
         free(cgroup);

@@ -100,6 +100,20 @@ static void test_conf(void) {
               l.items[0].heap_max == 64ULL << 20 && l.items[0].fd_max == RESCAP_NO_CAP &&
               l.items[0].soft_pct == 75, "round trip: %d %zu", r, l.n);
         CHECK(unit_caps_find(&l, "leak.service") && !unit_caps_find(&l, "x.service"), "find");
+        u.fd_max = 100;
+        CHECK(unit_caps_list_put(&l, &u) == 0 && l.n == 1 && l.items[0].fd_max == 100 &&
+              l.items[0].unit != u.unit, "put replaces, with its own copy of the name");
+        u.unit = (char *) "x.service";
+        CHECK(unit_caps_list_put(&l, &u) == 0 && l.n == 2 && unit_caps_find(&l, "x.service"), "put adds");
+        unit_caps_list_drop(&l, "leak.service");
+        unit_caps_list_drop(&l, "none.service");
+        CHECK(l.n == 1 && !unit_caps_find(&l, "leak.service") && unit_caps_find(&l, "x.service"), "drop");
+        CHECK(!unit_caps_is_empty(&u), "caps are not empty");
+        u.heap_max = u.fd_max = RESCAP_NO_CAP;
+        CHECK(!unit_caps_is_empty(&u), "an action and a soft threshold are settings");
+        u.action = u.soft_pct = 0;
+        CHECK(unit_caps_is_empty(&u), "no caps, default settings: empty");
+        u.unit = (char *) "leak.service";
         unit_caps_list_free(&l);
         CHECK(unit_caps_remove(dir, "leak.service") == 0, "remove");
         CHECK(unit_caps_remove(dir, "../etc.service") == -EINVAL, "remove a bad name");

@@ -41,7 +41,19 @@ busctl call org.rescap1 /org/rescap1 $M Deregister u $p || fail Deregister
 kill $p
 bus_error $E.NoSuchUnit GetUnit string:no-such-unit.service
 bus_error $E.NoSuchUnit SetUnitCap string:no-such-unit.service uint64:1048576 uint64:10
-bus_error $E.NotSupported SetUnitCap string:dbus.service uint64:1073741824 uint64:4096
+bus_error $I SetUnitCap string:no/such.service uint64:1048576 uint64:10
+bus_error $I SetUnitCap string:/../x uint64:1048576 uint64:10
+bus_error $E.NoSuchUnit SetUnitCap string:/no/such/cgroup uint64:1048576 uint64:10
+bus_error $E.InvalidCap SetUnitCap string:dbus.service uint64:0 uint64:4096
+bus_error $I SetUnitCap string:dbus.service uint32:1
+# Groups that hold rescapd: the kernel would refuse rescapd's every change.
+bus_error $E.NotSupported SetUnitCap string:rescapd.service uint64:1073741824 uint64:4096
+bus_error $E.NotSupported SetUnitCap string:system.slice uint64:1073741824 uint64:4096
+bus_error $E.NotSupported SetUnitCap string:-.slice uint64:1073741824 uint64:4096
+bus_error $E.CapBelowUsage SetUnitCap string:dbus.service uint64:18446744073709551615 uint64:1
+out=$(busctl call org.rescap1 /org/rescap1 $M SetUnitCapWithOptions 'sa{sv}' dbus.service 1 Action s deny 2>&1)
+case "$out" in *"Operation not supported"*) ;; *) fail "unit deny in the module build: $out" ;; esac
+[ -z "$(ls /etc/rescap)" ] || fail "refused caps were persisted: $(ls /etc/rescap)"
 out=$(busctl call org.rescap1 /org/rescap1 $M GetUnit s dbus.service) || fail "GetUnit dbus.service"
 expect_eq GetUnit 'o "/org/rescap1/unit/dbus_2eservice"' "$out"
 expect_eq ControlGroup 's "/system.slice/dbus.service"' \
