@@ -1,16 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest side of make bench: every configuration side by side in one
-# boot, in interleaved rounds, medians compared to "not loaded" (module
-# kernels) or "nothing tracked" (the lsm kernel, where rescap is built in
-# and its hooks are always called).
+# boot, in interleaved rounds (a new random order in each round), medians
+# compared to "not loaded" (module kernels) or "nothing tracked" (the lsm
+# kernel, where rescap is built in and its hooks are always called).
+# Each configuration is set up from nothing (rescap not loaded on the
+# module kernels, nothing tracked, no cgroup policy, the benchmark in its
+# own cgroup) just before it is measured, and torn down just after.
 # Environment: O, RTEST_KMOD, BENCH_ROUNDS (default 5), BENCH_CROWD
-# (default 10000).
+# (default 10000), BENCH_CGROUPS (default 2000).
 . "$REPO/tests/lib/lib.sh"
 set +u
 rounds=${BENCH_ROUNDS:-5}
 crowd=${BENCH_CROWD:-10000}
+ncg=${BENCH_CGROUPS:-2000}
 raw=/tmp/bench.raw
+times=/tmp/bench.times
 : >"$raw"
+: >"$times"
 dir=$(mktemp -d)
 mkfifo "$dir/in" "$dir/out"
 "$O/bin/rtest-bench" run <"$dir/in" >"$dir/out" &
@@ -26,45 +32,133 @@ measure() {	# measure CONFIG: one run of every benchmark
 }
 quiet() { "$@" >/dev/null 2>&1; }
 
+# The cgroups, all at depth 2: the benchmark lives in $home, where no
+# cgroup of its ancestry ever has a policy; $gov gets a policy for the
+# governed columns (the benchmark moved there for them); $many/g1 ...
+# gN get one each for the +Ncg columns.
+cg=/sys/fs/cgroup
+home=$cg/bench-free/x
+gov=$cg/bench-gov/x
+many=$cg/bench-cg
+mkdir -p "$home" "$gov" "$many" || fail "cannot make the cgroups"
+moveto() { echo "$bench" >"$1/cgroup.procs" || fail "cannot move the benchmark to $1"; }
+moveto "$home"
+
 # rescap_on / rescap_off: the module loaded or not; nothing on the LSM.
 if [ "$RTEST_KERNEL" = lsm ]; then
 	rescap_on() { :; }
 	rescap_off() { :; }
 else
-	rescap_on() { quiet insmod "$RTEST_KMOD/rescap.ko"; }
-	rescap_off() { quiet rmmod rescap; }
+	rescap_on() { quiet insmod "$RTEST_KMOD/rescap.ko" || fail "insmod rescap"; }
+	rescap_off() { unload_rescap; }
 fi
 
+# policies_on / policies_off: the N cgroups with a policy each, or none
+# (on the module kernels rmmod removes them).
+policies_on() {
+	_t=$("$O/bin/rtest-bench" cgroups "$many" "$ncg" set) || fail "setting $ncg policies"
+	echo "set $_t" >>"$times"
+	policies_are "$ncg"
+}
+policies_off() {
+	[ "$RTEST_KERNEL" = lsm ] || return 0
+	_t=$("$O/bin/rtest-bench" cgroups "$many" "$ncg" reset) || fail "removing $ncg policies"
+	echo "reset $_t" >>"$times"
+	policies_are 0
+}
+policies_are() {
+	_n=$("$RESCAPCTL" list --cgroups | awk 'NR > 1' | wc -l)
+	[ "$_n" = "$1" ] || fail "$_n cgroup policies, not $1"
+}
+governed_on() {
+	"$RESCAPCTL" cap --cgroup "$gov" --heap 1G --fds 10000 || fail "cap --cgroup"
+	moveto "$gov"
+}
+governed_off() {
+	moveto "$home"
+	[ "$RTEST_KERNEL" = lsm ] || return 0
+	"$RESCAPCTL" reset --cgroup "$gov" || fail "reset --cgroup"
+}
+track() {
+	"$RESCAPCTL" register "$bench" && "$RESCAPCTL" cap "$bench" --heap 1G --fds 10000 ||
+		fail "register"
+}
+
+gcols="ungoverned+${ncg}cg governed governed+${ncg}cg"
 if [ "$RTEST_KERNEL" = lsm ]; then
 	# One other process tracked: the hooks get past "nothing tracked"
 	# and look the benchmark up (its thread's blob).
 	sleep 100000 &
 	other=$!
-	for r in $(seq 1 "$rounds"); do
-		measure base
-		"$RESCAPCTL" register "$other" || fail "register"
-		measure untracked
-		"$RESCAPCTL" register "$bench" && "$RESCAPCTL" cap "$bench" --heap 1G --fds 10000 || fail "register"
-		measure tracked
-		"$RESCAPCTL" deregister "$bench" && "$RESCAPCTL" deregister "$other" || fail "deregister"
-	done
-	kill "$other"
+	cols="base untracked tracked $gcols"
 else
-for r in $(seq 1 "$rounds"); do
-	measure base
-	quiet insmod "$RTEST_KMOD/test/tp_cost.ko" || fail "tp_cost"
-	measure sys_exit-tp
-	quiet rmmod tp_cost
-	quiet insmod "$RTEST_KMOD/test/kp_cost.ko" || fail "kp_cost"
-	measure kprobes
-	quiet rmmod kp_cost
-	quiet insmod "$RTEST_KMOD/rescap.ko" || fail "insmod rescap"
-	measure loaded
-	"$RESCAPCTL" register "$bench" && "$RESCAPCTL" cap "$bench" --heap 1G --fds 10000 || fail "register"
-	measure tracked
-	quiet rmmod rescap
-done
+	cols="base sys_exit-tp kprobes loaded tracked $gcols"
 fi
+
+# config NAME: set NAME up from nothing, measure it, tear it down.
+config() {
+	case "$1" in
+	base)
+		measure base ;;
+	sys_exit-tp)
+		quiet insmod "$RTEST_KMOD/test/tp_cost.ko" || fail "tp_cost"
+		measure "$1"
+		quiet rmmod tp_cost ;;
+	kprobes)
+		quiet insmod "$RTEST_KMOD/test/kp_cost.ko" || fail "kp_cost"
+		measure "$1"
+		quiet rmmod kp_cost ;;
+	loaded)
+		rescap_on
+		measure "$1"
+		rescap_off ;;
+	untracked)
+		"$RESCAPCTL" register "$other" || fail "register"
+		measure "$1"
+		"$RESCAPCTL" deregister "$other" || fail "deregister" ;;
+	tracked)
+		rescap_on
+		track
+		measure "$1"
+		if [ "$RTEST_KERNEL" = lsm ]; then
+			"$RESCAPCTL" deregister "$bench" || fail "deregister"
+		fi
+		rescap_off ;;
+	ungoverned+*)
+		rescap_on
+		policies_on
+		measure "$1"
+		policies_off
+		rescap_off ;;
+	governed)
+		rescap_on
+		governed_on
+		measure "$1"
+		governed_off
+		rescap_off ;;
+	governed+*)
+		rescap_on
+		policies_on
+		governed_on
+		measure "$1"
+		governed_off
+		policies_off
+		rescap_off ;;
+	*)
+		fail "no configuration $1" ;;
+	esac
+}
+
+for r in $(seq 1 "$rounds"); do
+	order=$(shuf -e $cols | tr '\n' ' ')
+	echo "# round $r: $order"
+	for c in $order; do
+		config "$c"
+	done
+done
+[ "$RTEST_KERNEL" = lsm ] && kill "$other"
+awk '{ n[$1]++; s[$1] = s[$1] " " $2 }
+     END { for (k in n) printf "# %s %d policies (s):%s\n", k == "set" ? "setting" : "removing", '"$ncg"', s[k] }' "$times"
 
 # The crowd: first alive and untracked, rescap not loaded (its own base),
 # then all tracked.
@@ -87,10 +181,11 @@ echo register >&7
 wait_line registered
 echo "# $(($(wc -l </proc/rescap) - 1)) processes tracked"
 for r in $(seq 1 "$rounds"); do
-	measure untracked+crowd
-	"$RESCAPCTL" register "$bench" && "$RESCAPCTL" cap "$bench" --heap 1G --fds 10000 || fail "register"
-	measure tracked+crowd
-	"$RESCAPCTL" deregister "$bench"
+	for c in $(shuf -e untracked+crowd tracked+crowd); do
+		[ "$c" = tracked+crowd ] && track
+		measure "$c"
+		[ "$c" = tracked+crowd ] && "$RESCAPCTL" deregister "$bench"
+	done
 done
 exec 7>&-
 wait "$holder"
@@ -98,13 +193,14 @@ exec 5>&- 6<&-
 wait "$bench"
 rescap_off
 
-# Medians, and ratios to base.
-awk -v crowd="$crowd" -v lsm="$([ "$RTEST_KERNEL" = lsm ] && echo 1 || echo 0)" '
+# Medians, and ratios to base, in the order of $cols.
+awk -v crowd="$crowd" -v ncg="$ncg" -v cols="$cols untracked+crowd tracked+crowd" \
+    -v lsm="$([ "$RTEST_KERNEL" = lsm ] && echo 1 || echo 0)" '
+BEGIN { nc = split(cols, cfgs, " ") }
 {
 	cfg = $1; val = $NF; $1 = ""; $NF = ""; name = substr($0, 2, length($0) - 2)
 	key = cfg SUBSEP name; n[key]++; v[key, n[key]] = val
 	if (!(name in seen_b)) { seen_b[name] = 1; benches[++nb] = name }
-	if (!(cfg in seen_c)) { seen_c[cfg] = 1; cfgs[++nc] = cfg }
 }
 function median(key,   i, j, t, m, a) {
 	m = n[key]
@@ -114,16 +210,18 @@ function median(key,   i, j, t, m, a) {
 }
 END {
 	printf "%-16s %10s", "benchmark", "base ns/op"
-	for (c = 2; c <= nc; c++) if (cfgs[c] != "crowd-base") printf " %15s", cfgs[c]
+	for (c = 2; c <= nc; c++) {
+		w[c] = length(cfgs[c]) < 8 ? 8 : length(cfgs[c])
+		printf " %" w[c] "s", cfgs[c]
+	}
 	printf "\n"
 	for (b = 1; b <= nb; b++) {
 		base = median("base" SUBSEP benches[b])
 		cbase = median("crowd-base" SUBSEP benches[b])
 		printf "%-16s %10.0f", benches[b], base
 		for (c = 2; c <= nc; c++) {
-			if (cfgs[c] == "crowd-base") continue
 			ref = cfgs[c] ~ /crowd/ ? cbase : base
-			printf " %15.3f", median(cfgs[c] SUBSEP benches[b]) / ref
+			printf " %" w[c] ".3f", median(cfgs[c] SUBSEP benches[b]) / ref
 		}
 		printf "\n"
 	}
@@ -131,14 +229,22 @@ END {
 		printf "\nRatio of the median time per operation to nothing tracked (the LSM is built in:\n"
 		printf "its hooks are called in every column). untracked: another process tracked, the\n"
 		printf "benchmark not. tracked: the benchmark tracked, caps not hit.\n"
-		printf "+crowd: %d other processes alive and tracked, against the same crowd alive and\n", crowd
-		printf "untracked.\n"
-		exit
+	} else {
+		printf "\nRatio of the median time per operation to rescap not loaded.\n"
+		printf "sys_exit-tp: an empty probe on the sys_exit tracepoint; kprobes: empty kprobes on\n"
+		printf "may_expand_vm, alloc_fd and do_dup2 (the alternatives to what rescap attaches with).\n"
+		printf "loaded: rescap loaded, nothing tracked, no cgroup policy. tracked: the benchmark\n"
+		printf "tracked, caps not hit.\n"
 	}
-	printf "\nRatio of the median time per operation to rescap not loaded.\n"
-	printf "sys_exit-tp: an empty probe on the sys_exit tracepoint; kprobes: empty kprobes on\n"
-	printf "may_expand_vm, alloc_fd and do_dup2 (the alternatives to what rescap attaches with).\n"
-	printf "loaded: rescap loaded, nothing tracked. tracked: the benchmark tracked, caps not hit.\n"
+	printf "ungoverned+%dcg: %d cgroups at depth 2 with a policy each (heap and fds), the\n", ncg, ncg
+	printf "benchmark in a cgroup at depth 2 with no policy in its ancestry, nothing tracked.\n"
+	printf "governed: the benchmark'"'"'s cgroup (depth 2) has a policy, caps not hit, no other\n"
+	printf "policy; governed+%dcg: the same, with the %d other policies.\n", ncg, ncg
+	printf "The benchmark is in the same depth-2 cgroup (no policy) in every other column,\n"
+	printf "and no policy exists in them: each configuration is set up just before its\n"
+	printf "measure and torn down after it (policies made and removed each time), in a new\n"
+	printf "random order in each round.\n"
 	printf "+crowd: %d other processes alive and tracked, against the same crowd alive and\n", crowd
-	printf "untracked with rescap not loaded.\n"
+	printf "untracked%s (measured in the rounds before the crowd\n", lsm ? "" : " with rescap not loaded"
+	printf "is registered; untracked+crowd and tracked+crowd in a random order per round).\n"
 }' "$raw"

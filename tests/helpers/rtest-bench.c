@@ -8,15 +8,22 @@
  *   rtest-bench hold N    fork N children that sleep and print "ready";
  *                         on a line "register", register each with rescap
  *                         and print "registered"; kill them at EOF
+ *   rtest-bench cgroups DIR N set|reset
+ *                         set: make the cgroups DIR/g1 ... DIR/gN (those
+ *                         missing) and give each a policy (heap 1G, 10000
+ *                         fds); reset: remove their policies. Prints the
+ *                         seconds it took, or an error
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -149,11 +156,55 @@ static int hold(long n) {
         return 0;
 }
 
+static int cgroups(const char *dir, long n, bool set) {
+        char path[4096];
+        double t0 = now_ns();
+        rk_link *l;
+        int r;
+
+        r = rk_link_open(&l);
+        if (r < 0) {
+                fprintf(stderr, "rtest-bench: rescap: %s\n", strerror(-r));
+                return 1;
+        }
+        for (long i = 1; i <= n; i++) {
+                rk_caps caps = {
+                        .has_heap = true, .heap = 1UL << 30,
+                        .has_fds = true, .fds = 10000,
+                };
+                rk_target t = { .pidfd = -1, .by_cgroup_fd = true };
+
+                snprintf(path, sizeof(path), "%s/g%ld", dir, i);
+                if (set && mkdir(path, 0755) < 0 && errno != EEXIST) {
+                        fprintf(stderr, "rtest-bench: mkdir %s: %s\n", path, strerror(errno));
+                        return 1;
+                }
+                t.cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (t.cgroup_fd < 0) {
+                        fprintf(stderr, "rtest-bench: open %s: %s\n", path, strerror(errno));
+                        return 1;
+                }
+                r = set ? rk_set_caps(l, t, &caps) : rk_reset(l, t);
+                close(t.cgroup_fd);
+                if (r < 0) {
+                        fprintf(stderr, "rtest-bench: %s %s: %s\n", set ? "set" : "reset",
+                                path, rk_link_error(l) ?: strerror(-r));
+                        return 1;
+                }
+        }
+        rk_link_free(l);
+        printf("%.1f\n", (now_ns() - t0) / 1e9);
+        return 0;
+}
+
 int main(int argc, char **argv) {
         if (argc == 2 && strcmp(argv[1], "run") == 0)
                 return run();
         if (argc == 3 && strcmp(argv[1], "hold") == 0)
                 return hold(atol(argv[2]));
-        fprintf(stderr, "usage: rtest-bench run | rtest-bench hold N\n");
+        if (argc == 5 && strcmp(argv[1], "cgroups") == 0 &&
+            (strcmp(argv[4], "set") == 0 || strcmp(argv[4], "reset") == 0))
+                return cgroups(argv[2], atol(argv[3]), strcmp(argv[4], "set") == 0);
+        fprintf(stderr, "usage: rtest-bench run | rtest-bench hold N | rtest-bench cgroups DIR N set|reset\n");
         return 2;
 }
