@@ -1,0 +1,143 @@
+# Caps on a systemd unit by name: set while it is stopped, persisted, put on
+# each new cgroup of the unit (start, automatic restart, systemctl restart,
+# rescapd restart, module reload); the leaking service is killed each time
+# and Killed names the unit; ResetUnit lifts it all.
+. ../../lib/lib.sh
+. ./setup.sh
+rescapd_up
+
+U=rleak.service
+OBJ=/org/rescap1/unit/rleak_2eservice
+UI=org.rescap1.Unit
+CAP=100663296	# 96M
+# Leaks 1 MiB every 20 ms a second after its start, unless /run/rleak-calm
+# exists: then it holds 8 MiB and sleeps.
+cat >/run/rleak.py <<-'EOF'
+	import os, time
+	heap = [bytearray(8 << 20)]
+	time.sleep(1)
+	while not os.path.exists("/run/rleak-calm"):
+	    heap.append(bytearray(1 << 20))
+	    time.sleep(0.02)
+	time.sleep(100000)
+EOF
+cat >/run/systemd/system/$U <<-EOF
+	[Unit]
+	StartLimitIntervalSec=0
+	[Service]
+	ExecStart=/usr/bin/python3 /run/rleak.py
+	Restart=on-failure
+	RestartSec=1
+EOF
+rm -f /run/rleak-calm
+systemctl daemon-reload
+
+# cgroup_policy: the kernel's policy on the unit's cgroup, "ID HEAPCAP", or
+# "" when it has none.
+cgroup_policy() {
+	"$CTL" --kernel --json list --cgroups | /usr/bin/python3 -c '
+import json, sys
+for g in json.load(sys.stdin):
+    if g["cgroup"] == "/system.slice/'$U'":
+        print(g["cgroup_id"], g["heap_cap"])'
+}
+cgroup_id() { stat -c %i /sys/fs/cgroup/system.slice/$U; }
+# wait_kills N: the unit's Kills property reaches N.
+wait_kills() {
+	_i=0
+	until [ "$(busctl get-property org.rescap1 $OBJ $UI Kills)" = "t $1" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 300 ] || fail "Kills never reached $1: $(busctl get-property org.rescap1 $OBJ $UI Kills)"
+		sleep 0.1
+	done
+}
+# wait_policy: the unit runs and its current cgroup has the policy.
+wait_policy() {
+	_i=0
+	until [ "$(cgroup_policy)" = "$(cgroup_id 2>/dev/null) $CAP" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || fail "no policy on the cgroup of $U ($1): '$(cgroup_policy)' for id $(cgroup_id)"
+		sleep 0.1
+	done
+}
+
+dbus-monitor --system "type='signal',sender='org.rescap1',interface='org.freedesktop.DBus.Properties'" \
+	>/tmp/unit-props 2>&1 &
+pmon=$!
+"$CTL" --bus --json monitor >/tmp/unit-signals &
+mon=$!
+sleep 1
+
+# Set while stopped (the unit is not even loaded yet).
+busctl call org.rescap1 /org/rescap1 $M SetUnitCap stt $U $CAP 18446744073709551615 ||
+	fail "SetUnitCap on a stopped unit"
+grep -qx "HeapMax=$CAP" /etc/rescap/$U.conf || fail "not persisted: $(cat /etc/rescap/$U.conf)"
+expect_eq HeapMax "t $CAP" "$(busctl get-property org.rescap1 $OBJ $UI HeapMax)"
+expect_eq FDMax "t 18446744073709551615" "$(busctl get-property org.rescap1 $OBJ $UI FDMax)"
+busctl call org.rescap1 /org/rescap1 $M ListUnits | grep -q "\"$U\" \"\" \"$OBJ\" $CAP 18446744073709551615" ||
+	fail "ListUnits: $(busctl call org.rescap1 /org/rescap1 $M ListUnits)"
+# Setting one cap keeps the other.
+busctl set-property org.rescap1 $OBJ $UI FDMax t 4096 || fail "set FDMax"
+expect_eq "HeapMax after FDMax" "t $CAP" "$(busctl get-property org.rescap1 $OBJ $UI HeapMax)"
+grep -qx "FDMax=4096" /etc/rescap/$U.conf || fail "FDMax not persisted: $(cat /etc/rescap/$U.conf)"
+
+# Start: killed at the cap, and Restart=on-failure starts it again in a new
+# cgroup, which gets the cap too: killed again.
+systemctl start $U || fail "start"
+wait_kills 1
+wait_kills 2
+kill $mon
+line=$(grep '"event":"Killed"' /tmp/unit-signals | head -1)
+case "$line" in
+*"\"comm\":\"python3\",\"uid\":0,\"cgroup\":\"/system.slice/$U\",\"unit\":\"$U\",\"resource\":\"heap\",\"usage\":"*",\"cap\":$CAP,\"action\":\"kill\"}") ;;
+*) fail "Killed: $line" ;;
+esac
+[ "$(grep -c '"event":"Killed"' /tmp/unit-signals)" -ge 2 ] || fail "one Killed signal: $(cat /tmp/unit-signals)"
+p1=$(grep '"event":"Killed"' /tmp/unit-signals | sed -n '1s/.*"pid":\([0-9]*\).*/\1/p')
+p2=$(grep '"event":"Killed"' /tmp/unit-signals | sed -n '2s/.*"pid":\([0-9]*\).*/\1/p')
+[ "$p1" != "$p2" ] || fail "the same pid was killed twice: $p1"
+
+# Calm now: the policy is on each new cgroup, after systemctl restart too.
+touch /run/rleak-calm
+systemctl restart $U || fail "restart"
+wait_policy "after systemctl restart"
+id1=$(cgroup_id)
+systemctl restart $U || fail "restart"
+wait_policy "after a second restart"
+[ "$(cgroup_id)" != "$id1" ] || fail "the restart kept cgroup $id1"
+
+# rescapd stopped while the unit restarts: its new cgroup has no policy
+# until rescapd starts again and applies what it persisted.
+systemctl stop rescapd
+systemctl restart $U
+[ -z "$(cgroup_policy)" ] || fail "a policy on a new cgroup with rescapd stopped: $(cgroup_policy)"
+systemctl start rescapd || fail "rescapd start"
+wait_policy "after rescapd's start"
+# Still enforced: the unit leaks again and is killed.
+rm -f /run/rleak-calm
+systemctl restart $U
+wait_kills 1		# rescapd counts kills since its start
+touch /run/rleak-calm
+wait_policy "after the restart that followed the kill"
+
+# The module reloaded: rescapd puts the policy back.
+unload_rescap
+load_rescap
+wait_policy "after the module came back"
+
+# ResetUnit: policy, file and caps gone, PropertiesChanged sent.
+busctl call org.rescap1 /org/rescap1 $M ResetUnit s $U || fail "ResetUnit"
+[ -z "$(cgroup_policy)" ] || fail "policy after ResetUnit: $(cgroup_policy)"
+[ ! -e /etc/rescap/$U.conf ] || fail "file after ResetUnit"
+expect_eq "HeapMax after reset" "t 18446744073709551615" "$(busctl get-property org.rescap1 $OBJ $UI HeapMax)"
+sleep 0.5
+kill $pmon
+n=$(grep -c 'string "HeapMax"' /tmp/unit-props)
+[ "$n" -ge 3 ] || fail "PropertiesChanged with HeapMax $n times: $(cat /tmp/unit-props)"
+grep -q "path=$OBJ;" /tmp/unit-props || fail "PropertiesChanged not from $OBJ: $(head -5 /tmp/unit-props)"
+
+systemctl stop $U
+rm -f /run/systemd/system/$U /run/rleak.py /run/rleak-calm
+systemctl daemon-reload
+systemctl is-active --quiet rescapd || fail "rescapd is not running"
+exit 0
