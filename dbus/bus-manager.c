@@ -582,8 +582,17 @@ static int set_unit_caps(sd_bus_message *msg, Manager *m, const char *group, con
         if (r < 0)
                 return r;
         r = group_resolve(m->bus, CGROUP_ROOT, group, &unit, &cgroup, error);
+        if (r < 0 && unit_caps_find(&m->units, group) &&
+            sd_bus_error_has_name(error, RESCAP_ERROR_NO_SUCH_UNIT)) {
+                /* Gone from systemd (a transient unit that ended): its
+                 * persisted caps can still be changed or dropped. */
+                sd_bus_error_free(error);
+                unit = strdup(group);
+                cgroup = strdup("");
+                r = unit && cgroup ? 0 : -ENOMEM;
+        }
         if (r < 0)
-                return r;
+                goto out;
         snprintf(subject, sizeof(subject), "caps on %s", group);
         if (!m->link) {
                 r = kernel_error_on(m, error, -ENOPKG, subject);

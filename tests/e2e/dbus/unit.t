@@ -136,8 +136,14 @@ n=$(grep -c 'string "HeapMax"' /tmp/unit-props)
 [ "$n" -ge 3 ] || fail "PropertiesChanged with HeapMax $n times: $(cat /tmp/unit-props)"
 grep -q "path=$OBJ;" /tmp/unit-props || fail "PropertiesChanged not from $OBJ: $(head -5 /tmp/unit-props)"
 
+# A unit gone from systemd keeps its file until ResetUnit, which works
+# without it; new caps for a unit systemd does not know are refused.
+busctl call org.rescap1 /org/rescap1 $M SetUnitCap stt $U $CAP 100 || fail "SetUnitCap again"
 systemctl stop $U
 rm -f /run/systemd/system/$U /run/rleak.py /run/rleak-calm
 systemctl daemon-reload
+bus_error org.rescap1.Error.NoSuchUnit SetUnitCap string:other-$U uint64:$CAP uint64:100
+busctl call org.rescap1 /org/rescap1 $M ResetUnit s $U || fail "ResetUnit of a unit gone from systemd"
+[ ! -e /etc/rescap/$U.conf ] || fail "file after ResetUnit of a unit gone from systemd"
 systemctl is-active --quiet rescapd || fail "rescapd is not running"
 exit 0
