@@ -69,8 +69,13 @@ static int polkit_check(sd_bus_message *msg) {
         if (r >= 0)
                 r = sd_bus_call(bus, req, 0, &e, &reply);
         if (r >= 0)
-                r = sd_bus_message_read(reply, "(bb", &authorized, &challenge);
+                r = sd_bus_message_enter_container(reply, 'r', "bba{ss}");
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "bb", &authorized, &challenge);
         /* No polkit (ServiceUnknown, NameHasNoOwner, ...): root only. */
+        if (r < 0 && !sd_bus_error_has_names(&e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
+                fprintf(stderr, "rescapd: polkit's CheckAuthorization failed: %s\n",
+                        e.message ?: strerror(-r));
         sd_bus_error_free(&e);
         sd_bus_message_unref(req);
         sd_bus_message_unref(reply);

@@ -1,3 +1,4 @@
+# kernels: stock ours
 # rescapd notices rmmod and insmod (Backend), survives a restart, and the
 # Sample signal comes only while subscribed.
 . ../../lib/lib.sh

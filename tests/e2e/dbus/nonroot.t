@@ -23,5 +23,29 @@ case "$out" in "ussubtttttttsutss $p \"sleep\" "*" 65534 "*) ;; *) fail "Fetch a
 as_nobody busctl call org.rescap1 /org/rescap1 $M Fetch u 1 2>/dev/null && fail "nobody fetched pid 1"
 as_nobody "$CTL" cap $p --heap 1G 2>/dev/null
 expect_eq "rescapctl cap as nobody" 4 $?
+
+# polkit: a rule that grants org.rescap1.manage to nobody lets it change
+# caps (rescapd asks polkitd, which D-Bus starts).
+rules=/etc/polkit-1/rules.d/49-rescap-test.rules
+cat >$rules <<-'EOF'
+	polkit.addRule(function(action, subject) {
+		if (action.id == "org.rescap1.manage" && subject.user == "nobody")
+			return polkit.Result.YES;
+	});
+EOF
+chmod 644 $rules
+systemctl restart polkit.service || fail "polkit.service does not start"
+as_nobody busctl call org.rescap1 /org/rescap1 $M SetCap utt $p 1048576000 10 ||
+	fail "nobody, authorized by polkit, cannot SetCap"
+out=$(busctl call org.rescap1 /org/rescap1 $M Fetch u $p) || fail Fetch
+case "$out" in *" 1048576000 "*" 10 \"kill\" "*) ;; *) fail "caps set through polkit: $out" ;; esac
+as_nobody "$CTL" reset $p || fail "nobody, authorized by polkit: rescapctl reset"
+rm -f $rules
+systemctl restart polkit.service
+out=$(as_nobody dbus-send --system --print-reply --dest=org.rescap1 /org/rescap1 $M.Reset uint32:$p 2>&1)
+case "$out" in
+"Error org.freedesktop.DBus.Error.AccessDenied:"*) ;;
+*) fail "nobody after the polkit rule went: $out" ;;
+esac
 kill $p
 exit 0

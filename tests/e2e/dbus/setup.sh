@@ -3,6 +3,8 @@
 # overlay is the guest's own), loads rescap and starts rescapd, once per boot.
 M=org.rescap1.Manager
 CTL="$O/bin/rescapctl"
+# What rescapd's Backend says: the LSM kernel has rescap built in.
+if [ "$RTEST_KERNEL" = lsm ]; then BACKEND=lsm; else BACKEND=module; fi
 
 rescapd_install() {
 	[ -f /etc/systemd/system/rescapd.service ] && return 0
@@ -21,12 +23,12 @@ rescapd_install() {
 
 rescapd_up() {
 	rescapd_install
-	grep -q '^rescap ' /proc/modules || load_rescap
+	[ $BACKEND = lsm ] || grep -q '^rescap ' /proc/modules || load_rescap
 	systemctl start rescapd.service || { journalctl -u rescapd --no-pager | tail -20; fail "rescapd did not start"; }
 	_i=0
-	until [ "$(busctl get-property org.rescap1 /org/rescap1 $M Backend 2>/dev/null)" = 's "module"' ]; do
+	until [ "$(busctl get-property org.rescap1 /org/rescap1 $M Backend 2>/dev/null)" = "s \"$BACKEND\"" ]; do
 		_i=$((_i + 1))
-		[ $_i -lt 50 ] || fail "Backend never became module: $(busctl get-property org.rescap1 /org/rescap1 $M Backend 2>&1)"
+		[ $_i -lt 50 ] || fail "Backend never became $BACKEND: $(busctl get-property org.rescap1 /org/rescap1 $M Backend 2>&1)"
 		sleep 0.1
 	done
 }
