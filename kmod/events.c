@@ -41,6 +41,27 @@ static void rescap_event_send(struct sk_buff *const skb, void *const hdr,
 	genlmsg_multicast(&rescap_family, skb, 0, RESCAP_NLGRP_EVENTS, gfp);
 }
 
+/*
+ * The process's cgroup: its id, and its path when there is a buffer of
+ * PATH_MAX bytes at @path for it (a path too long is left out).
+ */
+static int rescap_event_put_cgroup(struct sk_buff *const skb,
+				   struct task_struct *const task,
+				   char *const path)
+{
+	u64 id;
+
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(task));
+	rcu_read_unlock();
+	if (nla_put_u64_64bit(skb, RESCAP_A_CGROUP_ID, id, RESCAP_A_PAD))
+		return -EMSGSIZE;
+	if (path && rescap_cgroup_path(task, path, PATH_MAX) >= 0 &&
+	    nla_put_string(skb, RESCAP_A_CGROUP_PATH, path))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* Which policy fired: the process's caps, or a cgroup's policy. */
 static int rescap_event_put_policy(struct sk_buff *const skb,
 				   const struct rescap_group *const group,
@@ -76,7 +97,6 @@ void rescap_event_crossing(const int cmd, struct task_struct *const task,
 	struct sk_buff *skb;
 	char *path;
 	void *hdr;
-	int len;
 
 	if (!genl_has_listeners(&rescap_family, &init_net, RESCAP_NLGRP_EVENTS))
 		return;
@@ -96,19 +116,8 @@ void rescap_event_crossing(const int cmd, struct task_struct *const task,
 	if (cmd == RESCAP_CMD_EXCEEDED &&
 	    nla_put_u32(skb, RESCAP_A_KIND, crossing->kind))
 		goto drop;
-	rcu_read_lock();
-	len = nla_put_u64_64bit(skb, RESCAP_A_CGROUP_ID,
-				cgroup_id(task_dfl_cgroup(task)), RESCAP_A_PAD);
-	rcu_read_unlock();
-	if (len)
-		goto drop;
 	path = kmalloc(PATH_MAX, gfp);
-	if (path) {
-		len = rescap_cgroup_path(task, path, PATH_MAX);
-		if (len >= 0 && nla_put_string(skb, RESCAP_A_CGROUP_PATH, path))
-			len = -EMSGSIZE;
-	}
-	if ((path && len == -EMSGSIZE) ||
+	if (rescap_event_put_cgroup(skb, task, path) ||
 	    rescap_event_put_policy(skb, crossing->group, path)) {
 		kfree(path);
 		goto drop;
@@ -130,11 +139,13 @@ void rescap_event_exited(struct task_struct *const task,
 			 const struct rescap_proc *const proc, const gfp_t gfp)
 {
 	struct sk_buff *skb;
+	char *path;
 	void *hdr;
+	int err;
 
 	if (!genl_has_listeners(&rescap_family, &init_net, RESCAP_NLGRP_EVENTS))
 		return;
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, gfp);
+	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &rescap_family, 0, RESCAP_CMD_EXITED);
@@ -144,6 +155,14 @@ void rescap_event_exited(struct task_struct *const task,
 			      atomic64_read(&proc->heap_peak), RESCAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, RESCAP_A_FDS_PEAK,
 			      atomic64_read(&proc->fds_peak), RESCAP_A_PAD)) {
+		nlmsg_free(skb);
+		return;
+	}
+	/* Still in its cgroup: cgroup_exit() comes later in do_exit(). */
+	path = kmalloc(PATH_MAX, gfp);
+	err = rescap_event_put_cgroup(skb, task, path);
+	kfree(path);
+	if (err) {
 		nlmsg_free(skb);
 		return;
 	}

@@ -28,5 +28,10 @@ case "$line" in
 *"\"pid\":$pid,\"comm\":\"python3\",\"uid\":0,\"cgroup\":\"/system.slice/leak.service\",\"unit\":\"leak.service\",\"resource\":\"heap\",\"usage\":"*",\"cap\":100663296,\"action\":\"kill\"}") ;;
 *) fail "Killed: $line" ;;
 esac
+line=$(grep '"event":"Exited"' /tmp/signals)
+case "$line" in
+*"\"pid\":$pid,\"comm\":\"python3\",\"uid\":0,\"cgroup\":\"/system.slice/leak.service\",\"unit\":\"leak.service\",\"heap_peak\":"*) ;;
+*) fail "Exited: $line" ;;
+esac
 expect_eq Kills "t 1" "$(busctl get-property org.rescap1 /org/rescap1 $M Kills)"
 exit 0
