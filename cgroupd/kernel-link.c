@@ -316,34 +316,6 @@ int rk_get(rk_link *l, rk_target t, rk_proc *ret) {
         return rk_transact(l, rk_request(l, RESCAP_CMD_GET, NLM_F_ACK, t), rk_get_cb, ret);
 }
 
-struct rk_dump_ctx {
-        int (*cb)(const rk_proc *p, void *userdata);
-        void *userdata;
-        rk_proc p;
-};
-
-static int rk_dump_cb(const struct nlmsghdr *nlh, void *userdata) {
-        struct rk_dump_ctx *c = userdata;
-
-        rk_parse_proc(nlh, &c->p);
-        return c->cb(&c->p, c->userdata);
-}
-
-int rk_dump(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userdata) {
-        struct rk_dump_ctx *c = malloc(sizeof(*c));
-        struct nlmsghdr *nlh;
-        int r;
-
-        if (!c)
-                return -ENOMEM;
-        c->cb = cb;
-        c->userdata = userdata;
-        nlh = rk_msg(l, l->family, NLM_F_DUMP | NLM_F_ACK, RESCAP_CMD_GET, RESCAP_FAMILY_VERSION);
-        r = rk_transact(l, nlh, rk_dump_cb, c);
-        free(c);
-        return r;
-}
-
 static void rk_parse_member(const struct nlattr *nest, rk_member *m) {
         const struct nlattr *a;
 
@@ -401,33 +373,52 @@ int rk_get_cgroup(rk_link *l, rk_target t, rk_group *ret) {
         return rk_transact(l, rk_request(l, RESCAP_CMD_GET, NLM_F_ACK, t), rk_group_cb, ret);
 }
 
-struct rk_group_dump_ctx {
-        int (*cb)(const rk_group *g, void *userdata);
+/* A dump of processes or of cgroup policies: each reply parsed into the
+ * one buffer, then handed to the caller's callback of that kind. */
+struct rk_dump_ctx {
+        int (*proc_cb)(const rk_proc *p, void *userdata);
+        int (*group_cb)(const rk_group *g, void *userdata);
         void *userdata;
-        rk_group g;
+        union {
+                rk_proc p;
+                rk_group g;
+        };
 };
 
-static int rk_group_dump_cb(const struct nlmsghdr *nlh, void *userdata) {
-        struct rk_group_dump_ctx *c = userdata;
+static int rk_dump_cb(const struct nlmsghdr *nlh, void *userdata) {
+        struct rk_dump_ctx *c = userdata;
 
+        if (c->proc_cb) {
+                rk_parse_proc(nlh, &c->p);
+                return c->proc_cb(&c->p, c->userdata);
+        }
         rk_parse_group(nlh, &c->g);
-        return c->cb(&c->g, c->userdata);
+        return c->group_cb(&c->g, c->userdata);
 }
 
-int rk_dump_cgroups(rk_link *l, int (*cb)(const rk_group *g, void *userdata), void *userdata) {
-        struct rk_group_dump_ctx *c = malloc(sizeof(*c));
+static int rk_dump_cmd(rk_link *l, uint8_t cmd, struct rk_dump_ctx how) {
+        struct rk_dump_ctx *c = malloc(sizeof(*c));
         struct nlmsghdr *nlh;
         int r;
 
         if (!c)
                 return -ENOMEM;
-        c->cb = cb;
-        c->userdata = userdata;
-        nlh = rk_msg(l, l->family, NLM_F_DUMP | NLM_F_ACK, RESCAP_CMD_LIST_CGROUPS,
-                     RESCAP_FAMILY_VERSION);
-        r = rk_transact(l, nlh, rk_group_dump_cb, c);
+        c->proc_cb = how.proc_cb;
+        c->group_cb = how.group_cb;
+        c->userdata = how.userdata;
+        nlh = rk_msg(l, l->family, NLM_F_DUMP | NLM_F_ACK, cmd, RESCAP_FAMILY_VERSION);
+        r = rk_transact(l, nlh, rk_dump_cb, c);
         free(c);
         return r;
+}
+
+int rk_dump(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userdata) {
+        return rk_dump_cmd(l, RESCAP_CMD_GET, (struct rk_dump_ctx) { .proc_cb = cb, .userdata = userdata });
+}
+
+int rk_dump_cgroups(rk_link *l, int (*cb)(const rk_group *g, void *userdata), void *userdata) {
+        return rk_dump_cmd(l, RESCAP_CMD_LIST_CGROUPS,
+                           (struct rk_dump_ctx) { .group_cb = cb, .userdata = userdata });
 }
 
 static int rk_raw_cb(const struct nlmsghdr *nlh, void *userdata) {

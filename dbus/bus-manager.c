@@ -156,6 +156,16 @@ static int check_caps(const rk_caps *c, sd_bus_error *error) {
 
 /* ---- processes ---- */
 
+/* Before a change of what the kernel keeps for a process: a caller allowed
+ * to change it and a kernel to ask. */
+static int may_change(sd_bus_message *msg, Manager *m, const char *what, uint32_t pid, sd_bus_error *error) {
+        int r = authorize(msg, (uid_t) -1, error);
+
+        if (r >= 0 && !m->link)
+                r = kernel_error(m, error, -ENOPKG, what, pid);
+        return r;
+}
+
 static int method_register_common(sd_bus_message *msg, Manager *m, rk_target t, uint64_t flags,
                                   sd_bus_error *error) {
         uint32_t kflags = 0;
@@ -166,11 +176,9 @@ static int method_register_common(sd_bus_message *msg, Manager *m, rk_target t, 
                                          (uint64_t) (flags & ~REGISTER_FLAG_NO_INHERIT));
         if (flags & REGISTER_FLAG_NO_INHERIT)
                 kflags |= RESCAP_REGISTER_FLAGS_NO_INHERIT;
-        r = authorize(msg, (uid_t) -1, error);
+        r = may_change(msg, m, "register", (uint32_t) t.pid, error);
         if (r < 0)
                 return r;
-        if (!m->link)
-                return kernel_error(m, error, -ENOPKG, "register", (uint32_t) t.pid);
         r = rk_register(m->link, t, kflags);
         if (r == -EINVAL)
                 return sd_bus_error_setf(error, RESCAP_ERROR_NOT_TRACKABLE,
@@ -218,13 +226,10 @@ static int method_pid_op(sd_bus_message *msg, Manager *m, sd_bus_error *error,
         if (r < 0)
                 return r;
         r = check_pid(pid, error);
+        if (r >= 0)
+                r = may_change(msg, m, what, pid, error);
         if (r < 0)
                 return r;
-        r = authorize(msg, (uid_t) -1, error);
-        if (r < 0)
-                return r;
-        if (!m->link)
-                return kernel_error(m, error, -ENOPKG, what, pid);
         r = op(m->link, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 });
         if (r < 0)
                 return kernel_error(m, error, r, what, pid);
@@ -285,16 +290,12 @@ static int set_caps(sd_bus_message *msg, Manager *m, uint32_t pid, const rk_caps
         int r;
 
         r = check_pid(pid, error);
+        if (r >= 0)
+                r = check_caps(caps, error);
+        if (r >= 0)
+                r = may_change(msg, m, "set caps of", pid, error);
         if (r < 0)
                 return r;
-        r = check_caps(caps, error);
-        if (r < 0)
-                return r;
-        r = authorize(msg, (uid_t) -1, error);
-        if (r < 0)
-                return r;
-        if (!m->link)
-                return kernel_error(m, error, -ENOPKG, "set caps of", pid);
         r = rk_set_caps(m->link, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 }, caps);
         if (r < 0)
                 return kernel_error(m, error, r, "set caps of", pid);
@@ -664,42 +665,21 @@ out:
         return r;
 }
 
-static int method_set_unit_cap(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        rk_caps caps = { .has_heap = true, .has_fds = true };
-        const char *group;
-        int r;
-
-        r = sd_bus_message_read(msg, "stt", &group, &caps.heap, &caps.fds);
-        if (r < 0)
-                return r;
-        r = set_unit_caps(msg, userdata, group, &caps, false, error);
-        return r < 0 ? r : sd_bus_reply_method_return(msg, NULL);
-}
-
-static int method_set_unit_cap_with_options(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+/* SetUnitCap(s group, t heap_max, t fd_max), SetUnitCapWithOptions(s group,
+ * a{sv} options) and ResetUnit(s group). */
+static int method_unit_caps(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *member = sd_bus_message_get_member(msg), *group;
         rk_caps caps = {};
-        const char *group;
         int r;
 
         r = sd_bus_message_read(msg, "s", &group);
-        if (r < 0)
-                return r;
-        r = read_cap_options(msg, &caps, error);
-        if (r < 0)
-                return r;
-        r = set_unit_caps(msg, userdata, group, &caps, false, error);
-        return r < 0 ? r : sd_bus_reply_method_return(msg, NULL);
-}
-
-static int method_reset_unit(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        rk_caps caps = {};
-        const char *group;
-        int r;
-
-        r = sd_bus_message_read(msg, "s", &group);
-        if (r < 0)
-                return r;
-        r = set_unit_caps(msg, userdata, group, &caps, true, error);
+        if (r >= 0 && strcmp(member, "SetUnitCap") == 0) {
+                caps.has_heap = caps.has_fds = true;
+                r = sd_bus_message_read(msg, "tt", &caps.heap, &caps.fds);
+        } else if (r >= 0 && strcmp(member, "SetUnitCapWithOptions") == 0)
+                r = read_cap_options(msg, &caps, error);
+        if (r >= 0)
+                r = set_unit_caps(msg, userdata, group, &caps, strcmp(member, "ResetUnit") == 0, error);
         return r < 0 ? r : sd_bus_reply_method_return(msg, NULL);
 }
 
@@ -801,11 +781,11 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("ListUnits", SD_BUS_NO_ARGS, SD_BUS_RESULT("a" UNIT_ENTRY_SIG, units),
                                 method_list_units, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetUnitCap", SD_BUS_ARGS("s", group, "t", heap_max, "t", fd_max),
-                                SD_BUS_NO_RESULT, method_set_unit_cap, SD_BUS_VTABLE_UNPRIVILEGED),
+                                SD_BUS_NO_RESULT, method_unit_caps, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetUnitCapWithOptions", SD_BUS_ARGS("s", group, "a{sv}", options),
-                                SD_BUS_NO_RESULT, method_set_unit_cap_with_options, SD_BUS_VTABLE_UNPRIVILEGED),
+                                SD_BUS_NO_RESULT, method_unit_caps, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ResetUnit", SD_BUS_ARGS("s", group), SD_BUS_NO_RESULT,
-                                method_reset_unit, SD_BUS_VTABLE_UNPRIVILEGED),
+                                method_unit_caps, SD_BUS_VTABLE_UNPRIVILEGED),
 
         SD_BUS_SIGNAL_WITH_ARGS("Killed",
                                 SD_BUS_ARGS("u", pid, "s", comm, "u", uid, "s", cgroup, "s", unit,
