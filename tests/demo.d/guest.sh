@@ -57,12 +57,8 @@ busctl call org.rescap1 /org/rescap1 $M SetUnitCap stt leak.service 67108864 184
 	die "SetUnitCap failed"
 say "[vm] # cat /etc/rescap/leak.service.conf"
 show </etc/rescap/leak.service.conf
-i=0
-until [ "$(busctl get-property org.rescap1 /org/rescap1/unit/leak_2eservice org.rescap1.Unit Kills)" = "t 3" ]; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || die "the restarted service was not killed twice by its unit's cap"
-	sleep 0.1
-done
+wait_eq 300 "kills of leak.service (1 by pid, then 2 by its unit's cap)" "t 3" \
+	busctl get-property org.rescap1 /org/rescap1/unit/leak_2eservice org.rescap1.Unit Kills
 say "[vm] Each new process of leak.service, in each new cgroup, is killed at 64 MiB (1 kill by pid, 2 by unit):"
 say "[vm] # busctl get-property org.rescap1 /org/rescap1/unit/leak_2eservice org.rescap1.Unit Kills HeapMax"
 busctl get-property org.rescap1 /org/rescap1/unit/leak_2eservice org.rescap1.Unit Kills HeapMax | show

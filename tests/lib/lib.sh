@@ -176,6 +176,19 @@ wait_gone() {
 	[ ! -d "/proc/$1" ]
 }
 
+# wait_eq TRIES WHAT EXPECTED COMMAND...: runs COMMAND every 0.1 s, at most
+# TRIES times, until what it prints is EXPECTED; fails otherwise.
+wait_eq() {
+	_n=$1 _what=$2 _want=$3
+	shift 3
+	_i=0
+	until _got=$("$@" 2>/dev/null) && [ "$_got" = "$_want" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt "$_n" ] || fail "$_what: expected '$_want', got '$_got' after $_n tries"
+		sleep 0.1
+	done
+}
+
 # events_start: record rescap's events (rescapctl --json monitor) into the
 # file EVENTS until events_stop.
 events_start() {

@@ -25,12 +25,7 @@ rescapd_up() {
 	rescapd_install
 	[ $BACKEND = lsm ] || grep -q '^rescap ' /proc/modules || load_rescap
 	systemctl start rescapd.service || { journalctl -u rescapd --no-pager | tail -20; fail "rescapd did not start"; }
-	_i=0
-	until [ "$(busctl get-property org.rescap1 /org/rescap1 $M Backend 2>/dev/null)" = "s \"$BACKEND\"" ]; do
-		_i=$((_i + 1))
-		[ $_i -lt 50 ] || fail "Backend never became $BACKEND: $(busctl get-property org.rescap1 /org/rescap1 $M Backend 2>&1)"
-		sleep 0.1
-	done
+	wait_eq 50 "rescapd's Backend" "s \"$BACKEND\"" busctl get-property org.rescap1 /org/rescap1 $M Backend
 }
 
 # bus_error NAME METHOD ARGS...: a dbus-send call must fail with NAME and

@@ -43,23 +43,9 @@ for g in json.load(sys.stdin):
 }
 cgroup_id() { stat -c %i /sys/fs/cgroup/system.slice/$U; }
 # wait_kills N: the unit's Kills property reaches N.
-wait_kills() {
-	_i=0
-	until [ "$(busctl get-property org.rescap1 $OBJ $UI Kills)" = "t $1" ]; do
-		_i=$((_i + 1))
-		[ $_i -lt 300 ] || fail "Kills never reached $1: $(busctl get-property org.rescap1 $OBJ $UI Kills)"
-		sleep 0.1
-	done
-}
-# wait_policy: the unit runs and its current cgroup has the policy.
-wait_policy() {
-	_i=0
-	until [ "$(cgroup_policy)" = "$(cgroup_id 2>/dev/null) $CAP" ]; do
-		_i=$((_i + 1))
-		[ $_i -lt 100 ] || fail "no policy on the cgroup of $U ($1): '$(cgroup_policy)' for id $(cgroup_id)"
-		sleep 0.1
-	done
-}
+wait_kills() { wait_eq 300 "Kills of $U" "t $1" busctl get-property org.rescap1 $OBJ $UI Kills; }
+# wait_policy WHEN: the unit's current cgroup has the policy.
+wait_policy() { wait_eq 100 "the policy on $U's cgroup $1" "$(cgroup_id) $CAP" cgroup_policy; }
 
 dbus-monitor --system "type='signal',sender='org.rescap1',interface='org.freedesktop.DBus.Properties'" \
 	>/tmp/unit-props 2>&1 &
