@@ -9,8 +9,11 @@
  * Nothing is kept per member. A growth looks up the policies of the
  * grower's cgroup and of its ancestors: task_dfl_cgroup() and its
  * ancestors[] array, one hash lookup per level that has a policy at all
- * (a bitmask of such levels is kept), so the cost is bounded by the depth
- * of the grower's cgroup, never by the number of policies. Moving a
+ * (a bitmask of such levels is kept) and whose cgroup may have one (a
+ * filter on the low bits of cgroup ids is kept), so the cost is bounded
+ * by the depth of the grower's cgroup, never by the number of policies,
+ * and a cgroup with no policy in its ancestry is found so with no hash
+ * lookup at all unless its id shares a slot of the filter. Moving a
  * process to another cgroup (cgroup.procs) changes what its next growth
  * finds; a process created in a cgroup is governed from its first growth.
  *
@@ -54,6 +57,35 @@ static u64 rescap_groups_seq;
 #define RESCAP_LEVELS BITS_PER_LONG
 static unsigned long rescap_groups_levels;
 static unsigned int rescap_groups_per_level[RESCAP_LEVELS];
+
+/*
+ * The filter: slot I counts the policies whose cgroup id is I modulo
+ * RESCAP_FILTER_SLOTS, saturating at U8_MAX (a full slot stays full). A
+ * cgroup whose slot is zero has no policy: the growth path skips its
+ * hash lookup. Cgroup ids are handed out in sequence (kernfs inode
+ * numbers), so cgroups made near each other do not share a slot; ids
+ * far apart share one as random ones do: with N policies, a cgroup
+ * without one finds its slot taken with a probability of at most
+ * N / RESCAP_FILTER_SLOTS, and pays the lookup then. Written under
+ * rescap_groups_lock, read locklessly as rescap_groups_levels is.
+ */
+#define RESCAP_FILTER_SLOTS BIT(15)
+static u8 rescap_groups_filter[RESCAP_FILTER_SLOTS];
+
+static u8 *rescap_filter_slot(const u64 id)
+{
+	return &rescap_groups_filter[id & (RESCAP_FILTER_SLOTS - 1)];
+}
+
+/* Counts a policy of cgroup @id in or out (@delta 1 or -1). */
+static void rescap_filter_count(const u64 id, const int delta)
+{
+	u8 *const slot = rescap_filter_slot(id);
+
+	lockdep_assert_held(&rescap_groups_lock);
+	if (*slot != U8_MAX)
+		WRITE_ONCE(*slot, *slot + delta);
+}
 
 /*
  * Changes whenever a policy is linked, unlinked or changed (under
@@ -133,6 +165,8 @@ struct rescap_group *rescap_group_next(struct cgroup *const cgrp,
 			continue;
 		}
 		id = cgroup_id(cgrp->ancestors[l]);
+		if (!READ_ONCE(*rescap_filter_slot(id)))
+			continue;
 		group = rhashtable_lookup(&rescap_groups, &id,
 					  rescap_groups_params);
 		if (group && !test_bit(0, &group->dead)) {
@@ -236,6 +270,7 @@ static bool rescap_group_unlink_locked(struct rescap_group *const group)
 	if (!--rescap_groups_per_level[bit])
 		WRITE_ONCE(rescap_groups_levels,
 			   rescap_groups_levels & ~BIT(bit));
+	rescap_filter_count(group->id, -1);
 	atomic_dec(&rescap_nr_groups);
 	rescap_groups_changed();
 	return true;
@@ -272,6 +307,7 @@ static int rescap_group_link(struct rescap_group *const group)
 	if (!rescap_groups_per_level[bit]++)
 		WRITE_ONCE(rescap_groups_levels,
 			   rescap_groups_levels | BIT(bit));
+	rescap_filter_count(group->id, 1);
 	atomic_inc(&rescap_nr_groups);
 	rescap_groups_changed();
 	/*
