@@ -27,13 +27,15 @@
  * threshold, to keep its edge state.
  *
  * A process pays one read of two shared counters while nothing is
- * tracked and no cgroup has a policy; otherwise one hash lookup for its
- * own entry (none in the LSM build while the table does not change) and,
- * while cgroup policies exist, one per level of its cgroup's ancestry
- * that has a policy anywhere (none in the LSM build while its cgroup and
- * the policies do not change and none governs it). Its usage is measured
- * only when it is registered or governed; a governed process walks its
- * ancestry twice: once to find that it is, once to weigh every policy.
+ * tracked and no cgroup has a policy. While a process is tracked, it pays
+ * one hash lookup for its own entry (none in the LSM build while the
+ * table does not change). While cgroup policies exist, it pays a look at
+ * each level of its cgroup's ancestry that has a policy anywhere: a byte
+ * of a filter on the cgroup's id, and a hash lookup only when the filter
+ * says the cgroup may have a policy (none at all in the LSM build while
+ * its cgroup and the policies do not change and none governs it). Its
+ * usage is measured only when it is registered or governed; the walk that
+ * finds it governed is where the weighing of every policy starts.
  */
 
 #include <linux/fdtable.h>
@@ -120,31 +122,44 @@ static bool rescap_ungoverned_cached(struct rescap_task_cache *const cache,
 	       cache->ungoverned_cgroup == id;
 }
 
+/**
+ * struct rescap_walk - a walk of the cgroup policies governing current
+ * @cgrp: current's cgroup when the walk started (under RCU)
+ * @group: the policy found last, or NULL
+ * @level: its level: the cursor of rescap_group_next()
+ */
+struct rescap_walk {
+	struct cgroup *cgrp;
+	struct rescap_group *group;
+	int level;
+};
+
 /*
- * Whether a cgroup policy governs current: the first policy found ends
- * the walk, and a thread that keeps a cache remembers that none does
- * until its cgroup or the policies change. Pid 1 is never governed.
+ * Whether a cgroup policy governs current: the walk stops at the first
+ * (deepest) policy, which @walk is left at, and a thread that keeps a
+ * cache remembers that none does until its cgroup or the policies
+ * change. Pid 1 is never governed.
  *
  * Context: rcu_read_lock() held.
  */
-static bool rescap_current_governed(void)
+static bool rescap_current_governed(struct rescap_walk *const walk)
 {
 	struct rescap_task_cache *cache;
-	struct cgroup *cgrp;
 	unsigned long gen;
-	int level;
 	u64 id;
 
+	walk->group = NULL;
 	if (!rescap_grouping() || is_global_init(current))
 		return false;
-	cgrp = task_dfl_cgroup(current);
-	id = cgroup_id(cgrp);
+	walk->cgrp = task_dfl_cgroup(current);
+	id = cgroup_id(walk->cgrp);
 	gen = rescap_groups_generation();
 	cache = rescap_task_cache(current);
 	if (rescap_ungoverned_cached(cache, id, gen))
 		return false;
-	level = cgrp->level + 1;
-	if (rescap_group_next(cgrp, &level))
+	walk->level = walk->cgrp->level + 1;
+	walk->group = rescap_group_next(walk->cgrp, &walk->level);
+	if (walk->group)
 		return true;
 	if (cache) {
 		cache->ungoverned_cgroup = id;
@@ -156,45 +171,33 @@ static bool rescap_current_governed(void)
 /*
  * Which cap fires at @usage of @res of current's process: @proc's own
  * caps (a registered entry, or NULL) and every cgroup policy governing
- * current. Pid 1 is never governed by a cgroup policy.
+ * current, from where rescap_current_governed() left @from at the first
+ * one, or, when @from is NULL or at no policy, from a walk of its own.
+ * Pid 1 is never governed by a cgroup policy.
  *
  * Context: rcu_read_lock() held.
  */
 static void rescap_evaluate(struct rescap_proc *const proc,
+			    const struct rescap_walk *const from,
 			    const struct rescap_res *const res,
 			    const u64 usage, struct rescap_verdict *const v)
 {
-	struct rescap_task_cache *cache;
-	struct rescap_group *group;
 	struct rescap_rule rule;
-	struct cgroup *cgrp;
-	unsigned long gen;
-	bool found = false;
-	int level;
-	u64 id;
+	struct rescap_walk walk;
 
 	*v = (struct rescap_verdict){ .level = RESCAP_LEVEL_OK };
 	if (proc) {
 		rescap_rule_of(&proc->caps, res, &rule);
 		rescap_consider(v, &rule, NULL, usage);
 	}
-	if (!rescap_grouping() || is_global_init(current))
+	if (from && from->group)
+		walk = *from;
+	else if (!rescap_current_governed(&walk))
 		return;
-	cgrp = task_dfl_cgroup(current);
-	id = cgroup_id(cgrp);
-	gen = rescap_groups_generation();
-	cache = rescap_task_cache(current);
-	if (rescap_ungoverned_cached(cache, id, gen))
-		return;
-	level = cgrp->level + 1;
-	while ((group = rescap_group_next(cgrp, &level))) {
-		found = true;
-		rescap_rule_of(&group->caps, res, &rule);
-		rescap_consider(v, &rule, group, usage);
-	}
-	if (cache && !found) {
-		cache->ungoverned_cgroup = id;
-		cache->group_gen = gen;
+	for (; walk.group;
+	     walk.group = rescap_group_next(walk.cgrp, &walk.level)) {
+		rescap_rule_of(&walk.group->caps, res, &rule);
+		rescap_consider(v, &rule, walk.group, usage);
 	}
 }
 
@@ -341,7 +344,7 @@ static void rescap_check_run(struct callback_head *const work)
 		}
 		rcu_read_lock();
 		rescap_evaluate(proc && rescap_proc_registered(proc) ? proc : NULL,
-				res, used, &v);
+				NULL, res, used, &v);
 		if (v.group && !rescap_group_tryget(v.group))
 			v.level = RESCAP_LEVEL_OK;	/* removed meanwhile */
 		if (v.level == RESCAP_LEVEL_OK)
@@ -408,20 +411,30 @@ static void rescap_check_queue(struct rescap_proc *const proc,
 /*
  * Whether a growth of current's process is to be looked at: it is
  * registered, or a cgroup policy governs it. Decided before the growth
- * is measured, so a process that is neither pays no measure.
+ * is measured, so a process that is neither pays no measure; while no
+ * process is tracked, the table is not even looked at.
  *
  * Context: rcu_read_lock() held.
- * Return: true to look at it; current's entry, if any, in *@procp.
+ * Return: true to look at it; current's entry, if any, in *@procp; in
+ * @walk, the walk of its cgroup policies at the first one, or at none
+ * (registered: not walked yet).
  */
-static bool rescap_growth_watched(struct rescap_proc **const procp)
+static bool rescap_growth_watched(struct rescap_proc **const procp,
+				  struct rescap_walk *const walk)
 {
-	struct rescap_proc *proc = rescap_proc_of_current();
+	struct rescap_proc *proc = NULL;
 
-	if (proc && test_bit(RESCAP_PROC_DEAD, &proc->state))
-		proc = NULL;
+	if (rescap_tracking()) {
+		proc = rescap_proc_of_current();
+		if (proc && test_bit(RESCAP_PROC_DEAD, &proc->state))
+			proc = NULL;
+	}
 	*procp = proc;
-	return (proc && rescap_proc_registered(proc)) ||
-	       rescap_current_governed();
+	if (proc && rescap_proc_registered(proc)) {
+		walk->group = NULL;
+		return true;
+	}
+	return rescap_current_governed(walk);
 }
 
 /*
@@ -431,10 +444,12 @@ static bool rescap_growth_watched(struct rescap_proc **const procp)
  * growth that will not happen (a refused or net-zero request), so it only
  * ever queues the check that measures, and clears an edge it is below.
  *
- * Context: rcu_read_lock() held; @proc from rescap_growth_watched().
+ * Context: rcu_read_lock() held; @proc and @walk from
+ * rescap_growth_watched().
  * Return: true to refuse the growth.
  */
 static bool rescap_growing(struct rescap_proc *const proc,
+			   const struct rescap_walk *const walk,
 			   const struct rescap_res *const res,
 			   const u64 before, const u64 after)
 {
@@ -442,7 +457,7 @@ static bool rescap_growing(struct rescap_proc *const proc,
 	struct rescap_verdict v;
 	bool check;
 
-	rescap_evaluate(registered ? proc : NULL, res, after, &v);
+	rescap_evaluate(registered ? proc : NULL, walk, res, after, &v);
 	if (registered)
 		rescap_peak(rescap_peak_of(proc, res), before);
 	switch (v.level) {
@@ -486,6 +501,7 @@ static bool rescap_growing(struct rescap_proc *const proc,
 int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
 			const unsigned long npages)
 {
+	struct rescap_walk walk;
 	struct rescap_proc *proc;
 	bool refuse = false;
 	u64 before;
@@ -494,9 +510,9 @@ int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
 	    !rescap_is_data(flags) || (current->flags & PF_KTHREAD))
 		return 0;
 	rcu_read_lock();
-	if (rescap_growth_watched(&proc)) {
+	if (rescap_growth_watched(&proc, &walk)) {
 		before = rescap_heap_bytes(mm);
-		refuse = rescap_growing(proc, &rescap_heap_res, before,
+		refuse = rescap_growing(proc, &walk, &rescap_heap_res, before,
 					before + ((u64)npages << PAGE_SHIFT));
 	}
 	rcu_read_unlock();
@@ -515,6 +531,7 @@ int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
  */
 int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 {
+	struct rescap_walk walk;
 	const struct fdtable *fdt;
 	struct rescap_proc *proc;
 	bool refuse = false;
@@ -524,12 +541,12 @@ int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 	    (current->flags & PF_KTHREAD))
 		return 0;
 	rcu_read_lock();
-	if (!rescap_growth_watched(&proc))
+	if (!rescap_growth_watched(&proc, &walk))
 		goto out;
 	fdt = files_fdtable(files);
 	if (fd >= fdt->max_fds || !test_bit(fd, fdt->open_fds)) {
 		before = bitmap_weight(fdt->open_fds, fdt->max_fds);
-		refuse = rescap_growing(proc, &rescap_fds_res, before,
+		refuse = rescap_growing(proc, &walk, &rescap_fds_res, before,
 					before + 1);
 	}
 out:
