@@ -39,7 +39,10 @@
 /*
  * Every callback starts here: nothing more than a read of two counters
  * while nothing is tracked and no cgroup has a policy, and no recursion
- * into ourselves.
+ * into ourselves. This is the callbacks' own recursion protection (it
+ * also disables preemption): their ftrace_ops do not ask ftrace for one
+ * (FTRACE_OPS_FL_RECURSION), which would call every callback through
+ * ftrace_ops_assist_func() and test for recursion twice.
  *
  * Return: the recursion bit to unlock, or negative to do nothing.
  */
@@ -110,15 +113,15 @@ struct rescap_fn {
 static struct rescap_fn rescap_fns[] = {
 	{
 		.name = "may_expand_vm",
-		.ops = { .func = rescap_fn_heap, .flags = FTRACE_OPS_FL_RECURSION },
+		.ops = { .func = rescap_fn_heap },
 	},
 	{
 		.name = "alloc_fd",
-		.ops = { .func = rescap_fn_alloc_fd, .flags = FTRACE_OPS_FL_RECURSION },
+		.ops = { .func = rescap_fn_alloc_fd },
 	},
 	{
 		.name = "do_dup2",
-		.ops = { .func = rescap_fn_dup2, .flags = FTRACE_OPS_FL_RECURSION },
+		.ops = { .func = rescap_fn_dup2 },
 	},
 };
 
