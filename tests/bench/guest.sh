@@ -7,7 +7,8 @@
 # module kernels, nothing tracked, no cgroup policy, the benchmark in its
 # own cgroup) just before it is measured, and torn down just after.
 # Environment: O, RTEST_KMOD, BENCH_ROUNDS (default 5), BENCH_CROWD
-# (default 10000), BENCH_CGROUPS (default 2000).
+# (default 10000), BENCH_CGROUPS (default 2000), BENCH_RAW (1: print
+# every measure, "# raw CONFIG BENCHMARK NS_PER_OP", in the order made).
 . "$REPO/tests/lib/lib.sh"
 set +u
 rounds=${BENCH_ROUNDS:-5}
@@ -192,6 +193,8 @@ wait "$holder"
 exec 5>&- 6<&-
 wait "$bench"
 rescap_off
+
+[ "$BENCH_RAW" = 1 ] && sed 's/^/# raw /' "$raw"
 
 # Medians, and ratios to base, in the order of $cols.
 awk -v crowd="$crowd" -v ncg="$ncg" -v cols="$cols untracked+crowd tracked+crowd" \
