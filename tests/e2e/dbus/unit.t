@@ -44,8 +44,10 @@ for g in json.load(sys.stdin):
 cgroup_id() { stat -c %i /sys/fs/cgroup/system.slice/$U; }
 # wait_kills N: the unit's Kills property reaches N.
 wait_kills() { wait_eq 300 "Kills of $U" "t $1" busctl get-property org.rescap1 $OBJ $UI Kills; }
-# wait_policy WHEN: the unit's current cgroup has the policy.
-wait_policy() { wait_eq 100 "the policy on $U's cgroup $1" "$(cgroup_id) $CAP" cgroup_policy; }
+# wait_policy WHEN: the unit runs (after an automatic restart, a second
+# later) and its current cgroup has the policy.
+policy_on_current() { [ "$(cgroup_policy)" = "$(cgroup_id 2>/dev/null) $CAP" ] && echo yes; }
+wait_policy() { wait_eq 300 "the policy on $U's current cgroup $1" yes policy_on_current; }
 
 dbus-monitor --system "type='signal',sender='org.rescap1',interface='org.freedesktop.DBus.Properties'" \
 	>/tmp/unit-props 2>&1 &
