@@ -57,7 +57,7 @@ static void usage(FILE *f) {
                 "Through rescapd only:\n"
                 "  status                     rescapd's version, backend, counts\n"
                 "  unit-get UNIT|CGROUP       caps and usage of a systemd unit\n"
-                "  unit-cap UNIT|CGROUP [--heap SIZE] [--fds N] [--action A] [--soft P]\n"
+                "  unit-cap UNIT|CGROUP [--heap SIZE] [--fds N] [--action A] [--soft P] [--force]\n"
                 "                             caps of a unit, persisted under /etc/rescap\n"
                 "  unit-reset UNIT|CGROUP     lift the caps of a unit\n"
                 "\n"

@@ -57,6 +57,17 @@ bus_error $E.NotSupported SetUnitCap string:system.slice uint64:1073741824 uint6
 bus_error $E.NotSupported SetUnitCap string:-.slice uint64:1073741824 uint64:4096
 bus_error $E.CapBelowUsage SetUnitCap string:dbus.service uint64:18446744073709551615 uint64:1
 [ -z "$(ls /etc/rescap)" ] || fail "refused caps were persisted: $(ls /etc/rescap)"
+# A cgroup that is no unit's own: caps in the kernel only, not persisted.
+mkdir /sys/fs/cgroup/rt-plain || fail "mkdir rt-plain"
+busctl call org.rescap1 /org/rescap1 $M SetUnitCap stt /rt-plain 1048576000 100 || fail "SetUnitCap /rt-plain"
+"$CTL" --kernel list --cgroups | grep -q " 100 kill .* /rt-plain$" ||
+	fail "no kernel policy on /rt-plain: $("$CTL" --kernel list --cgroups)"
+[ -z "$(ls /etc/rescap)" ] || fail "a plain cgroup's caps were persisted: $(ls /etc/rescap)"
+busctl call org.rescap1 /org/rescap1 $M ResetUnit s /rt-plain || fail "ResetUnit /rt-plain"
+bus_error $E.NotTracked ResetUnit string:/rt-plain
+expect_eq "policies after ResetUnit /rt-plain" "[]" "$("$CTL" --kernel --json list --cgroups)"
+rmdir /sys/fs/cgroup/rt-plain
+bus_error $E.NoSuchUnit SetUnitCap string:/rt-plain uint64:1048576000 uint64:100
 out=$(busctl call org.rescap1 /org/rescap1 $M SetUnitCapWithOptions 'sa{sv}' dbus.service 1 Action s deny 2>&1)
 if [ $BACKEND = lsm ]; then
 	[ -z "$out" ] || fail "unit deny on the LSM: $out"
