@@ -29,13 +29,16 @@
  * A process pays one read of two shared counters while nothing is
  * tracked and no cgroup has a policy. While a process is tracked, it pays
  * one hash lookup for its own entry (none in the LSM build while the
- * table does not change). While cgroup policies exist, it pays a look at
- * each level of its cgroup's ancestry that has a policy anywhere: a byte
- * of a filter on the cgroup's id, and a hash lookup only when the filter
- * says the cgroup may have a policy (none at all in the LSM build while
- * its cgroup and the policies do not change and none governs it). Its
- * usage is measured only when it is registered or governed; the walk that
- * finds it governed is where the weighing of every policy starts.
+ * table does not change). While cgroup policies exist, a process whose
+ * cgroup has none in its ancestry pays, once per CPU while its cgroup and
+ * the policies do not change, a look at each level of its cgroup's
+ * ancestry that has a policy anywhere: a byte of a filter on the
+ * cgroup's id, and a hash lookup only when the filter says the cgroup may
+ * have a policy. After that it is told, inline in the attachment's hook,
+ * by comparing its cgroup's id and the policies' generation with this
+ * CPU's last answer (rescap_growth_unwatched()). Its usage is measured
+ * only when it is registered or governed; the walk that finds it
+ * governed is where the weighing of every policy starts.
  */
 
 #include <linux/fdtable.h>
@@ -114,14 +117,6 @@ static void rescap_consider(struct rescap_verdict *const v,
 	}
 }
 
-/* Whether no policy governed current's cgroup, as the thread last saw. */
-static bool rescap_ungoverned_cached(struct rescap_task_cache *const cache,
-				     const u64 id, const unsigned long gen)
-{
-	return cache && cache->group_gen == gen &&
-	       cache->ungoverned_cgroup == id;
-}
-
 /**
  * struct rescap_walk - a walk of the cgroup policies governing current
  * @cgrp: current's cgroup when the walk started (under RCU)
@@ -136,35 +131,32 @@ struct rescap_walk {
 
 /*
  * Whether a cgroup policy governs current: the walk stops at the first
- * (deepest) policy, which @walk is left at, and a thread that keeps a
- * cache remembers that none does until its cgroup or the policies
- * change. Pid 1 is never governed.
+ * (deepest) policy, which @walk is left at. A cgroup found ungoverned is
+ * remembered on this CPU until the policies change. Pid 1 is never
+ * governed.
  *
  * Context: rcu_read_lock() held.
  */
 static bool rescap_current_governed(struct rescap_walk *const walk)
 {
-	struct rescap_task_cache *cache;
 	unsigned long gen;
-	u64 id;
+	bool cached;
 
 	walk->group = NULL;
 	if (!rescap_grouping() || is_global_init(current))
 		return false;
 	walk->cgrp = task_dfl_cgroup(current);
-	id = cgroup_id(walk->cgrp);
 	gen = rescap_groups_generation();
-	cache = rescap_task_cache(current);
-	if (rescap_ungoverned_cached(cache, id, gen))
+	preempt_disable();
+	cached = rescap_ungoverned_cached(walk->cgrp, gen);
+	preempt_enable();
+	if (cached)
 		return false;
 	walk->level = walk->cgrp->level + 1;
 	walk->group = rescap_group_next(walk->cgrp, &walk->level);
 	if (walk->group)
 		return true;
-	if (cache) {
-		cache->ungoverned_cgroup = id;
-		cache->group_gen = gen;
-	}
+	rescap_ungoverned_remember(walk->cgrp, gen);
 	return false;
 }
 

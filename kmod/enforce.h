@@ -6,7 +6,9 @@
 #ifndef _RESCAP_ENFORCE_H
 #define _RESCAP_ENFORCE_H
 
+#include <linux/cgroup.h>
 #include <linux/mm_types.h>
+#include <linux/preempt.h>
 #include <linux/types.h>
 
 #include "group.h"
@@ -24,6 +26,35 @@
 static inline bool rescap_enforcing(void)
 {
 	return rescap_tracking() || rescap_grouping();
+}
+
+/**
+ * rescap_growth_unwatched - whether a growth of current's process surely
+ * needs no look
+ *
+ * The first test of every growth hook, inline, with no call: true while
+ * no process is tracked and either no cgroup has a policy or current's
+ * cgroup was found with none in its ancestry, at the current generation
+ * of the policies, by the last walk on this CPU (struct
+ * rescap_ungoverned). False means "ask the engine", which knows.
+ *
+ * Context: task context.
+ * Return: true when the growth hook can return at once.
+ */
+static __always_inline bool rescap_growth_unwatched(void)
+{
+	bool ungoverned;
+
+	if (rescap_tracking())
+		return false;
+	if (!rescap_grouping())
+		return true;
+	/* Keeps current's cgroup alive (RCU) and reads this CPU's answer. */
+	preempt_disable_notrace();
+	ungoverned = rescap_ungoverned_cached(task_dfl_cgroup(current),
+					      rescap_groups_generation());
+	preempt_enable_notrace();
+	return ungoverned;
 }
 
 void rescap_enforce_init(bool refusing);

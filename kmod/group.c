@@ -13,7 +13,9 @@
  * filter on the low bits of cgroup ids is kept), so the cost is bounded
  * by the depth of the grower's cgroup, never by the number of policies,
  * and a cgroup with no policy in its ancestry is found so with no hash
- * lookup at all unless its id shares a slot of the filter. Moving a
+ * lookup at all unless its id shares a slot of the filter. That answer
+ * is kept per CPU (struct rescap_ungoverned) until the policies change,
+ * so the next growth in that cgroup is told with no walk. Moving a
  * process to another cgroup (cgroup.procs) changes what its next growth
  * finds; a process created in a cgroup is governed from its first growth.
  *
@@ -93,7 +95,9 @@ static void rescap_filter_count(const u64 id, const int delta)
  * at an older value may be wrong. Starts at 1: a zeroed cache is never
  * current.
  */
-static unsigned long rescap_groups_gen = 1;
+unsigned long rescap_groups_gen = 1;
+
+DEFINE_PER_CPU(struct rescap_ungoverned, rescap_ungoverned);
 
 static const struct rhashtable_params rescap_groups_params = {
 	.key_len = sizeof(u64),
@@ -115,15 +119,23 @@ static void rescap_groups_changed(void)
 }
 
 /**
- * rescap_groups_generation - the current generation of the policies
+ * rescap_ungoverned_remember - remember that a cgroup is ungoverned
+ * @cgrp: the cgroup, in whose ancestry rescap_group_next() found no policy
+ * @gen: rescap_groups_generation(), read before that walk
  *
- * Return: a value that changes whenever a policy is linked, unlinked or
- * changed.
+ * Context: @cgrp pinned.
  */
-unsigned long rescap_groups_generation(void)
+void rescap_ungoverned_remember(const struct cgroup *const cgrp,
+				const unsigned long gen)
 {
-	/* Pairs with rescap_groups_changed(). */
-	return smp_load_acquire(&rescap_groups_gen);
+	struct rescap_ungoverned *cache;
+
+	/* Both words on one CPU: a torn pair could pass for another answer. */
+	preempt_disable();
+	cache = this_cpu_ptr(&rescap_ungoverned);
+	cache->cgroup = cgroup_id(cgrp);
+	cache->gen = gen;
+	preempt_enable();
 }
 
 static bool rescap_cgroup_dead(const struct cgroup *const cgrp)

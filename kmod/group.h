@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/cgroup.h>
 #include <linux/list.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
@@ -63,9 +64,58 @@ void rescap_groups_exit(void);
 int rescap_groups_attach(void);
 void rescap_groups_detach(void);
 
-unsigned long rescap_groups_generation(void);
+extern unsigned long rescap_groups_gen;
+
+/**
+ * rescap_groups_generation - the current generation of the policies
+ *
+ * Return: a value that changes whenever a policy is linked, unlinked or
+ * changed.
+ */
+static inline unsigned long rescap_groups_generation(void)
+{
+	/* Pairs with rescap_groups_changed(). */
+	return smp_load_acquire(&rescap_groups_gen);
+}
+
+/**
+ * struct rescap_ungoverned - a cgroup found with no policy in its ancestry
+ * @cgroup: its id (ids are never reused, cgroup pointers are)
+ * @gen: the generation of the policies it was found so at
+ *
+ * One per CPU, written by whichever thread last walked a cgroup's
+ * ancestry there and found no policy. The answer depends on the cgroup
+ * and the policies only, so any thread of that cgroup on that CPU may
+ * use it, and the next growth of a thread of an ungoverned cgroup is
+ * told so with no walk and no call (rescap_growth_unwatched()).
+ */
+struct rescap_ungoverned {
+	u64 cgroup;
+	unsigned long gen;
+};
+
+DECLARE_PER_CPU(struct rescap_ungoverned, rescap_ungoverned);
+
+/**
+ * rescap_ungoverned_cached - whether a cgroup is known to be ungoverned
+ * @cgrp: the cgroup
+ * @gen: rescap_groups_generation(), read before
+ *
+ * Context: preemption disabled (this CPU's answer is read whole); @cgrp
+ * pinned (a task's cgroup, read with preemption disabled).
+ * Return: true when this CPU found no policy in @cgrp's ancestry at @gen.
+ */
+static __always_inline bool
+rescap_ungoverned_cached(const struct cgroup *const cgrp,
+			 const unsigned long gen)
+{
+	return __this_cpu_read(rescap_ungoverned.gen) == gen &&
+	       __this_cpu_read(rescap_ungoverned.cgroup) == cgroup_id(cgrp);
+}
+
 struct rescap_group *rescap_group_next(struct cgroup *cgrp, int *level);
 bool rescap_governed(struct task_struct *task);
+void rescap_ungoverned_remember(const struct cgroup *cgrp, unsigned long gen);
 
 struct rescap_group *rescap_group_get(struct cgroup *cgrp);
 bool rescap_group_tryget(struct rescap_group *group);

@@ -38,9 +38,11 @@
 
 /*
  * Every callback starts here: nothing more than a read of two counters
- * while nothing is tracked and no cgroup has a policy, and no recursion
- * into ourselves. This is the callbacks' own recursion protection (it
- * also disables preemption): their ftrace_ops do not ask ftrace for one
+ * while nothing is tracked and no cgroup has a policy; with policies, a
+ * look at current's cgroup and this CPU's last answer for it, still with
+ * no call (rescap_growth_unwatched()). Then no recursion into ourselves:
+ * this is the callbacks' own recursion protection (it also disables
+ * preemption); their ftrace_ops do not ask ftrace for one
  * (FTRACE_OPS_FL_RECURSION), which would call every callback through
  * ftrace_ops_assist_func() and test for recursion twice.
  *
@@ -49,7 +51,7 @@
 static __always_inline int rescap_fn_enter(const unsigned long ip,
 					   const unsigned long parent_ip)
 {
-	if (!rescap_enforcing())
+	if (rescap_growth_unwatched())
 		return -1;
 	return ftrace_test_recursion_trylock(ip, parent_ip);
 }

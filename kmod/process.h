@@ -117,23 +117,17 @@ struct rescap_proc *rescap_proc_exit(struct task_struct *task);
 int rescap_procs_collect(u64 after_seq, struct rescap_proc **procs, int max);
 
 /**
- * struct rescap_task_cache - a thread's lookups, as last made
+ * struct rescap_task_cache - a thread's lookup, as last made
  * @proc: the entry of the thread's process, or NULL for none
  * @gen: the value of the table's generation when @proc was looked up
- * @ungoverned_cgroup: the id of a cgroup no cgroup policy governed ...
- * @group_gen: ... at this generation of the cgroup policies
  *
  * An attachment that can keep a few words per thread (the LSM: a task
  * blob) lets rescap_proc_of_current() answer from here in O(1) while the
- * table does not change, instead of a hash lookup, and lets a thread in
- * a cgroup without policy skip the walk of its ancestors while no policy
- * changes.
+ * table does not change, instead of a hash lookup.
  */
 struct rescap_task_cache {
 	struct rescap_proc *proc;
 	unsigned long gen;
-	u64 ungoverned_cgroup;
-	unsigned long group_gen;
 };
 
 struct rescap_task_cache *rescap_task_cache(struct task_struct *task);

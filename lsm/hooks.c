@@ -5,7 +5,9 @@
  * Growth is seen, and refused, where the kernel checks RLIMIT_DATA and
  * RLIMIT_NOFILE: may_expand_vm() asks security_vm_expand() for the heap;
  * alloc_fd() and do_dup2() ask security_fd_alloc() before a descriptor is
- * marked open. The engine decides; the hooks only pass its answer on.
+ * marked open. The engine decides: its inline first test
+ * (rescap_growth_unwatched()), then its growth functions; the hooks only
+ * pass its answer on.
  *
  * Each thread has a blob: the cache of its process's entry, so the hooks
  * find it in O(1) without hashing (struct rescap_task_cache).
@@ -33,12 +35,16 @@ struct rescap_task_cache *rescap_task_cache(struct task_struct *const task)
 static int rescap_vm_expand(struct mm_struct *const mm, const vm_flags_t flags,
 			    const unsigned long npages)
 {
+	if (rescap_growth_unwatched())
+		return 0;
 	return rescap_heap_growing(mm, flags, npages);
 }
 
 static int rescap_fd_alloc(struct files_struct *const files,
 			   const unsigned int fd)
 {
+	if (rescap_growth_unwatched())
+		return 0;
 	return rescap_fd_growing(files, fd);
 }
 
