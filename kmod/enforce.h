@@ -35,8 +35,8 @@ static inline bool rescap_enforcing(void)
  * The first test of every growth hook, inline, with no call: true while
  * no process is tracked and either no cgroup has a policy or current's
  * cgroup was found with none in its ancestry, at the current generation
- * of the policies, by the last walk on this CPU (struct
- * rescap_ungoverned). False means "ask the engine", which knows.
+ * of the policies, by a walk on this CPU (struct rescap_ungoverned_cache).
+ * False means "ask the engine", which knows.
  *
  * Context: task context.
  * Return: true when the growth hook can return at once.

@@ -14,8 +14,8 @@
  * by the depth of the grower's cgroup, never by the number of policies,
  * and a cgroup with no policy in its ancestry is found so with no hash
  * lookup at all unless its id shares a slot of the filter. That answer
- * is kept per CPU (struct rescap_ungoverned) until the policies change,
- * so the next growth in that cgroup is told with no walk. Moving a
+ * is kept per CPU (struct rescap_ungoverned_cache) until the policies
+ * change, so the next growths in that cgroup are told with no walk. Moving a
  * process to another cgroup (cgroup.procs) changes what its next growth
  * finds; a process created in a cgroup is governed from its first growth.
  *
@@ -97,7 +97,7 @@ static void rescap_filter_count(const u64 id, const int delta)
  */
 unsigned long rescap_groups_gen = 1;
 
-DEFINE_PER_CPU(struct rescap_ungoverned, rescap_ungoverned);
+DEFINE_PER_CPU(struct rescap_ungoverned_cache, rescap_ungoverned);
 
 static const struct rhashtable_params rescap_groups_params = {
 	.key_len = sizeof(u64),
@@ -128,13 +128,15 @@ static void rescap_groups_changed(void)
 void rescap_ungoverned_remember(const struct cgroup *const cgrp,
 				const unsigned long gen)
 {
-	struct rescap_ungoverned *cache;
+	const u64 id = cgroup_id(cgrp);
+	struct rescap_ungoverned *slot;
 
 	/* Both words on one CPU: a torn pair could pass for another answer. */
 	preempt_disable();
-	cache = this_cpu_ptr(&rescap_ungoverned);
-	cache->cgroup = cgroup_id(cgrp);
-	cache->gen = gen;
+	slot = this_cpu_ptr(&rescap_ungoverned.slot[id &
+						    (RESCAP_UNGOVERNED_SLOTS - 1)]);
+	slot->cgroup = id;
+	slot->gen = gen;
 	preempt_enable();
 }
 

@@ -82,6 +82,19 @@ static inline unsigned long rescap_groups_generation(void)
  * struct rescap_ungoverned - a cgroup found with no policy in its ancestry
  * @cgroup: its id (ids are never reused, cgroup pointers are)
  * @gen: the generation of the policies it was found so at
+ */
+struct rescap_ungoverned {
+	u64 cgroup;
+	unsigned long gen;
+};
+
+#define RESCAP_UNGOVERNED_SLOTS 64
+
+/**
+ * struct rescap_ungoverned_cache - the cgroups a CPU found ungoverned
+ * @slot: the last one found, per slot: slot I for ids equal to I modulo
+ *        %RESCAP_UNGOVERNED_SLOTS (ids come in sequence: cgroups made one
+ *        after the other do not share a slot)
  *
  * One per CPU, written by whichever thread last walked a cgroup's
  * ancestry there and found no policy. The answer depends on the cgroup
@@ -89,12 +102,11 @@ static inline unsigned long rescap_groups_generation(void)
  * use it, and the next growth of a thread of an ungoverned cgroup is
  * told so with no walk and no call (rescap_growth_unwatched()).
  */
-struct rescap_ungoverned {
-	u64 cgroup;
-	unsigned long gen;
+struct rescap_ungoverned_cache {
+	struct rescap_ungoverned slot[RESCAP_UNGOVERNED_SLOTS];
 };
 
-DECLARE_PER_CPU(struct rescap_ungoverned, rescap_ungoverned);
+DECLARE_PER_CPU(struct rescap_ungoverned_cache, rescap_ungoverned);
 
 /**
  * rescap_ungoverned_cached - whether a cgroup is known to be ungoverned
@@ -109,8 +121,11 @@ static __always_inline bool
 rescap_ungoverned_cached(const struct cgroup *const cgrp,
 			 const unsigned long gen)
 {
-	return __this_cpu_read(rescap_ungoverned.gen) == gen &&
-	       __this_cpu_read(rescap_ungoverned.cgroup) == cgroup_id(cgrp);
+	const u64 id = cgroup_id(cgrp);
+	const unsigned int i = id & (RESCAP_UNGOVERNED_SLOTS - 1);
+
+	return __this_cpu_read(rescap_ungoverned.slot[i].gen) == gen &&
+	       __this_cpu_read(rescap_ungoverned.slot[i].cgroup) == id;
 }
 
 struct rescap_group *rescap_group_next(struct cgroup *cgrp, int *level);
