@@ -35,10 +35,10 @@
  * ancestry that has a policy anywhere: a byte of a filter on the
  * cgroup's id, and a hash lookup only when the filter says the cgroup may
  * have a policy. After that it is told, inline in the attachment's hook,
- * by comparing its cgroup's id and the policies' generation with this
- * CPU's last answer (rescap_growth_unwatched()). Its usage is measured
- * only when it is registered or governed; the walk that finds it
- * governed is where the weighing of every policy starts.
+ * by comparing its cgroup's id and the policies' generation with its
+ * cgroup's slot in this CPU's cache (rescap_growth_unwatched()). Its
+ * usage is measured only when it is registered or governed; the walk
+ * that finds it governed is where the weighing of every policy starts.
  */
 
 #include <linux/fdtable.h>
