@@ -33,10 +33,12 @@ static inline bool rescap_enforcing(void)
  * needs no look
  *
  * The first test of every growth hook, inline, with no call: true while
- * no process is tracked and either no cgroup has a policy or current's
- * cgroup was found with none in its ancestry, at the current generation
- * of the policies, by a walk on this CPU (struct rescap_ungoverned_cache).
- * False means "ask the engine", which knows.
+ * current's process has no entry (no process is tracked, or its thread's
+ * cache says so at the table's current generation) and either no cgroup
+ * has a policy or current's cgroup was found with none in its ancestry,
+ * at the current generation of the policies, by a walk on this CPU
+ * (struct rescap_ungoverned_cache). False means "ask the engine", which
+ * knows.
  *
  * Context: task context.
  * Return: true when the growth hook can return at once.
@@ -45,7 +47,7 @@ static __always_inline bool rescap_growth_unwatched(void)
 {
 	bool ungoverned;
 
-	if (rescap_tracking())
+	if (rescap_tracking() && !rescap_current_untracked())
 		return false;
 	if (!rescap_grouping())
 		return true;

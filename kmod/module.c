@@ -16,19 +16,6 @@
 #include "engine.h"
 #include "probes.h"
 
-/**
- * rescap_task_cache - where a thread keeps its lookup (nowhere, here)
- * @task: the thread
- *
- * A module cannot add per-task state: every lookup goes to the table.
- *
- * Return: NULL.
- */
-struct rescap_task_cache *rescap_task_cache(struct task_struct *const task)
-{
-	return NULL;
-}
-
 static int __init rescap_module_init(void)
 {
 	int err;

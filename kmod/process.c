@@ -122,7 +122,6 @@ static struct rescap_proc *rescap_proc_alloc(struct pid *const tgid,
 	return proc;
 }
 
-/* Links @proc; its initial reference becomes the table's. */
 /*
  * Changes whenever an entry is linked or unlinked, after the change (under
  * rescap_procs_lock): a cached lookup made at an older value may be wrong.
@@ -131,12 +130,18 @@ static struct rescap_proc *rescap_proc_alloc(struct pid *const tgid,
  * section may use the entry it cached. Starts at 1: a zeroed cache is
  * never current.
  */
-static unsigned long rescap_procs_gen = 1;
+unsigned long rescap_procs_gen = 1;
+
+/*
+ * Where an attachment keeps a cache per thread, in task->security; none
+ * by default (the module: it cannot add per-task state).
+ */
+int rescap_task_cache_offset __ro_after_init = -1;
 
 static void rescap_procs_changed(void)
 {
 	lockdep_assert_held(&rescap_procs_lock);
-	/* Pairs with rescap_proc_of_current(): the change is seen with it. */
+	/* Pairs with rescap_procs_generation(): the change is seen with it. */
 	smp_store_release(&rescap_procs_gen, rescap_procs_gen + 1 ?: 1);
 }
 
@@ -152,8 +157,7 @@ static void rescap_procs_changed(void)
 struct rescap_proc *rescap_proc_of_current(void)
 {
 	struct rescap_task_cache *const cache = rescap_task_cache(current);
-	/* Pairs with rescap_procs_changed(). */
-	const unsigned long gen = smp_load_acquire(&rescap_procs_gen);
+	const unsigned long gen = rescap_procs_generation();
 	struct rescap_proc *proc;
 
 	if (cache && cache->gen == gen)
@@ -166,6 +170,7 @@ struct rescap_proc *rescap_proc_of_current(void)
 	return proc;
 }
 
+/* Links @proc; its initial reference becomes the table's. */
 static int rescap_proc_link(struct rescap_proc *const proc)
 {
 	int err;

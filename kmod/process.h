@@ -116,6 +116,19 @@ struct rescap_proc *rescap_proc_exit(struct task_struct *task);
 
 int rescap_procs_collect(u64 after_seq, struct rescap_proc **procs, int max);
 
+extern unsigned long rescap_procs_gen;
+
+/**
+ * rescap_procs_generation - the current generation of the table
+ *
+ * Return: a value that changes whenever an entry is linked or unlinked.
+ */
+static inline unsigned long rescap_procs_generation(void)
+{
+	/* Pairs with rescap_procs_changed(). */
+	return smp_load_acquire(&rescap_procs_gen);
+}
+
 /**
  * struct rescap_task_cache - a thread's lookup, as last made
  * @proc: the entry of the thread's process, or NULL for none
@@ -123,14 +136,54 @@ int rescap_procs_collect(u64 after_seq, struct rescap_proc **procs, int max);
  *
  * An attachment that can keep a few words per thread (the LSM: a task
  * blob) lets rescap_proc_of_current() answer from here in O(1) while the
- * table does not change, instead of a hash lookup.
+ * table does not change, instead of a hash lookup, and lets the growth
+ * hooks tell at once that current's process has no entry
+ * (rescap_current_untracked()). Only the thread itself reads and writes
+ * its cache.
  */
 struct rescap_task_cache {
 	struct rescap_proc *proc;
 	unsigned long gen;
 };
 
-struct rescap_task_cache *rescap_task_cache(struct task_struct *task);
+/*
+ * The offset of the thread's cache in task->security: set once, before
+ * anything is tracked, by an attachment that keeps one (the LSM, to its
+ * task blob's offset); negative for none (the module).
+ */
+extern int rescap_task_cache_offset;
+
+/**
+ * rescap_task_cache - the lookup cache of a thread
+ * @task: the thread
+ *
+ * Return: its cache, or NULL when the attachment keeps none.
+ */
+static inline struct rescap_task_cache *
+rescap_task_cache(struct task_struct *const task)
+{
+#ifdef CONFIG_SECURITY
+	if (rescap_task_cache_offset >= 0)
+		return task->security + rescap_task_cache_offset;
+#endif
+	return NULL;
+}
+
+/**
+ * rescap_current_untracked - whether current's process surely has no entry
+ *
+ * Return: true when current's cache says so at the table's current
+ * generation; false when it does not know (or there is an entry).
+ */
+static __always_inline bool rescap_current_untracked(void)
+{
+	const struct rescap_task_cache *const cache =
+		rescap_task_cache(current);
+
+	return cache && cache->gen == rescap_procs_generation() &&
+	       !cache->proc;
+}
+
 struct rescap_proc *rescap_proc_of_current(void);
 
 #endif /* _RESCAP_PROCESS_H */

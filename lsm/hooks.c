@@ -9,8 +9,10 @@
  * (rescap_growth_unwatched()), then its growth functions; the hooks only
  * pass its answer on.
  *
- * Each thread has a blob: the cache of its process's entry, so the hooks
- * find it in O(1) without hashing (struct rescap_task_cache).
+ * Each thread has a blob: the cache of its process's entry
+ * (struct rescap_task_cache; setup.c tells the engine where it is), so
+ * the hooks find the entry, or that there is none, in O(1) without
+ * hashing.
  */
 
 #include <linux/lsm_hooks.h>
@@ -20,17 +22,6 @@
 #include "engine.h"
 #include "hooks.h"
 #include "setup.h"
-
-/**
- * rescap_task_cache - the lookup cache of a thread
- * @task: the thread
- *
- * Return: its blob.
- */
-struct rescap_task_cache *rescap_task_cache(struct task_struct *const task)
-{
-	return task->security + rescap_blob_sizes.lbs_task;
-}
 
 static int rescap_vm_expand(struct mm_struct *const mm, const vm_flags_t flags,
 			    const unsigned long npages)

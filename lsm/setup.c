@@ -31,6 +31,8 @@ static bool rescap_enabled __ro_after_init;
 
 static int __init rescap_lsm_init(void)
 {
+	/* The framework has made lbs_task our blob's offset by now. */
+	rescap_task_cache_offset = rescap_blob_sizes.lbs_task;
 	rescap_add_hooks();
 	rescap_enabled = true;
 	pr_info("LSM initialized\n");

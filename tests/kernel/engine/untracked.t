@@ -1,0 +1,76 @@
+# A process that grows while another one is tracked, and is not tracked
+# itself, is told so at once by its thread's cache in the LSM build (the
+# growth hook does not call into the engine). That answer must not
+# outlive the table it was read from: once the process is registered,
+# or its cgroup gets a policy, its next growth is governed. On the module
+# kernels, which keep no cache, the same must hold.
+. ../../lib/lib.sh
+rescap_up
+cg=/sys/fs/cgroup
+sleep 1000 &
+other=$!
+ctl register "$other"
+
+# Untracked, many growths; then registered with a cap: killed at it.
+proc_start
+for _ in 1 2 3 4 5; do
+	proc_do open 20
+	case "$REPLY" in ok*) ;; *) fail "untracked, open: '$REPLY'" ;; esac
+	proc_do close 20
+done
+ctl register "$PROC"
+fds=$(fd_entries "$PROC")
+ctl cap "$PROC" --fds $((fds + 2))
+proc_do open 2
+case "$REPLY" in ok*) ;; *) fail "registered, up to the cap: '$REPLY'" ;; esac
+proc_do open 1
+expect_eq "registered after growing untracked, over the cap" dead "$REPLY"
+wait_gone "$PROC" || fail "$PROC alive over its cap"
+proc_stop
+
+# Registered, then deregistered: free again, and its growths are not
+# looked at (no cap applies, it is not in /proc/rescap).
+proc_start
+ctl register "$PROC"
+fds=$(fd_entries "$PROC")
+ctl cap "$PROC" --fds $((fds + 2))
+ctl deregister "$PROC"
+proc_do open 10
+case "$REPLY" in ok*) ;; *) fail "deregistered, over the old cap: '$REPLY'" ;; esac
+[ -z "$(awk -v p="$PROC" 'NR > 1 && $1 == p' /proc/rescap)" ] ||
+	fail "$PROC in /proc/rescap after deregister"
+proc_do close 10
+# ... and registered again: governed again.
+ctl register "$PROC"
+ctl cap "$PROC" --fds $((fds + 2))
+proc_do open 2
+case "$REPLY" in ok*) ;; *) fail "registered again, up to the cap: '$REPLY'" ;; esac
+proc_do open 1
+expect_eq "registered again, over the cap" dead "$REPLY"
+wait_gone "$PROC" || fail "$PROC alive over its cap"
+proc_stop
+
+# Untracked in a cgroup with no policy, many growths; then a policy on
+# that cgroup: its next growths are governed.
+cgroup_fresh $cg/rt-untracked
+proc_start_in $cg/rt-untracked
+for _ in 1 2 3 4 5; do
+	proc_do open 20
+	case "$REPLY" in ok*) ;; *) fail "untracked in a cgroup, open: '$REPLY'" ;; esac
+	proc_do close 20
+done
+fds=$(fd_entries "$PROC")
+ctl cap --cgroup rt-untracked --fds $((fds + 2))
+proc_do open 2
+case "$REPLY" in ok*) ;; *) fail "governed, up to the cap: '$REPLY'" ;; esac
+proc_do open 1
+expect_eq "cgroup capped after growing untracked, over the cap" dead "$REPLY"
+wait_gone "$PROC" || fail "$PROC alive over its cgroup's cap"
+proc_stop
+ctl reset --cgroup rt-untracked
+cgroup_rmtree $cg/rt-untracked
+
+kill "$other"
+wait "$other" 2>/dev/null
+rescap_down
+exit 0
