@@ -26,19 +26,20 @@
  * member entry, process.c) the first time a check finds it at a
  * threshold, to keep its edge state.
  *
- * A process pays one read of two shared counters while nothing is
- * tracked and no cgroup has a policy. While a process is tracked, it pays
- * one hash lookup for its own entry (none in the LSM build while the
- * table does not change). While cgroup policies exist, a process whose
- * cgroup has none in its ancestry pays, once per CPU while its cgroup and
- * the policies do not change, a look at each level of its cgroup's
- * ancestry that has a policy anywhere: a byte of a filter on the
+ * A process pays one read of two shared counters while nothing is tracked
+ * and no cgroup has a policy. While any process is tracked, it pays one
+ * hash lookup for its own entry; in the LSM build none while the table
+ * does not change, and a process without one is told so inline in the
+ * hook, from its thread's blob. While cgroup policies exist, a process
+ * whose cgroup has none in its ancestry pays, once per CPU while its
+ * cgroup and the policies do not change, a look at each level of its
+ * cgroup's ancestry that has a policy anywhere: a byte of a filter on the
  * cgroup's id, and a hash lookup only when the filter says the cgroup may
  * have a policy. After that it is told, inline in the attachment's hook,
  * by comparing its cgroup's id and the policies' generation with its
- * cgroup's slot in this CPU's cache (rescap_growth_unwatched()). Its
- * usage is measured only when it is registered or governed; the walk
- * that finds it governed is where the weighing of every policy starts.
+ * cgroup's slot in this CPU's cache (rescap_growth_unwatched()). Its usage
+ * is measured only when it is registered or governed; the walk that finds
+ * it governed is where the weighing of every policy starts.
  */
 
 #include <linux/fdtable.h>
