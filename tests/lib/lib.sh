@@ -166,6 +166,26 @@ vmdata() {
 	echo $(( $(sed -n 's/^VmData:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status") * 1024 ))
 }
 
+# churn DO N: through DO (proc_do, or a function like it) open and close
+# 20 descriptors, N times; every open must succeed.
+churn() {
+	for _i in $(seq 1 "$2"); do
+		$1 open 20
+		case "$REPLY" in ok*) ;; *) fail "open 20, $_i of $2: '$REPLY'" ;; esac
+		$1 close 20
+	done
+}
+
+# killed_at_fds DO PID N WHAT: through DO open N descriptors, up to a cap
+# (they must be granted), then one more: process PID must die of it.
+killed_at_fds() {
+	$1 open "$3"
+	case "$REPLY" in ok*) ;; *) fail "$4: open $3, up to the cap: '$REPLY'" ;; esac
+	$1 open 1
+	expect_eq "$4: the answer over the cap" dead "$REPLY"
+	wait_gone "$2" || fail "$4: $2 alive over the cap"
+}
+
 # Waits up to 5 s for a process to be gone.
 wait_gone() {
 	_i=0

@@ -37,11 +37,7 @@ free_do() {
 	echo "$*" >&5 2>/dev/null || { REPLY=dead; return; }
 	read -r REPLY <&6 || REPLY=dead
 }
-for _ in 1 2 3 4 5; do
-	free_do open 20
-	case "$REPLY" in ok*) ;; *) fail "ungoverned, open: '$REPLY'" ;; esac
-	free_do close 20
-done
+churn free_do 5
 
 # A governed process on the same CPU, right after: its cgroup is another
 # one in the same slot, so the remembered answer is not its own.
@@ -49,14 +45,10 @@ proc_start_in $cg/$gov
 taskset -p -c 0 "$PROC" >/dev/null || fail "cannot pin $PROC to CPU 0"
 fds=$(fd_entries "$PROC")
 ctl cap --cgroup $gov --fds $((fds + 3))
-free_do open 20
-case "$REPLY" in ok*) ;; *) fail "ungoverned again, open: '$REPLY'" ;; esac
-free_do close 20
+churn free_do 1
 proc_do open 3
 case "$REPLY" in ok*) ;; *) fail "governed, up to the cap: '$REPLY'" ;; esac
-free_do open 20
-case "$REPLY" in ok*) ;; *) fail "ungoverned between, open: '$REPLY'" ;; esac
-free_do close 20
+churn free_do 1
 proc_do open 1
 expect_eq "governed, after going over its cgroup's cap" dead "$REPLY"
 wait_gone "$PROC" || fail "$PROC alive over its cgroup's cap"
@@ -64,16 +56,10 @@ proc_stop
 
 # A policy made on the ancestor of the remembered cgroup: the next growth
 # is governed by it.
-free_do open 20
-case "$REPLY" in ok*) ;; *) fail "ungoverned, before the ancestor's cap: '$REPLY'" ;; esac
-free_do close 20
+churn free_do 1
 fds=$(fd_entries "$free")
 ctl cap --cgroup rt-cache --fds $((fds + 2))
-free_do open 2
-case "$REPLY" in ok*) ;; *) fail "under the ancestor's new cap: '$REPLY'" ;; esac
-free_do open 1
-expect_eq "after going over the ancestor's new cap" dead "$REPLY"
-wait_gone "$free" || fail "$free alive over its ancestor's new cap"
+killed_at_fds free_do "$free" 2 "the ancestor's new cap"
 exec 5>&- 6<&-
 wait "$free" 2>/dev/null
 rm -rf "$free_dir"

@@ -13,19 +13,11 @@ ctl register "$other"
 
 # Untracked, many growths; then registered with a cap: killed at it.
 proc_start
-for _ in 1 2 3 4 5; do
-	proc_do open 20
-	case "$REPLY" in ok*) ;; *) fail "untracked, open: '$REPLY'" ;; esac
-	proc_do close 20
-done
+churn proc_do 5
 ctl register "$PROC"
 fds=$(fd_entries "$PROC")
 ctl cap "$PROC" --fds $((fds + 2))
-proc_do open 2
-case "$REPLY" in ok*) ;; *) fail "registered, up to the cap: '$REPLY'" ;; esac
-proc_do open 1
-expect_eq "registered after growing untracked, over the cap" dead "$REPLY"
-wait_gone "$PROC" || fail "$PROC alive over its cap"
+killed_at_fds proc_do "$PROC" 2 "registered after growing untracked"
 proc_stop
 
 # Registered, then deregistered: free again, and its growths are not
@@ -43,29 +35,17 @@ proc_do close 10
 # ... and registered again: governed again.
 ctl register "$PROC"
 ctl cap "$PROC" --fds $((fds + 2))
-proc_do open 2
-case "$REPLY" in ok*) ;; *) fail "registered again, up to the cap: '$REPLY'" ;; esac
-proc_do open 1
-expect_eq "registered again, over the cap" dead "$REPLY"
-wait_gone "$PROC" || fail "$PROC alive over its cap"
+killed_at_fds proc_do "$PROC" 2 "registered again"
 proc_stop
 
 # Untracked in a cgroup with no policy, many growths; then a policy on
 # that cgroup: its next growths are governed.
 cgroup_fresh $cg/rt-untracked
 proc_start_in $cg/rt-untracked
-for _ in 1 2 3 4 5; do
-	proc_do open 20
-	case "$REPLY" in ok*) ;; *) fail "untracked in a cgroup, open: '$REPLY'" ;; esac
-	proc_do close 20
-done
+churn proc_do 5
 fds=$(fd_entries "$PROC")
 ctl cap --cgroup rt-untracked --fds $((fds + 2))
-proc_do open 2
-case "$REPLY" in ok*) ;; *) fail "governed, up to the cap: '$REPLY'" ;; esac
-proc_do open 1
-expect_eq "cgroup capped after growing untracked, over the cap" dead "$REPLY"
-wait_gone "$PROC" || fail "$PROC alive over its cgroup's cap"
+killed_at_fds proc_do "$PROC" 2 "cgroup capped after growing untracked"
 proc_stop
 ctl reset --cgroup rt-untracked
 cgroup_rmtree $cg/rt-untracked
