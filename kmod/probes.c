@@ -39,12 +39,12 @@
 /*
  * Every callback starts here: nothing more than a read of two counters
  * while nothing is tracked and no cgroup has a policy; with policies, a
- * look at current's cgroup and this CPU's last answer for it, still with
- * no call (rescap_growth_unwatched()). Then no recursion into ourselves:
- * this is the callbacks' own recursion protection (it also disables
- * preemption); their ftrace_ops do not ask ftrace for one
- * (FTRACE_OPS_FL_RECURSION), which would call every callback through
- * ftrace_ops_assist_func() and test for recursion twice.
+ * look at current's cgroup and its slot in this CPU's cache of ungoverned
+ * cgroups, still with no call (rescap_growth_unwatched()). Then no
+ * recursion into ourselves: this is the callbacks' own recursion
+ * protection (it also disables preemption); their ftrace_ops do not ask
+ * ftrace for one (FTRACE_OPS_FL_RECURSION), which would call every
+ * callback through ftrace_ops_assist_func() and test for recursion twice.
  *
  * Return: the recursion bit to unlock, or negative to do nothing.
  */
