@@ -3,14 +3,24 @@
  * rescap - the module's attachment: ftrace callbacks on growth
  *
  * A module cannot add LSM hooks, so it attaches where an unmodified kernel
- * lets it: ftrace callbacks on the entry of the three functions every
- * growth passes through: may_expand_vm() for the heap (mmap, brk, mremap,
- * mprotect and stack growth all ask it), alloc_fd() for a new descriptor
- * (open, socket, pipe, accept, dup, fcntl F_DUPFD, SCM_RIGHTS, pidfd, ...)
- * and do_dup2() for dup2/dup3 onto a free number. A callback cannot make
+ * lets it: ftrace callbacks on the entry of the functions every growth
+ * passes through: may_expand_vm() for the heap (mmap, brk, mremap,
+ * mprotect and stack growth all ask it) with mmap_region() (below),
+ * alloc_fd() for a new descriptor (open, socket, pipe, accept, dup, fcntl
+ * F_DUPFD, SCM_RIGHTS, pidfd, ...) and do_dup2() for dup2/dup3 onto a free
+ * number. A callback cannot make
  * the function fail: the engine acts once the growth is done, before the
  * process returns to user space. Process lifetime is the engine's own
  * (lifetime.c).
+ *
+ * Since 6.12, mmap() over existing mappings asks may_expand_vm() for the
+ * pages beyond those it replaces only, though a private writable mapping
+ * over read-only, shared or PROT_NONE pages adds them all to the heap: a
+ * callback on mmap_region() also sees every new data mapping, at its full
+ * length, so its growth is measured once it is done. On older kernels,
+ * where may_expand_vm() is asked for the full length first, it asks the
+ * same question twice; one callback for every kernel is simpler than
+ * telling kernels apart by version.
  *
  * One ftrace_ops per function gets its own trampoline that saves only the
  * argument registers and calls the callback directly: cheaper than a
@@ -18,11 +28,17 @@
  * up in a hash), and nothing at all on any other syscall, where the
  * sys_enter/sys_exit tracepoints would put every syscall of every process
  * on the slow path. make bench shows all three.
+ *
+ * The ops are permanent (FTRACE_OPS_FL_PERMANENT): while the module is
+ * loaded, sysctl kernel.ftrace_enabled=0 fails with EBUSY instead of
+ * silently turning every cap off, and the module does not load while
+ * ftrace is disabled.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ftrace.h>
+#include <linux/mm.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 
@@ -71,6 +87,23 @@ static void notrace rescap_fn_heap(unsigned long ip, unsigned long parent_ip,
 	ftrace_test_recursion_unlock(bit);
 }
 
+/*
+ * mmap_region(struct file *file, unsigned long addr, unsigned long len,
+ *	       vm_flags_t vm_flags, unsigned long pgoff, struct list_head *uf)
+ */
+static void notrace rescap_fn_mmap(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *op,
+				   struct ftrace_regs *fregs)
+{
+	const int bit = rescap_fn_enter(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	rescap_heap_growing(current->mm, (vm_flags_t)rescap_arg(fregs, 3),
+			    rescap_arg(fregs, 2) >> PAGE_SHIFT);
+	ftrace_test_recursion_unlock(bit);
+}
+
 /* alloc_fd(unsigned int start, unsigned int end, unsigned int flags) */
 static void notrace rescap_fn_alloc_fd(unsigned long ip,
 				       unsigned long parent_ip,
@@ -112,19 +145,20 @@ struct rescap_fn {
 	struct ftrace_ops ops;
 };
 
+#define RESCAP_FN(fn_name, callback)					\
+	{								\
+		.name = fn_name,					\
+		.ops = {						\
+			.func = callback,				\
+			.flags = FTRACE_OPS_FL_PERMANENT,		\
+		},							\
+	}
+
 static struct rescap_fn rescap_fns[] = {
-	{
-		.name = "may_expand_vm",
-		.ops = { .func = rescap_fn_heap },
-	},
-	{
-		.name = "alloc_fd",
-		.ops = { .func = rescap_fn_alloc_fd },
-	},
-	{
-		.name = "do_dup2",
-		.ops = { .func = rescap_fn_dup2 },
-	},
+	RESCAP_FN("may_expand_vm", rescap_fn_heap),
+	RESCAP_FN("mmap_region", rescap_fn_mmap),
+	RESCAP_FN("alloc_fd", rescap_fn_alloc_fd),
+	RESCAP_FN("do_dup2", rescap_fn_dup2),
 };
 
 static void rescap_fns_detach(int n)
@@ -147,7 +181,10 @@ static int rescap_fns_attach(void)
 		if (!err)
 			err = register_ftrace_function(&fn->ops);
 		if (err) {
-			pr_err("cannot attach to %s(): %d\n", fn->name, err);
+			if (err == -EBUSY)
+				pr_err("ftrace is disabled (sysctl kernel.ftrace_enabled=0): caps cannot be enforced\n");
+			else
+				pr_err("cannot attach to %s(): %d\n", fn->name, err);
 			ftrace_free_filter(&fn->ops);
 			rescap_fns_detach(i);
 			return err;
