@@ -204,15 +204,12 @@ static struct cgroup *rescap_nl_cgroup(struct genl_info *const info)
 	return cgrp;
 }
 
-/* The entry of a request's target, with a reference, or an ERR_PTR. */
-static struct rescap_proc *rescap_nl_target_proc(struct genl_info *const info,
-						 struct task_struct **const taskp)
+/* The entry of @task's process if registered, referenced, or an ERR_PTR. */
+static struct rescap_proc *rescap_nl_tracked(struct genl_info *const info,
+					     struct task_struct *const task)
 {
-	struct task_struct *const task = rescap_nl_target(info);
 	struct rescap_proc *proc;
 
-	if (IS_ERR(task))
-		return ERR_CAST(task);
 	rcu_read_lock();
 	proc = rescap_proc_get(task_tgid(task));
 	rcu_read_unlock();
@@ -221,11 +218,30 @@ static struct rescap_proc *rescap_nl_target_proc(struct genl_info *const info,
 		proc = NULL;
 	}
 	if (!proc) {
-		put_task_struct(task);
 		GENL_SET_ERR_MSG(info, "the process is not tracked");
 		return ERR_PTR(-ENOENT);
 	}
-	*taskp = task;
+	return proc;
+}
+
+/*
+ * The entry of a request's target, with a reference, and the task in
+ * *@taskp, or an ERR_PTR. The target is resolved once: a pidfd number
+ * that is pointed at another process meanwhile changes nothing.
+ */
+static struct rescap_proc *rescap_nl_target_proc(struct genl_info *const info,
+						 struct task_struct **const taskp)
+{
+	struct task_struct *const task = rescap_nl_target(info);
+	struct rescap_proc *proc;
+
+	if (IS_ERR(task))
+		return ERR_CAST(task);
+	proc = rescap_nl_tracked(info, task);
+	if (IS_ERR(proc))
+		put_task_struct(task);
+	else
+		*taskp = task;
 	return proc;
 }
 
@@ -245,8 +261,72 @@ static struct rescap_proc *rescap_nl_change_target(struct sk_buff *const skb,
 	return rescap_nl_target_proc(info, taskp);
 }
 
+/*
+ * Applies the caps a register or set-cap request gives to @caps and
+ * validates them.
+ * Returns 0 or a negative errno, with the reason in the extended ack.
+ */
+static int rescap_nl_update_caps(struct genl_info *const info,
+				 struct rescap_caps *const caps)
+{
+	struct nlattr *const *const attrs = info->attrs;
+	int err;
+
+	if (attrs[RESCAP_A_HEAP_CAP])
+		caps->heap = nla_get_u64(attrs[RESCAP_A_HEAP_CAP]);
+	if (attrs[RESCAP_A_FD_CAP])
+		caps->fds = nla_get_u64(attrs[RESCAP_A_FD_CAP]);
+	if (attrs[RESCAP_A_ACTION])
+		caps->action = nla_get_u32(attrs[RESCAP_A_ACTION]);
+	if (attrs[RESCAP_A_SOFT_PCT])
+		caps->soft_pct = nla_get_u32(attrs[RESCAP_A_SOFT_PCT]);
+	err = rescap_caps_check(caps, rescap_deny_supported);
+	if (err == -EOPNOTSUPP)
+		GENL_SET_ERR_MSG(info, "the deny action needs the LSM build of rescap");
+	else if (err)
+		GENL_SET_ERR_MSG(info, "caps must be at least 1, soft-pct at most 99");
+	return err;
+}
+
+/*
+ * Refuses, with ERANGE, a request that leaves @usage over a cap of @caps
+ * (the caps as they will be) that it sets, or that it makes enforce, from
+ * notify to deny or kill: no surprise kill of a process that is over a cap
+ * already, unless the request says force. @old are the caps before.
+ */
+static int rescap_nl_check_usage(struct genl_info *const info,
+				 const struct rescap_caps *const old,
+				 const struct rescap_caps *const caps,
+				 const struct rescap_usage *const usage)
+{
+	static const int cap_attrs[] = { RESCAP_A_HEAP_CAP, RESCAP_A_FD_CAP };
+	struct nlattr *const *const attrs = info->attrs;
+	const struct nlattr *const action = attrs[RESCAP_A_ACTION];
+	const bool enforces = action && caps->action != old->action &&
+			      caps->action != RESCAP_ACTION_NOTIFY;
+	int i;
+
+	if (attrs[RESCAP_A_FORCE])
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(cap_attrs); i++) {
+		const bool heap = cap_attrs[i] == RESCAP_A_HEAP_CAP;
+		const struct nlattr *const attr = attrs[cap_attrs[i]];
+
+		if ((attr || enforces) &&
+		    rescap_cap_below_usage(heap ? caps->heap : caps->fds,
+					   heap ? usage->heap : usage->fds)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr ?: action,
+					    "usage over the cap already (set force to apply it)");
+			return -ERANGE;
+		}
+	}
+	return 0;
+}
+
 int rescap_nl_register_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct rescap_caps caps = rescap_caps_none;
+	struct rescap_usage usage = {};
 	struct task_struct *task;
 	u32 flags = 0;
 	int err;
@@ -269,7 +349,15 @@ int rescap_nl_register_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (info->attrs[RESCAP_A_FLAGS])
 		flags = nla_get_u32(info->attrs[RESCAP_A_FLAGS]);
-	err = rescap_proc_register(task, flags);
+	err = rescap_nl_update_caps(info, &caps);
+	if (!err && !info->attrs[RESCAP_A_FORCE])
+		err = rescap_usage_of(task_tgid(task), &usage);
+	if (!err)
+		err = rescap_nl_check_usage(info, &rescap_caps_none, &caps,
+					    &usage);
+	if (err)
+		goto out;
+	err = rescap_proc_register(task, flags, &caps);
 	if (err == -EEXIST)
 		GENL_SET_ERR_MSG(info, "the process is tracked already");
 	else if (err == -ESRCH)
@@ -512,14 +600,15 @@ int rescap_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(task))
 		return PTR_ERR(task);
 	if (!rescap_may_inspect(task)) {
-		put_task_struct(task);
 		GENL_SET_ERR_MSG(info, "no such process");
-		return -ESRCH;
+		err = -ESRCH;
+		goto put_task;
 	}
-	put_task_struct(task);
-	proc = rescap_nl_target_proc(info, &task);
-	if (IS_ERR(proc))
-		return PTR_ERR(proc);
+	proc = rescap_nl_tracked(info, task);
+	if (IS_ERR(proc)) {
+		err = PTR_ERR(proc);
+		goto put_task;
+	}
 	err = -ENOMEM;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (msg) {
@@ -530,6 +619,7 @@ int rescap_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 			nlmsg_free(msg);
 	}
 	rescap_proc_put(proc);
+put_task:
 	put_task_struct(task);
 	return err;
 }
@@ -565,59 +655,6 @@ int rescap_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ?: skb->len;
 }
 
-/*
- * Applies the caps a set-cap request gives to @caps and validates them.
- * Returns 0 or a negative errno, with the reason in the extended ack.
- */
-static int rescap_nl_update_caps(struct genl_info *const info,
-				 struct rescap_caps *const caps)
-{
-	struct nlattr *const *const attrs = info->attrs;
-	int err;
-
-	if (attrs[RESCAP_A_HEAP_CAP])
-		caps->heap = nla_get_u64(attrs[RESCAP_A_HEAP_CAP]);
-	if (attrs[RESCAP_A_FD_CAP])
-		caps->fds = nla_get_u64(attrs[RESCAP_A_FD_CAP]);
-	if (attrs[RESCAP_A_ACTION])
-		caps->action = nla_get_u32(attrs[RESCAP_A_ACTION]);
-	if (attrs[RESCAP_A_SOFT_PCT])
-		caps->soft_pct = nla_get_u32(attrs[RESCAP_A_SOFT_PCT]);
-	err = rescap_caps_check(caps, rescap_deny_supported);
-	if (err == -EOPNOTSUPP)
-		GENL_SET_ERR_MSG(info, "the deny action needs the LSM build of rescap");
-	else if (err)
-		GENL_SET_ERR_MSG(info, "caps must be at least 1, soft-pct at most 99");
-	return err;
-}
-
-/*
- * Refuses, with ERANGE, a new cap of a set-cap request below @usage,
- * unless the request says force.
- */
-static int rescap_nl_check_usage(struct genl_info *const info,
-				 const struct rescap_usage *const usage)
-{
-	static const int cap_attrs[] = { RESCAP_A_HEAP_CAP, RESCAP_A_FD_CAP };
-	struct nlattr *const *const attrs = info->attrs;
-	int i;
-
-	if (attrs[RESCAP_A_FORCE])
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(cap_attrs); i++) {
-		const struct nlattr *const attr = attrs[cap_attrs[i]];
-		const u64 used = cap_attrs[i] == RESCAP_A_HEAP_CAP ?
-				 usage->heap : usage->fds;
-
-		if (attr && rescap_cap_below_usage(nla_get_u64(attr), used)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attr,
-					    "cap below the current usage (set force to apply it)");
-			return -ERANGE;
-		}
-	}
-	return 0;
-}
-
 /* What a change of a cgroup's policy checks its caps against. */
 struct rescap_nl_group_change {
 	struct genl_info *info;
@@ -638,6 +675,7 @@ static int rescap_nl_group_check(struct rescap_caps *const caps,
 				 void *const arg)
 {
 	const struct rescap_nl_group_change *const change = arg;
+	const struct rescap_caps old = *caps;
 	struct rescap_usage max = {};
 	int err;
 
@@ -646,7 +684,7 @@ static int rescap_nl_group_check(struct rescap_caps *const caps,
 		return err;
 	if (!change->info->attrs[RESCAP_A_FORCE])
 		rescap_cgroup_members(change->cgrp, rescap_nl_max_usage, &max);
-	return rescap_nl_check_usage(change->info, &max);
+	return rescap_nl_check_usage(change->info, &old, caps, &max);
 }
 
 static int rescap_nl_set_group_caps(struct genl_info *const info,
@@ -710,7 +748,7 @@ int rescap_nl_set_cap_doit(struct sk_buff *skb, struct genl_info *info)
 	spin_lock(&proc->lock);
 	caps = proc->caps;
 	err = rescap_nl_update_caps(info, &caps) ?:
-	      rescap_nl_check_usage(info, &usage);
+	      rescap_nl_check_usage(info, &proc->caps, &caps, &usage);
 	if (!err)
 		rescap_proc_set_caps(proc, &caps);
 	spin_unlock(&proc->lock);

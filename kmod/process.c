@@ -216,6 +216,7 @@ bool rescap_proc_unlink(struct rescap_proc *const proc)
  * caller in *@ret. Returns -EEXIST when it has one, -ESRCH when it exits.
  */
 static int rescap_proc_add(struct task_struct *const task, const u32 flags,
+			   const struct rescap_caps *const caps,
 			   const bool member, struct rescap_proc **const ret)
 {
 	struct rescap_usage usage;
@@ -232,8 +233,7 @@ static int rescap_proc_add(struct task_struct *const task, const u32 flags,
 	if (err)
 		goto out;
 	err = -ENOMEM;
-	proc = rescap_proc_alloc(tgid, &rescap_caps_none, flags, &usage,
-				 GFP_KERNEL);
+	proc = rescap_proc_alloc(tgid, caps, flags, &usage, GFP_KERNEL);
 	if (!proc)
 		goto out;
 	if (member)
@@ -265,23 +265,27 @@ out:
 }
 
 /**
- * rescap_proc_register - start tracking a process, with no caps
+ * rescap_proc_register - start tracking a process, with its caps
  * @task: any thread of the process
  * @flags: &enum rescap_register_flags
+ * @caps: its caps, checked already (&rescap_caps_none for none)
  *
- * A process that has an entry as a cgroup member only becomes a
- * registered process, with no caps of its own.
+ * The process is tracked with @caps from the start: a child it forks at
+ * any moment after that inherits them (unless @flags say no-inherit), so
+ * there is no moment at which a fork escapes them. A process that has an
+ * entry as a cgroup member only becomes a registered process, with @caps.
  *
  * Context: process context, may sleep.
  * Return: 0, -EEXIST if it is tracked already, -ESRCH if it is exiting,
  * -ENOMEM.
  */
-int rescap_proc_register(struct task_struct *const task, const u32 flags)
+int rescap_proc_register(struct task_struct *const task, const u32 flags,
+			 const struct rescap_caps *const caps)
 {
 	struct rescap_proc *proc;
 	int err;
 
-	err = rescap_proc_add(task, flags, false, &proc);
+	err = rescap_proc_add(task, flags, caps, false, &proc);
 	if (!err) {
 		rescap_proc_put(proc);
 		return 0;
@@ -296,7 +300,7 @@ int rescap_proc_register(struct task_struct *const task, const u32 flags)
 		err = -EEXIST;
 	} else {
 		WRITE_ONCE(proc->flags, flags);
-		rescap_proc_set_caps(proc, &rescap_caps_none);
+		rescap_proc_set_caps(proc, caps);
 		/* Its flags are seen with it: pairs with test_bit() readers. */
 		smp_mb__before_atomic();
 		clear_bit(RESCAP_PROC_MEMBER, &proc->state);
@@ -325,8 +329,8 @@ struct rescap_proc *rescap_proc_member(struct task_struct *const task)
 
 	if (proc)
 		return proc;
-	err = rescap_proc_add(task, RESCAP_REGISTER_FLAGS_NO_INHERIT, true,
-			      &proc);
+	err = rescap_proc_add(task, RESCAP_REGISTER_FLAGS_NO_INHERIT,
+			      &rescap_caps_none, true, &proc);
 	if (err == -EEXIST)
 		return rescap_proc_get(task_tgid(task));
 	return err ? NULL : proc;
@@ -340,7 +344,9 @@ struct rescap_proc *rescap_proc_member(struct task_struct *const task)
  * Children are tracked with the caps and flags of their parent unless it
  * was registered with RESCAP_REGISTER_FLAGS_NO_INHERIT. If the entry
  * cannot be made (no memory), the child is killed before it runs: a
- * tracked process must not escape its caps by forking.
+ * tracked process must not escape its caps by forking. A child that an
+ * administrator registered between its creation and this hook keeps the
+ * entry it was given.
  *
  * Context: the fork path, atomic.
  */
@@ -351,6 +357,7 @@ void rescap_proc_fork(struct task_struct *const parent,
 	struct rescap_usage usage;
 	struct rescap_proc *proc;
 	u32 flags;
+	int err;
 
 	if (!thread_group_leader(child))
 		return;	/* a new thread of a tracked process: same entry */
@@ -371,9 +378,12 @@ void rescap_proc_fork(struct task_struct *const parent,
 	rescap_usage_of_task(child, &usage);
 	proc = rescap_proc_alloc(task_tgid(child), &caps, flags, &usage,
 				 GFP_ATOMIC | __GFP_NOWARN);
-	if (proc && !rescap_proc_link(proc))
+	err = proc ? rescap_proc_link(proc) : -ENOMEM;
+	if (!err)
 		return;
 	rescap_proc_put(proc);
+	if (err == -EEXIST)
+		return;	/* registered meanwhile: that entry stands */
 	pr_warn_ratelimited("rescap: cannot track child %d of tracked process %d, killing it\n",
 			    task_pid_nr(child), task_tgid_nr(parent));
 	send_sig(SIGKILL, child, 1);

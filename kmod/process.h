@@ -93,7 +93,8 @@ struct rescap_proc *rescap_proc_get(struct pid *tgid);
 bool rescap_proc_tryget(struct rescap_proc *proc);
 void rescap_proc_put(struct rescap_proc *proc);
 
-int rescap_proc_register(struct task_struct *task, u32 flags);
+int rescap_proc_register(struct task_struct *task, u32 flags,
+			 const struct rescap_caps *caps);
 struct rescap_proc *rescap_proc_member(struct task_struct *task);
 
 /**
