@@ -225,11 +225,26 @@ static struct nlmsghdr *rk_request(rk_link *l, uint8_t cmd, uint16_t flags, rk_t
         return nlh;
 }
 
-int rk_register(rk_link *l, rk_target t, uint32_t flags) {
+static void rk_put_caps(struct nlmsghdr *nlh, const rk_caps *c) {
+        if (c->has_heap)
+                mnl_attr_put_u64(nlh, RESCAP_A_HEAP_CAP, c->heap);
+        if (c->has_fds)
+                mnl_attr_put_u64(nlh, RESCAP_A_FD_CAP, c->fds);
+        if (c->has_action)
+                mnl_attr_put_u32(nlh, RESCAP_A_ACTION, c->action);
+        if (c->has_soft_pct)
+                mnl_attr_put_u32(nlh, RESCAP_A_SOFT_PCT, c->soft_pct);
+        if (c->force)
+                mnl_attr_put(nlh, RESCAP_A_FORCE, 0, NULL);
+}
+
+int rk_register(rk_link *l, rk_target t, uint32_t flags, const rk_caps *caps) {
         struct nlmsghdr *nlh = rk_request(l, RESCAP_CMD_REGISTER, NLM_F_ACK, t);
 
         if (flags)
                 mnl_attr_put_u32(nlh, RESCAP_A_FLAGS, flags);
+        if (caps)
+                rk_put_caps(nlh, caps);
         return rk_transact(l, nlh, NULL, NULL);
 }
 
@@ -244,16 +259,7 @@ int rk_reset(rk_link *l, rk_target t) {
 int rk_set_caps(rk_link *l, rk_target t, const rk_caps *c) {
         struct nlmsghdr *nlh = rk_request(l, RESCAP_CMD_SET_CAP, NLM_F_ACK, t);
 
-        if (c->has_heap)
-                mnl_attr_put_u64(nlh, RESCAP_A_HEAP_CAP, c->heap);
-        if (c->has_fds)
-                mnl_attr_put_u64(nlh, RESCAP_A_FD_CAP, c->fds);
-        if (c->has_action)
-                mnl_attr_put_u32(nlh, RESCAP_A_ACTION, c->action);
-        if (c->has_soft_pct)
-                mnl_attr_put_u32(nlh, RESCAP_A_SOFT_PCT, c->soft_pct);
-        if (c->force)
-                mnl_attr_put(nlh, RESCAP_A_FORCE, 0, NULL);
+        rk_put_caps(nlh, c);
         return rk_transact(l, nlh, NULL, NULL);
 }
 

@@ -101,7 +101,9 @@ void rk_link_free(rk_link *l);
 const char *rk_link_error(const rk_link *l);
 int rk_link_fd(const rk_link *l);
 
-int rk_register(rk_link *l, rk_target t, uint32_t flags);
+/* caps: NULL, or the caps it is tracked with from the start (one request:
+ * no child forked meanwhile escapes them). */
+int rk_register(rk_link *l, rk_target t, uint32_t flags, const rk_caps *caps);
 int rk_deregister(rk_link *l, rk_target t);
 int rk_get(rk_link *l, rk_target t, rk_proc *ret);
 int rk_set_caps(rk_link *l, rk_target t, const rk_caps *caps);

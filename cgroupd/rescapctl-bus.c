@@ -226,8 +226,10 @@ static int append_caps(sd_bus_message *m, const rk_caps *c) {
         return r;
 }
 
-/* SetCapWithOptions(u, a{sv}) or SetUnitCapWithOptions(s, a{sv}). */
-static int set_caps(sd_bus *bus, const char *member, uint32_t pid, const char *unit, const rk_caps *c) {
+/* SetCapWithOptions, SetUnitCapWithOptions (unit not NULL) and
+ * RegisterWithOptions (register true: the flags follow the pid). */
+static int send_caps(sd_bus *bus, const char *member, uint32_t pid, const char *unit, bool reg,
+                     uint64_t flags, const rk_caps *c) {
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *m = NULL;
         int r;
@@ -237,17 +239,27 @@ static int set_caps(sd_bus *bus, const char *member, uint32_t pid, const char *u
                 (void) sd_bus_message_set_allow_interactive_authorization(m, isatty(STDIN_FILENO));
         if (r >= 0)
                 r = unit ? sd_bus_message_append(m, "s", unit) : sd_bus_message_append(m, "u", pid);
+        if (r >= 0 && reg)
+                r = sd_bus_message_append(m, "t", flags);
         if (r >= 0)
                 r = append_caps(m, c);
         if (r >= 0)
                 r = sd_bus_call(bus, m, 0, &e, NULL);
         sd_bus_message_unref(m);
         if (r < 0) {
-                r = bus_fail("cap", &e, r);
+                r = bus_fail(reg ? "register" : "cap", &e, r);
                 sd_bus_error_free(&e);
                 return r;
         }
         return 0;
+}
+
+static int set_caps(sd_bus *bus, const char *member, uint32_t pid, const char *unit, const rk_caps *c) {
+        return send_caps(bus, member, pid, unit, false, 0, c);
+}
+
+static int register_with_caps(sd_bus *bus, uint32_t pid, uint64_t flags, const rk_caps *c) {
+        return send_caps(bus, "RegisterWithOptions", pid, NULL, true, flags, c);
 }
 
 static int cmd_unit_get(sd_bus *bus, const char *group) {
@@ -448,7 +460,7 @@ int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
                         return cmd_unit_get(bus, argv[0]);
                 if (strcmp(cmd, "unit-reset") == 0)
                         return call(bus, "unit-reset", "ResetUnit", NULL, "s", argv[0]);
-                r = parse_cap_options("unit-cap", argc, argv, &caps);
+                r = parse_cap_options("unit-cap", argc, argv, &caps, NULL);
                 if (r)
                         return r;
                 return set_caps(bus, "SetUnitCapWithOptions", 0, argv[0], &caps);
@@ -457,8 +469,15 @@ int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
         if (strcmp(cmd, "get") == 0)
                 return cmd_get(bus, pid);
         if (strcmp(cmd, "register") == 0) {
-                uint64_t flags = argc == 2 ? 1 : 0;
+                uint32_t kflags = 0;
+                uint64_t flags;
 
+                r = parse_cap_options("register", argc, argv, &caps, &kflags);
+                if (r)
+                        return r;
+                flags = kflags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? 1 : 0;
+                if (caps.has_heap || caps.has_fds || caps.has_action || caps.has_soft_pct)
+                        return register_with_caps(bus, pid, flags, &caps);
                 if (arg_pidfd) {
                         int fd = (int) syscall(SYS_pidfd_open, (pid_t) pid, 0);
 
@@ -476,7 +495,7 @@ int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
                 return call(bus, "deregister", "Deregister", NULL, "u", pid);
         if (strcmp(cmd, "reset") == 0)
                 return call(bus, "reset", "Reset", NULL, "u", pid);
-        r = parse_cap_options("cap", argc, argv, &caps);
+        r = parse_cap_options("cap", argc, argv, &caps, NULL);
         if (r)
                 return r;
         return set_caps(bus, "SetCapWithOptions", pid, NULL, &caps);

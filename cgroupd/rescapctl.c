@@ -37,8 +37,10 @@ static void usage(FILE *f) {
                 "Commands:\n"
                 "  list                       tracked processes\n"
                 "  get PID                    usage and caps of one process\n"
-                "  register PID [--no-inherit]\n"
-                "                             start tracking PID (children too, by default)\n"
+                "  register PID [--no-inherit] [--heap SIZE] [--fds N] [--action A]\n"
+                "          [--soft P] [--force]\n"
+                "                             start tracking PID (children too, by default),\n"
+                "                             with its caps from the first moment\n"
                 "  deregister PID             stop tracking PID\n"
                 "  cap PID [--heap SIZE] [--fds N] [--action kill|deny|notify]\n"
                 "          [--soft PERCENT] [--force]\n"
@@ -286,8 +288,9 @@ static int event_cb(const rk_proc *p, void *userdata) {
         return 0;
 }
 
-int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret) {
+int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret, uint32_t *flags) {
         static const struct option opts[] = {
+                { "no-inherit", no_argument,   NULL, 'n' },
                 { "heap",   required_argument, NULL, 'H' },
                 { "fds",    required_argument, NULL, 'F' },
                 { "action", required_argument, NULL, 'A' },
@@ -337,6 +340,13 @@ int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret) {
                 case 'f':
                         caps.force = true;
                         break;
+                case 'n':
+                        if (flags) {
+                                *flags |= RESCAP_REGISTER_FLAGS_NO_INHERIT;
+                                break;
+                        }
+                        fprintf(stderr, "rescapctl: %s: --no-inherit is an option of register\n", what);
+                        return EXIT_USAGE;
                 default:
                         return EXIT_USAGE;
                 }
@@ -345,7 +355,7 @@ int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret) {
                 fprintf(stderr, "rescapctl: %s: unexpected argument '%s'\n", what, argv[optind]);
                 return EXIT_USAGE;
         }
-        if (!caps.has_heap && !caps.has_fds && !caps.has_action && !caps.has_soft_pct) {
+        if (!flags && !caps.has_heap && !caps.has_fds && !caps.has_action && !caps.has_soft_pct) {
                 fprintf(stderr, "rescapctl: %s: nothing to set (--heap, --fds, --action, --soft)\n", what);
                 return EXIT_USAGE;
         }
@@ -443,7 +453,7 @@ static int cgroup_main(const char *cmd, int argc, char **argv) {
                 return EXIT_USAGE;
         }
         if (strcmp(cmd, "cap") == 0) {
-                r = parse_cap_options("cap", argc - 1, argv + 1, &caps);
+                r = parse_cap_options("cap", argc - 1, argv + 1, &caps, NULL);
                 if (r)
                         return r;
         }
@@ -482,7 +492,7 @@ static int cmd_cap(rk_link *l, rk_target t, int argc, char **argv) {
         rk_caps caps;
         int r;
 
-        r = parse_cap_options("cap", argc, argv, &caps);
+        r = parse_cap_options("cap", argc, argv, &caps, NULL);
         if (r)
                 return r;
         r = rk_set_caps(l, t, &caps);
@@ -610,10 +620,7 @@ int main(int argc, char **argv) {
 
                 r = bus_available(&bus);
                 if (r >= 0) {
-                        if (strcmp(cmd, "register") == 0 && !(argc == 1 || (argc == 2 && strcmp(argv[1], "--no-inherit") == 0))) {
-                                fprintf(stderr, "rescapctl: register PID [--no-inherit]\n");
-                                r = EXIT_USAGE;
-                        } else if ((strcmp(cmd, "deregister") == 0 || strcmp(cmd, "reset") == 0 ||
+                        if ((strcmp(cmd, "deregister") == 0 || strcmp(cmd, "reset") == 0 ||
                                     strcmp(cmd, "get") == 0) && argc != 1) {
                                 fprintf(stderr, "rescapctl: %s takes one PID\n", cmd);
                                 r = EXIT_USAGE;
@@ -655,16 +662,13 @@ int main(int argc, char **argv) {
                         print_proc(p);
                 free(p);
         } else if (strcmp(cmd, "register") == 0) {
+                rk_caps caps;
                 uint32_t flags = 0;
 
-                if (argc == 2 && strcmp(argv[1], "--no-inherit") == 0)
-                        flags |= RESCAP_REGISTER_FLAGS_NO_INHERIT;
-                else if (argc != 1) {
-                        fprintf(stderr, "rescapctl: register PID [--no-inherit]\n");
-                        r = EXIT_USAGE;
+                r = parse_cap_options("register", argc, argv, &caps, &flags);
+                if (r)
                         goto out;
-                }
-                r = rk_register(l, t, flags);
+                r = rk_register(l, t, flags, &caps);
                 r = r < 0 ? fail(l, "register", r) : 0;
         } else if (strcmp(cmd, "deregister") == 0 || strcmp(cmd, "reset") == 0) {
                 if (argc != 1) {

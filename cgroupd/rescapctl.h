@@ -33,7 +33,9 @@ void print_proc(const rk_proc *p);
 const char *cap_str(char *buf, size_t size, uint64_t v, bool bytes);
 int list_cb(const rk_proc *p, void *userdata);
 /* --heap, --fds, --action, --soft, --force after the target: 0 or an exit status. */
-int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret);
+/* flags: NULL, or register's flags: --no-inherit is accepted, and no cap
+ * option at all is not an error. */
+int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret, uint32_t *flags);
 
 int bus_available(sd_bus **ret);
 int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv);

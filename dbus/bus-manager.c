@@ -166,8 +166,12 @@ static int may_change(sd_bus_message *msg, Manager *m, const char *what, uint32_
         return r;
 }
 
+static int read_cap_options(sd_bus_message *msg, rk_caps *caps, bool may_be_empty, sd_bus_error *error);
+
+/* Register, RegisterPIDFD and RegisterWithOptions (caps not NULL: the
+ * process is tracked with them from the first moment). */
 static int method_register_common(sd_bus_message *msg, Manager *m, rk_target t, uint64_t flags,
-                                  sd_bus_error *error) {
+                                  const rk_caps *caps, sd_bus_error *error) {
         uint32_t kflags = 0;
         int r;
 
@@ -176,10 +180,12 @@ static int method_register_common(sd_bus_message *msg, Manager *m, rk_target t, 
                                          (uint64_t) (flags & ~REGISTER_FLAG_NO_INHERIT));
         if (flags & REGISTER_FLAG_NO_INHERIT)
                 kflags |= RESCAP_REGISTER_FLAGS_NO_INHERIT;
-        r = may_change(msg, m, "register", (uint32_t) t.pid, error);
+        r = caps ? check_caps(caps, error) : 0;
+        if (r >= 0)
+                r = may_change(msg, m, "register", (uint32_t) t.pid, error);
         if (r < 0)
                 return r;
-        r = rk_register(m->link, t, kflags);
+        r = rk_register(m->link, t, kflags, caps);
         if (r == -EINVAL)
                 return sd_bus_error_setf(error, RESCAP_ERROR_NOT_TRACKABLE,
                                          "process %" PRIu32 " cannot be tracked (pid 1 and kernel threads never are)",
@@ -201,7 +207,26 @@ static int method_register(sd_bus_message *msg, void *userdata, sd_bus_error *er
         if (r < 0)
                 return r;
         return method_register_common(msg, userdata, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 },
-                                      flags, error);
+                                      flags, NULL, error);
+}
+
+static int method_register_with_options(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        rk_caps caps = {};
+        uint64_t flags;
+        uint32_t pid;
+        int r;
+
+        r = sd_bus_message_read(msg, "ut", &pid, &flags);
+        if (r < 0)
+                return r;
+        r = read_cap_options(msg, &caps, true, error);
+        if (r < 0)
+                return r;
+        r = check_pid(pid, error);
+        if (r < 0)
+                return r;
+        return method_register_common(msg, userdata, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 },
+                                      flags, &caps, error);
 }
 
 static int method_register_pidfd(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -213,7 +238,7 @@ static int method_register_pidfd(sd_bus_message *msg, void *userdata, sd_bus_err
                 return r;
         /* The kernel reads the pidfd in our fd table: sd-bus keeps it open
          * for the life of the message. */
-        return method_register_common(msg, userdata, (rk_target) { .pid = 0, .pidfd = fd }, flags, error);
+        return method_register_common(msg, userdata, (rk_target) { .pid = 0, .pidfd = fd }, flags, NULL, error);
 }
 
 /* deregister and reset: one pid, no reply data. */
@@ -316,7 +341,7 @@ static int method_set_cap(sd_bus_message *msg, void *userdata, sd_bus_error *err
 /* The options dictionary of SetCapWithOptions and SetUnitCapWithOptions:
  * HeapMax (t), FDMax (t), Action (s), SoftPercent (u), Force (b); a key
  * left out leaves that setting as it is. */
-static int read_cap_options(sd_bus_message *msg, rk_caps *caps, sd_bus_error *error) {
+static int read_cap_options(sd_bus_message *msg, rk_caps *caps, bool may_be_empty, sd_bus_error *error) {
         const char *key;
         int r;
 
@@ -365,7 +390,7 @@ static int read_cap_options(sd_bus_message *msg, rk_caps *caps, sd_bus_error *er
         r = sd_bus_message_exit_container(msg);
         if (r < 0)
                 return r;
-        if (!caps->has_heap && !caps->has_fds && !caps->has_action && !caps->has_soft_pct)
+        if (!may_be_empty && !caps->has_heap && !caps->has_fds && !caps->has_action && !caps->has_soft_pct)
                 return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
                                         "nothing to set (HeapMax, FDMax, Action, SoftPercent)");
         return 0;
@@ -379,7 +404,7 @@ static int method_set_cap_with_options(sd_bus_message *msg, void *userdata, sd_b
         r = sd_bus_message_read(msg, "u", &pid);
         if (r < 0)
                 return r;
-        r = read_cap_options(msg, &caps, error);
+        r = read_cap_options(msg, &caps, false, error);
         if (r < 0)
                 return r;
         return set_caps(msg, userdata, pid, &caps, error);
@@ -677,7 +702,7 @@ static int method_unit_caps(sd_bus_message *msg, void *userdata, sd_bus_error *e
                 caps.has_heap = caps.has_fds = true;
                 r = sd_bus_message_read(msg, "tt", &caps.heap, &caps.fds);
         } else if (r >= 0 && strcmp(member, "SetUnitCapWithOptions") == 0)
-                r = read_cap_options(msg, &caps, error);
+                r = read_cap_options(msg, &caps, false, error);
         if (r >= 0)
                 r = set_unit_caps(msg, userdata, group, &caps, strcmp(member, "ResetUnit") == 0, error);
         return r < 0 ? r : sd_bus_reply_method_return(msg, NULL);
@@ -756,6 +781,8 @@ static const sd_bus_vtable manager_vtable[] = {
                                 method_register, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("RegisterPIDFD", SD_BUS_ARGS("h", pidfd, "t", flags), SD_BUS_NO_RESULT,
                                 method_register_pidfd, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RegisterWithOptions", SD_BUS_ARGS("u", pid, "t", flags, "a{sv}", options),
+                                SD_BUS_NO_RESULT, method_register_with_options, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Deregister", SD_BUS_ARGS("u", pid), SD_BUS_NO_RESULT,
                                 method_deregister, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Fetch", SD_BUS_ARGS("u", pid),

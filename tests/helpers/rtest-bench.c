@@ -139,7 +139,7 @@ static int hold(long n) {
                         return 1;
                 }
                 for (long i = 0; i < n; i++) {
-                        r = rk_register(l, (rk_target) { .pid = pids[i], .pidfd = -1 }, 0);
+                        r = rk_register(l, (rk_target) { .pid = pids[i], .pidfd = -1 }, 0, NULL);
                         if (r < 0) {
                                 fprintf(stderr, "rtest-bench: register %d: %s\n", pids[i], strerror(-r));
                                 return 1;
