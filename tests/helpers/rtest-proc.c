@@ -16,6 +16,14 @@
  *   reserve N          PROT_NONE private mapping (not data)
  *   protect-rw         make the last reservation RW (becomes data)
  *   fileview N         read-only private mapping of /proc/self/exe (not data)
+ *   shared N           shared anonymous RW mapping (not data)
+ *   fixed-rw           map private anonymous RW memory over the last
+ *                      mapping, in place (MAP_FIXED): it becomes data
+ *   rlimit-valgrind    RLIMIT_DATA soft 0, hard unlimited (the Valgrind
+ *                      case may_expand_vm() lets through)
+ *   rlimit-as-tight    RLIMIT_AS soft and hard at the current VmSize
+ *   tfiles N           a new thread unshares its fd table (CLONE_FILES),
+ *                      opens /dev/null N times in it, then sleeps
  *   touch              write every page of the last mapping
  *   malloc N | free    malloc N bytes (kept), free the last of them
  *   open N             open /dev/null N times
@@ -37,6 +45,7 @@
  *   status             just answer
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +79,7 @@ static int nfds;
 #define STATUS_FD 999
 static int status_fd = -1;
 
-static long vmdata(void) {
+static long status_kb(const char *field) {
         char buf[4096], *p;
         ssize_t n;
 
@@ -78,8 +87,12 @@ static long vmdata(void) {
         if (n <= 0)
                 return -1;
         buf[n] = 0;
-        p = strstr(buf, "\nVmData:");
-        return p ? strtol(p + 8, NULL, 10) * 1024 : -1;
+        p = strstr(buf, field);
+        return p ? strtol(p + strlen(field), NULL, 10) * 1024 : -1;
+}
+
+static long vmdata(void) {
+        return status_kb("\nVmData:");
 }
 
 static int count_fds(void) {
@@ -130,6 +143,18 @@ static void *thread_mmap(void *arg) {
         long n = (long) arg;
 
         keep_map(mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), n);
+        return NULL;
+}
+
+static void *thread_files(void *arg) {
+        long n = (long) arg;
+
+        if (unshare(CLONE_FILES) == 0)
+                for (long i = 0; i < n; i++)
+                        if (open("/dev/null", O_RDONLY) < 0)
+                                break;
+        for (;;)
+                pause();
         return NULL;
 }
 
@@ -232,6 +257,27 @@ static int run(const char *cmd, long n) {
         }
         if (!strcmp(cmd, "reserve"))
                 return keep_map(mmap(NULL, n, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), n);
+        if (!strcmp(cmd, "shared"))
+                return keep_map(mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0), n);
+        if (!strcmp(cmd, "rlimit-valgrind")) {
+                struct rlimit rl = { .rlim_cur = 0, .rlim_max = RLIM_INFINITY };
+
+                return setrlimit(RLIMIT_DATA, &rl);
+        }
+        if (!strcmp(cmd, "rlimit-as-tight")) {
+                struct rlimit rl;
+
+                rl.rlim_cur = rl.rlim_max = (rlim_t) status_kb("\nVmSize:");
+                return setrlimit(RLIMIT_AS, &rl);
+        }
+        if (!strcmp(cmd, "tfiles")) {
+                pthread_t t;
+
+                if (pthread_create(&t, NULL, thread_files, (void *) n))
+                        return -1;
+                usleep(200000);
+                return 0;
+        }
         if (!strcmp(cmd, "fileview")) {
                 fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
                 if (fd < 0)
@@ -240,7 +286,7 @@ static int run(const char *cmd, long n) {
                 close(fd);
                 return keep_map(p, n);
         }
-        if (!nmaps && (!strcmp(cmd, "munmap") || !strcmp(cmd, "mremap") ||
+        if (!nmaps && (!strcmp(cmd, "munmap") || !strcmp(cmd, "mremap") || !strcmp(cmd, "fixed-rw") ||
                        !strcmp(cmd, "protect-rw") || !strcmp(cmd, "touch"))) {
                 errno = ENOENT;
                 return -1;
@@ -256,6 +302,11 @@ static int run(const char *cmd, long n) {
                 maps[nmaps - 1] = p;
                 map_len[nmaps - 1] = n;
                 return 0;
+        }
+        if (!strcmp(cmd, "fixed-rw")) {
+                p = mmap(maps[nmaps - 1], map_len[nmaps - 1], PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+                return p == MAP_FAILED ? -1 : 0;
         }
         if (!strcmp(cmd, "protect-rw"))
                 return mprotect(maps[nmaps - 1], map_len[nmaps - 1], PROT_READ | PROT_WRITE);
