@@ -195,38 +195,24 @@ static int method_register_common(sd_bus_message *msg, Manager *m, rk_target t, 
         return sd_bus_reply_method_return(msg, NULL);
 }
 
+/* Register(u pid, t flags) and RegisterWithOptions(u pid, t flags, a{sv}
+ * options): the member says whether the options follow. */
 static int method_register(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        uint32_t pid;
-        uint64_t flags;
-        int r;
-
-        r = sd_bus_message_read(msg, "ut", &pid, &flags);
-        if (r < 0)
-                return r;
-        r = check_pid(pid, error);
-        if (r < 0)
-                return r;
-        return method_register_common(msg, userdata, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 },
-                                      flags, NULL, error);
-}
-
-static int method_register_with_options(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const bool options = strcmp(sd_bus_message_get_member(msg), "RegisterWithOptions") == 0;
         rk_caps caps = {};
         uint64_t flags;
         uint32_t pid;
         int r;
 
         r = sd_bus_message_read(msg, "ut", &pid, &flags);
-        if (r < 0)
-                return r;
-        r = read_cap_options(msg, &caps, true, error);
-        if (r < 0)
-                return r;
-        r = check_pid(pid, error);
+        if (r >= 0 && options)
+                r = read_cap_options(msg, &caps, true, error);
+        if (r >= 0)
+                r = check_pid(pid, error);
         if (r < 0)
                 return r;
         return method_register_common(msg, userdata, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 },
-                                      flags, &caps, error);
+                                      flags, options ? &caps : NULL, error);
 }
 
 static int method_register_pidfd(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -782,7 +768,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("RegisterPIDFD", SD_BUS_ARGS("h", pidfd, "t", flags), SD_BUS_NO_RESULT,
                                 method_register_pidfd, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("RegisterWithOptions", SD_BUS_ARGS("u", pid, "t", flags, "a{sv}", options),
-                                SD_BUS_NO_RESULT, method_register_with_options, SD_BUS_VTABLE_UNPRIVILEGED),
+                                SD_BUS_NO_RESULT, method_register, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Deregister", SD_BUS_ARGS("u", pid), SD_BUS_NO_RESULT,
                                 method_deregister, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Fetch", SD_BUS_ARGS("u", pid),
