@@ -62,14 +62,17 @@ define extmod
 	+$(3) M=$(2) W=1 KCFLAGS=-Werror RESCAP_INCLUDE=$(abspath include) modules
 endef
 
+# Debian's headers take a command-line O= as their own output directory, and
+# ours reaches every sub-make through MAKEFLAGS: the empty O= on the kbuild
+# command line overrides it (make O=DIR works for every target).
 $(O)/kmod/stock/rescap.ko: $(KMOD_SRCS)
-	$(call extmod,$(KMOD_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build)
+	$(call extmod,$(KMOD_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build O=)
 
 $(O)/kmod/$(OURS)/rescap.ko: $(KMOD_SRCS) $(BZIMAGE)
 	$(call extmod,$(KMOD_SRCS),$(@D),$(KMAKE))
 
 $(O)/kmod/stock/test/splat_test.ko: $(TKMOD_SRCS)
-	$(call extmod,$(TKMOD_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build)
+	$(call extmod,$(TKMOD_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build O=)
 
 $(O)/kmod/$(OURS)/test/splat_test.ko: $(TKMOD_SRCS) $(BZIMAGE)
 	$(call extmod,$(TKMOD_SRCS),$(@D),$(KMAKE))
