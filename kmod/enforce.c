@@ -538,7 +538,10 @@ int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 		goto out;
 	fdt = files_fdtable(files);
 	if (fd >= fdt->max_fds || !test_bit(fd, fdt->open_fds)) {
-		before = bitmap_weight(fdt->open_fds, fdt->max_fds);
+		/* Its other threads may have tables of their own. */
+		before = get_nr_threads(current) == 1 ?
+			 bitmap_weight(fdt->open_fds, fdt->max_fds) :
+			 rescap_process_fds(current);
 		refuse = rescap_growing(proc, &walk, &rescap_fds_res, before,
 					before + 1);
 	}

@@ -4,8 +4,9 @@
  *
  * Usage is read from the kernel's own state whenever it is needed, never
  * kept as a counter of our own that could drift: the heap is mm->data_vm,
- * the descriptors are the bits set in the file table's open_fds bitmap
- * (which includes a descriptor reserved but not yet installed).
+ * the descriptors are the bits set in the open_fds bitmaps of the file
+ * tables of its threads (which include a descriptor reserved but not yet
+ * installed).
  */
 
 #include <linux/capability.h>
@@ -41,6 +42,52 @@ u64 rescap_fd_count(struct files_struct *const files)
 	return n;
 }
 
+/* How many distinct file tables of one process are told apart. */
+#define RESCAP_TABLES_MAX 16
+
+/**
+ * rescap_process_fds - open descriptors of a process
+ * @task: any thread of the process
+ *
+ * The descriptors in the file tables of all its threads. A thread that
+ * unshared its table (unshare(CLONE_FILES), close_range() with
+ * CLOSE_RANGE_UNSHARE, a clone() of a thread without CLONE_FILES) has one
+ * of its own, a copy that counts again every descriptor it holds; each
+ * table is counted once. Beyond RESCAP_TABLES_MAX distinct tables, a table
+ * may be counted once for each thread that holds it: more, never less.
+ *
+ * O(threads + table sizes / BITS_PER_LONG).
+ *
+ * Context: any task context, may be atomic; takes each thread's task_lock
+ * (never held when a file table's file_lock is taken).
+ * Return: the number of open descriptors.
+ */
+u64 rescap_process_fds(struct task_struct *const task)
+{
+	const struct files_struct *seen[RESCAP_TABLES_MAX];
+	unsigned int nseen = 0, i;
+	struct files_struct *files;
+	struct task_struct *t;
+	u64 n = 0;
+
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		task_lock(t);
+		files = t->files;
+		for (i = 0; files && i < nseen; i++)
+			if (seen[i] == files)
+				files = NULL;
+		if (files) {
+			n += rescap_fd_count(files);
+			if (nseen < ARRAY_SIZE(seen))
+				seen[nseen++] = files;
+		}
+		task_unlock(t);
+	}
+	rcu_read_unlock();
+	return n;
+}
+
 static u64 rescap_rss_anon_bytes(struct mm_struct *const mm)
 {
 	const long pages = get_mm_counter(mm, MM_ANONPAGES);
@@ -58,10 +105,11 @@ static bool rescap_measure_task(struct task_struct *const task,
 	if (task->mm) {
 		usage->heap = rescap_heap_bytes(task->mm);
 		usage->rss_anon = rescap_rss_anon_bytes(task->mm);
-		usage->fds = task->files ? rescap_fd_count(task->files) : 0;
 		found = true;
 	}
 	task_unlock(task);
+	if (found)
+		usage->fds = rescap_process_fds(task);
 	return found;
 }
 

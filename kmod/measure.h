@@ -16,7 +16,7 @@
  * struct rescap_usage - what a process uses
  * @heap: VmData (mm->data_vm) in bytes
  * @rss_anon: anonymous resident memory in bytes
- * @fds: open descriptors in the file table
+ * @fds: open descriptors in the file tables of its threads
  */
 struct rescap_usage {
 	u64 heap;
@@ -65,6 +65,7 @@ static inline bool rescap_is_data(const vm_flags_t flags)
 }
 
 u64 rescap_fd_count(struct files_struct *files);
+u64 rescap_process_fds(struct task_struct *task);
 int rescap_usage_of(struct pid *tgid, struct rescap_usage *usage);
 void rescap_usage_of_task(struct task_struct *task, struct rescap_usage *usage);
 int rescap_snapshot(struct pid *tgid, struct rescap_snapshot *snap);

@@ -24,6 +24,8 @@
  *   rlimit-as-tight    RLIMIT_AS soft and hard at the current VmSize
  *   tfiles N           a new thread unshares its fd table (CLONE_FILES),
  *                      opens /dev/null N times in it, then sleeps
+ *   tfiles-cr N        the same, unsharing with close_range() and
+ *                      CLOSE_RANGE_UNSHARE (closing nothing)
  *   touch              write every page of the last mapping
  *   malloc N | free    malloc N bytes (kept), free the last of them
  *   open N             open /dev/null N times
@@ -146,10 +148,20 @@ static void *thread_mmap(void *arg) {
         return NULL;
 }
 
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#endif
+
+/* arg: N descriptors to open, negative to unshare with close_range(). */
 static void *thread_files(void *arg) {
         long n = (long) arg;
+        int r;
 
-        if (unshare(CLONE_FILES) == 0)
+        r = n >= 0 ? unshare(CLONE_FILES) :
+                     (int) syscall(SYS_close_range, STATUS_FD + 1, ~0U, CLOSE_RANGE_UNSHARE);
+        if (n < 0)
+                n = -n;
+        if (r == 0)
                 for (long i = 0; i < n; i++)
                         if (open("/dev/null", O_RDONLY) < 0)
                                 break;
@@ -270,10 +282,10 @@ static int run(const char *cmd, long n) {
                 rl.rlim_cur = rl.rlim_max = (rlim_t) status_kb("\nVmSize:");
                 return setrlimit(RLIMIT_AS, &rl);
         }
-        if (!strcmp(cmd, "tfiles")) {
+        if (!strcmp(cmd, "tfiles") || !strcmp(cmd, "tfiles-cr")) {
                 pthread_t t;
 
-                if (pthread_create(&t, NULL, thread_files, (void *) n))
+                if (pthread_create(&t, NULL, thread_files, (void *) (cmd[6] ? -n : n)))
                         return -1;
                 usleep(200000);
                 return 0;
