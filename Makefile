@@ -7,6 +7,7 @@
 #                        Debian's stock kernel and on our 6.12 debug kernel
 #   make check T='ours/smoke/*'   only the tests matching the patterns
 #   make bench           overhead of rescap, side by side in one VM per kernel
+#   make fuzz            the long netlink fuzz run (FUZZ_N=1000000 messages)
 #   make deps            install what building and testing need (apt-get)
 #   make kernel          our 6.12 debug kernel (rescap LSM built in)
 #   make modules         rescap.ko for both kernels
@@ -24,12 +25,12 @@ export O
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all deps kernel modules check demo bench clean help
+.PHONY: all deps kernel modules check demo bench fuzz clean help
 
 all: modules userspace
 
 help:
-	@sed -n '3,17s/^# \{0,1\}//p' Makefile
+	@sed -n '3,18s/^# \{0,1\}//p' Makefile
 
 deps:
 	@tests/deps
@@ -180,6 +181,17 @@ bench: deps
 
 .PHONY: build-for-check
 build-for-check: $(BZIMAGE) $(KSELFTESTS) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS) $(UNIT_BINS)
+
+# The long netlink fuzz run: RTEST_FUZZ_N messages (default 1,000,000) on
+# the debug kernel, module and LSM (make check sends 100,000).
+FUZZ_N		?= 1000000
+.PHONY: fuzz
+fuzz: deps
+	@mkdir -p $(O)
+	@$(MAKE) --no-print-directory build-for-check >$(O)/build.log 2>&1 || \
+		{ tail -n 50 $(O)/build.log; echo "build failed (full log: $(O)/build.log)"; exit 1; }
+	@RTEST_FUZZ_N=$(FUZZ_N) RTEST_TEST_TIMEOUT=5000 RTEST_SUITE_TIMEOUT=5400 \
+		tests/run 'ours/fuzz/*' 'lsm/fuzz/*'
 
 demo: deps
 	@mkdir -p $(O)
