@@ -14,6 +14,7 @@
 #include <linux/cred.h>
 #include <linux/fdtable.h>
 #include <linux/kernfs.h>
+#include <linux/nsproxy.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
@@ -217,26 +218,91 @@ int rescap_cgroup_path(struct task_struct *const task, char *const buf,
 }
 
 /**
- * rescap_may_inspect - whether current may see a process in /proc/rescap
- * and get it over netlink
+ * rescap_cgroup_path_ns - a cgroup's path as current's cgroup namespace
+ * sees it
+ * @cgrp: the cgroup
+ * @buf: where to write it
+ * @len: size of @buf
+ *
+ * Relative to the root of current's cgroup namespace, as
+ * /proc/self/cgroup shows paths: a cgroup outside it starts with "/..".
+ *
+ * Context: process context, may sleep.
+ * Return: the length of the path, or a negative errno (-ENAMETOOLONG if
+ * @buf is too small).
+ */
+int rescap_cgroup_path_ns(struct cgroup *const cgrp, char *const buf,
+			  const size_t len)
+{
+	const int ret = cgroup_path_ns(cgrp, buf, len,
+				       current->nsproxy->cgroup_ns);
+
+	if (ret >= (int)len)
+		return -ENAMETOOLONG;
+	return ret;
+}
+
+/**
+ * rescap_task_cgroup_path_ns - a task's cgroup v2 path as current's cgroup
+ * namespace sees it
+ * @task: the task
+ * @buf: where to write it
+ * @len: size of @buf
+ *
+ * Context: process context, may sleep.
+ * Return: as rescap_cgroup_path_ns(), or -ESRCH when the task is leaving
+ * its cgroup as it is asked.
+ */
+int rescap_task_cgroup_path_ns(struct task_struct *const task,
+			       char *const buf, const size_t len)
+{
+	struct cgroup *cgrp;
+	int ret;
+
+	rcu_read_lock();
+	cgrp = task_dfl_cgroup(task);
+	if (!css_tryget(&cgrp->self))
+		cgrp = NULL;
+	rcu_read_unlock();
+	if (!cgrp)
+		return -ESRCH;
+	ret = rescap_cgroup_path_ns(cgrp, buf, len);
+	cgroup_put(cgrp);
+	return ret;
+}
+
+static bool rescap_capable(const struct file *const file,
+			   struct user_namespace *const ns, const int cap)
+{
+	return file ? file_ns_capable(file, ns, cap) :
+		      ns_capable_noaudit(ns, cap);
+}
+
+/**
+ * rescap_may_inspect - whether a reader may see a process in /proc/rescap
+ * or get it over netlink
+ * @file: the file it reads, whose opener's credentials decide (as for
+ *        /proc/PID files), or NULL for current's (a netlink request)
  * @task: the process's leader
  *
  * The credential part of the ptrace read check of /proc/PID files (the
- * module cannot call ptrace_may_access()): current's fs ids equal all of
- * the target's ids and the target is dumpable, or current has
- * CAP_SYS_PTRACE over it. CAP_SYS_RESOURCE, rescap's own admin
- * capability, sees everything too.
+ * module cannot call ptrace_may_access()): the reader's fs ids equal all
+ * of the target's ids and the target is dumpable, or the reader has
+ * CAP_SYS_PTRACE in the user namespace of the target's address space
+ * (of its credentials when it has none). CAP_SYS_RESOURCE, rescap's own
+ * admin capability, sees everything too.
  *
- * Return: true when current may see @task.
+ * Return: true when the reader may see @task.
  */
-bool rescap_may_inspect(struct task_struct *const task)
+bool rescap_may_inspect(const struct file *const file,
+			struct task_struct *const task)
 {
-	const struct cred *const cred = current_cred();
+	const struct cred *const cred = file ? file->f_cred : current_cred();
 	const struct cred *tcred;
 	bool ok;
 
 	if (same_thread_group(task, current) ||
-	    ns_capable_noaudit(&init_user_ns, CAP_SYS_RESOURCE))
+	    rescap_capable(file, &init_user_ns, CAP_SYS_RESOURCE))
 		return true;
 	tcred = get_task_cred(task);
 	ok = uid_eq(cred->fsuid, tcred->euid) &&
@@ -245,14 +311,15 @@ bool rescap_may_inspect(struct task_struct *const task)
 	     gid_eq(cred->fsgid, tcred->egid) &&
 	     gid_eq(cred->fsgid, tcred->sgid) &&
 	     gid_eq(cred->fsgid, tcred->gid);
-	if (ok) {
-		task_lock(task);
-		if (task->mm && get_dumpable(task->mm) != SUID_DUMP_USER)
-			ok = false;
-		task_unlock(task);
-	}
+	task_lock(task);
+	if (ok && task->mm && get_dumpable(task->mm) != SUID_DUMP_USER)
+		ok = false;
+	/* As ptrace: the address space's namespace, under task_lock. */
 	if (!ok)
-		ok = ns_capable_noaudit(tcred->user_ns, CAP_SYS_PTRACE);
+		ok = rescap_capable(file, task->mm ? task->mm->user_ns :
+						     tcred->user_ns,
+				    CAP_SYS_PTRACE);
+	task_unlock(task);
 	put_cred(tcred);
 	return ok;
 }

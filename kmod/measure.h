@@ -70,9 +70,12 @@ int rescap_usage_of(struct pid *tgid, struct rescap_usage *usage);
 void rescap_usage_of_task(struct task_struct *task, struct rescap_usage *usage);
 int rescap_snapshot(struct pid *tgid, struct rescap_snapshot *snap);
 int rescap_cgroup_path(struct task_struct *task, char *buf, size_t len);
-bool rescap_may_inspect(struct task_struct *task);
+bool rescap_may_inspect(const struct file *file, struct task_struct *task);
 
 struct cgroup;
+int rescap_cgroup_path_ns(struct cgroup *cgrp, char *buf, size_t len);
+int rescap_task_cgroup_path_ns(struct task_struct *task, char *buf,
+			       size_t len);
 void rescap_cgroup_members(struct cgroup *cgrp,
 			   void (*fn)(struct task_struct *leader,
 				      const struct rescap_usage *usage,

@@ -439,10 +439,11 @@ static int rescap_nl_fill(struct sk_buff *const skb,
 	path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!path)
 		goto cancel;
-	rcu_read_lock();
-	leader = pid_task(proc->pid, PIDTYPE_TGID);
-	err = leader ? rescap_cgroup_path(leader, path, PATH_MAX) : -ESRCH;
-	rcu_read_unlock();
+	leader = get_pid_task(proc->pid, PIDTYPE_TGID);
+	err = leader ? rescap_task_cgroup_path_ns(leader, path, PATH_MAX) :
+		       -ESRCH;
+	if (leader)
+		put_task_struct(leader);
 	if (err >= 0)
 		err = nla_put_string(skb, RESCAP_A_CGROUP_PATH, path);
 	kfree(path);
@@ -482,8 +483,8 @@ static int rescap_nl_put_group(struct sk_buff *const skb,
 	path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
-	len = kernfs_path_from_node(cgrp->kn, NULL, path, PATH_MAX);
-	if (len >= 0 && len < PATH_MAX)
+	len = rescap_cgroup_path_ns(cgrp, path, PATH_MAX);
+	if (len >= 0)
 		len = nla_put_string(skb, RESCAP_A_CGROUP_PATH, path);
 	kfree(path);
 	return len == -EMSGSIZE ? len : 0;
@@ -599,7 +600,7 @@ int rescap_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	task = rescap_nl_target(info);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	if (!rescap_may_inspect(task)) {
+	if (!rescap_may_inspect(NULL, task)) {
 		GENL_SET_ERR_MSG(info, "no such process");
 		err = -ESRCH;
 		goto put_task;
@@ -629,12 +630,16 @@ int rescap_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct rescap_proc *procs[RESCAP_DUMP_BATCH];
 	struct pid_namespace *const ns = task_active_pid_ns(current);
 	u64 *const cursor = (u64 *)&cb->args[0];
+	struct rescap_proc *last = NULL;
 	int i, n, err = 0;
 
 	if (!netlink_capable(cb->skb, CAP_SYS_RESOURCE))
 		return -EPERM;
 	do {
-		n = rescap_procs_collect(*cursor, procs, ARRAY_SIZE(procs));
+		n = rescap_procs_collect(*cursor, last, procs,
+					 ARRAY_SIZE(procs));
+		rescap_proc_put(last);
+		last = NULL;
 		for (i = 0; i < n; i++) {
 			if (!err && pid_nr_ns(procs[i]->pid, ns) &&
 			    rescap_proc_registered(procs[i])) {
@@ -645,11 +650,16 @@ int rescap_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 				if (err == -ESRCH)
 					err = 0;	/* exited meanwhile */
 			}
-			if (!err)
-				*cursor = procs[i]->seq;
-			rescap_proc_put(procs[i]);
+			if (err) {
+				rescap_proc_put(procs[i]);
+				continue;
+			}
+			*cursor = procs[i]->seq;
+			rescap_proc_put(last);
+			last = procs[i];	/* where the next batch goes on */
 		}
 	} while (n && !err);
+	rescap_proc_put(last);
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;	/* the next call goes on from the cursor */
 	return err ?: skb->len;

@@ -54,8 +54,8 @@ static void rescap_proc_line(struct seq_file *const m,
 	leader = get_pid_task(proc->pid, PIDTYPE_TGID);
 	if (!leader)
 		return;
-	visible = rescap_may_inspect(leader);
-	if (visible && rescap_cgroup_path(leader, path, PATH_MAX) < 0)
+	visible = rescap_may_inspect(m->file, leader);
+	if (visible && rescap_task_cgroup_path_ns(leader, path, PATH_MAX) < 0)
 		strscpy(path, "-", PATH_MAX);
 	put_task_struct(leader);
 	if (!visible || rescap_snapshot(proc->pid, &snap))
@@ -84,7 +84,8 @@ static void rescap_proc_line(struct seq_file *const m,
 static int rescap_proc_show(struct seq_file *const m, void *const v)
 {
 	struct rescap_proc *procs[RESCAP_PROC_BATCH];
-	struct pid_namespace *const ns = task_active_pid_ns(current);
+	struct pid_namespace *const ns = proc_pid_ns(file_inode(m->file)->i_sb);
+	struct rescap_proc *last = NULL;
 	u64 cursor = 0;
 	char *path;
 	int i, n;
@@ -96,11 +97,17 @@ static int rescap_proc_show(struct seq_file *const m, void *const v)
 	if (!path)
 		return -ENOMEM;
 	do {
-		n = rescap_procs_collect(cursor, procs, ARRAY_SIZE(procs));
+		n = rescap_procs_collect(cursor, last, procs,
+					 ARRAY_SIZE(procs));
+		rescap_proc_put(last);
+		last = NULL;
 		for (i = 0; i < n; i++) {
 			rescap_proc_line(m, procs[i], ns, path);
 			cursor = procs[i]->seq;
-			rescap_proc_put(procs[i]);
+			if (i == n - 1)
+				last = procs[i];	/* where to go on from */
+			else
+				rescap_proc_put(procs[i]);
 		}
 	} while (n);
 	kfree(path);

@@ -438,22 +438,33 @@ void rescap_proc_set_caps(struct rescap_proc *const proc,
 /**
  * rescap_procs_collect - references on the entries registered after a point
  * @after_seq: only entries with a larger sequence number
+ * @from: NULL, or a referenced entry whose sequence number is @after_seq
+ *        (the last of the previous batch): the walk goes on from it while
+ *        it is still tracked, instead of from the head of the list
  * @procs: where to put them, in registration order
  * @max: room in @procs
  *
  * The caller puts each reference. Iterating in batches keeps dumps and
- * /proc/rescap out of RCU read sections while they build their output.
+ * /proc/rescap out of RCU read sections while they build their output;
+ * going on from @from keeps a listing of n entries O(n), not O(n^2).
  *
  * Return: the number of entries stored.
  */
-int rescap_procs_collect(const u64 after_seq, struct rescap_proc **const procs,
-			 const int max)
+int rescap_procs_collect(const u64 after_seq, struct rescap_proc *from,
+			 struct rescap_proc **const procs, const int max)
 {
 	struct rescap_proc *proc;
 	int n = 0;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(proc, &rescap_procs_list, list) {
+	/*
+	 * An entry not yet unlinked is on the list, and stays readable in
+	 * it until this read section ends even if it is unlinked meanwhile.
+	 */
+	if (from && test_bit(RESCAP_PROC_DEAD, &from->state))
+		from = NULL;
+	proc = list_prepare_entry(from, &rescap_procs_list, list);
+	list_for_each_entry_continue_rcu(proc, &rescap_procs_list, list) {
 		if (n >= max)
 			break;
 		if (proc->seq <= after_seq ||
@@ -490,7 +501,7 @@ void rescap_procs_exit(void)
 	int i, n;
 
 	do {
-		n = rescap_procs_collect(0, procs, ARRAY_SIZE(procs));
+		n = rescap_procs_collect(0, NULL, procs, ARRAY_SIZE(procs));
 		for (i = 0; i < n; i++) {
 			rescap_proc_unlink(procs[i]);
 			rescap_proc_put(procs[i]);

@@ -115,7 +115,8 @@ void rescap_proc_set_caps(struct rescap_proc *proc,
 void rescap_proc_fork(struct task_struct *parent, struct task_struct *child);
 struct rescap_proc *rescap_proc_exit(struct task_struct *task);
 
-int rescap_procs_collect(u64 after_seq, struct rescap_proc **procs, int max);
+int rescap_procs_collect(u64 after_seq, struct rescap_proc *from,
+			 struct rescap_proc **procs, int max);
 
 extern unsigned long rescap_procs_gen;
 
