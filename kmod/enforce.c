@@ -146,7 +146,7 @@ static bool rescap_current_governed(struct rescap_walk *const walk)
 	walk->group = NULL;
 	if (!rescap_grouping() || is_global_init(current))
 		return false;
-	walk->cgrp = task_dfl_cgroup(current);
+	walk->cgrp = rescap_task_domain(current);
 	gen = rescap_groups_generation();
 	preempt_disable();
 	cached = rescap_ungoverned_cached(walk->cgrp, gen);

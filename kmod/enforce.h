@@ -53,7 +53,7 @@ static __always_inline bool rescap_growth_unwatched(void)
 		return true;
 	/* Keeps current's cgroup alive (RCU) and reads this CPU's answer. */
 	preempt_disable_notrace();
-	ungoverned = rescap_ungoverned_cached(task_dfl_cgroup(current),
+	ungoverned = rescap_ungoverned_cached(rescap_task_domain(current),
 					      rescap_groups_generation());
 	preempt_enable_notrace();
 	return ungoverned;

@@ -7,8 +7,10 @@
  * cgroup created again at the same path has a new id, and no policy.
  *
  * Nothing is kept per member. A growth looks up the policies of the
- * grower's cgroup and of its ancestors: task_dfl_cgroup() and its
- * ancestors[] array, one hash lookup per level that has a policy at all
+ * grower's domain cgroup and of its ancestors: rescap_task_domain(), the
+ * cgroup all threads of a process share (a thread in a threaded cgroup
+ * is governed as its threaded domain is; a threaded cgroup cannot have a
+ * policy), and its ancestors[] array, one hash lookup per level that has a policy at all
  * (a bitmask of such levels is kept) and whose cgroup may have one (a
  * filter on the low bits of cgroup ids is kept), so the cost is bounded
  * by the depth of the grower's cgroup, never by the number of policies,
@@ -196,8 +198,8 @@ struct rescap_group *rescap_group_next(struct cgroup *const cgrp,
  * rescap_governed - whether a cgroup policy governs a task
  * @task: the task
  *
- * Return: true when the task's cgroup or one of its ancestors has a
- * policy.
+ * Return: true when the task's domain cgroup (rescap_task_domain()) or
+ * one of its ancestors has a policy.
  */
 bool rescap_governed(struct task_struct *const task)
 {
@@ -208,7 +210,7 @@ bool rescap_governed(struct task_struct *const task)
 	if (!rescap_grouping())
 		return false;
 	rcu_read_lock();
-	cgrp = task_dfl_cgroup(task);
+	cgrp = rescap_task_domain(task);
 	level = cgrp->level + 1;
 	governed = rescap_group_next(cgrp, &level);
 	rcu_read_unlock();

@@ -128,6 +128,37 @@ rescap_ungoverned_cached(const struct cgroup *const cgrp,
 	       __this_cpu_read(rescap_ungoverned.slot[i].cgroup) == id;
 }
 
+/**
+ * rescap_task_domain - the cgroup whose policies, with its ancestors',
+ * govern a task's process
+ * @task: the task
+ *
+ * The domain cgroup every thread of the process shares: the task's
+ * cgroup, or, for a thread in a threaded cgroup, its threaded domain. A
+ * threaded cgroup cannot have a policy, so every thread of a process is
+ * governed by the same policies, wherever its threads are.
+ *
+ * Context: RCU read side, or preemption disabled.
+ * Return: the cgroup, valid while the task's cgroup is.
+ */
+static __always_inline struct cgroup *
+rescap_task_domain(struct task_struct *const task)
+{
+	return READ_ONCE(task_dfl_cgroup(task)->dom_cgrp);
+}
+
+/**
+ * rescap_cgroup_threaded - whether a cgroup is threaded
+ * @cgrp: the cgroup
+ *
+ * Return: true for a threaded cgroup (cgroup.type "threaded"), which
+ * cannot have a policy.
+ */
+static inline bool rescap_cgroup_threaded(const struct cgroup *const cgrp)
+{
+	return READ_ONCE(cgrp->dom_cgrp) != cgrp;
+}
+
 struct rescap_group *rescap_group_next(struct cgroup *cgrp, int *level);
 bool rescap_governed(struct task_struct *task);
 void rescap_ungoverned_remember(const struct cgroup *cgrp, unsigned long gen);

@@ -21,6 +21,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 
+#include "group.h"
 #include "measure.h"
 
 /**
@@ -327,8 +328,9 @@ bool rescap_may_inspect(const struct file *const file,
 /**
  * rescap_cgroup_members - each process of a cgroup and its descendants
  * @cgrp: the cgroup
- * @fn: called with each process's leader (as its cgroup names it) and its
- *      usage, under RCU: it must not sleep
+ * @fn: called with the leader of each process whose domain cgroup
+ *      (rescap_task_domain()) is @cgrp or below it, and its usage, under
+ *      RCU: it must not sleep
  * @arg: for @fn
  *
  * Kernel threads and processes without an address space are left out.
@@ -348,7 +350,7 @@ void rescap_cgroup_members(struct cgroup *const cgrp,
 	rcu_read_lock();
 	for_each_process(p) {
 		if ((p->flags & PF_KTHREAD) ||
-		    !cgroup_is_descendant(task_dfl_cgroup(p), cgrp))
+		    !cgroup_is_descendant(rescap_task_domain(p), cgrp))
 			continue;
 		usage = (struct rescap_usage){};
 		if (rescap_measure_group(p, &usage))

@@ -710,6 +710,10 @@ static int rescap_nl_set_group_caps(struct genl_info *const info,
 		GENL_SET_ERR_MSG(info, "the root cgroup cannot have a policy");
 		return -EINVAL;
 	}
+	if (rescap_cgroup_threaded(cgrp)) {
+		GENL_SET_ERR_MSG(info, "a threaded cgroup cannot have a policy");
+		return -EOPNOTSUPP;
+	}
 	err = rescap_group_set_caps(cgrp, rescap_nl_group_check, &change);
 	if (err == -ENOENT)
 		GENL_SET_ERR_MSG(info, "the cgroup is being removed");
