@@ -97,7 +97,7 @@ $(O)/bin/rescapctl: cgroupd/rescapctl.c cgroupd/rescapctl-bus.c $(KLINK_SRCS) $(
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
-$(O)/bin/rtest-nl $(O)/bin/rtest-bench: $(O)/bin/%: tests/helpers/%.c $(KLINK_SRCS) $(USER_HDRS)
+$(O)/bin/rtest-nl $(O)/bin/rtest-bench $(O)/bin/rtest-race: $(O)/bin/%: tests/helpers/%.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS)
 
