@@ -26,6 +26,13 @@
  *                      opens /dev/null N times in it, then sleeps
  *   tfiles-cr N        the same, unsharing with close_range() and
  *                      CLOSE_RANGE_UNSHARE (closing nothing)
+ *   getfd N            take a copy of its stdin N times with pidfd_getfd()
+ *   uring-open N       open /dev/null N times through io_uring, IOSQE_ASYNC
+ *                      (io-wq workers open it); answers "err ERRNO" with
+ *                      the first failed open's error
+ *   vfork-open N       vfork a child that opens /dev/null N times and
+ *                      exits 0; answers "err ERRNO" if the child failed
+ *                      or was killed (EINTR)
  *   touch              write every page of the last mapping
  *   malloc N | free    malloc N bytes (kept), free the last of them
  *   open N             open /dev/null N times
@@ -47,6 +54,10 @@
  *   status             just answer
  */
 #include <errno.h>
+#include <linux/io_uring.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/wait.h>
 #include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -168,6 +179,103 @@ static void *thread_files(void *arg) {
         for (;;)
                 pause();
         return NULL;
+}
+
+static int getfd(long n) {
+        int pfd = (int) syscall(SYS_pidfd_open, getpid(), 0);
+
+        if (pfd < 0)
+                return -1;
+        keep_fd(pfd);
+        for (long i = 0; i < n; i++) {
+                int fd = (int) syscall(SYS_pidfd_getfd, pfd, 0, 0);
+
+                if (fd < 0)
+                        return -1;
+                keep_fd(fd);
+        }
+        return 0;
+}
+
+/* io_uring without liburing: one ring, one openat at a time, async. */
+static int uring_open(long n) {
+        struct io_uring_params p = { 0 };
+        unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
+        struct io_uring_sqe *sqes;
+        struct io_uring_cqe *cqes;
+        char *sq, *cq;
+        int ring;
+
+        ring = (int) syscall(__NR_io_uring_setup, 4, &p);
+        if (ring < 0)
+                return -1;
+        keep_fd(ring);
+        sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned), PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQ_RING);
+        cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe), PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_CQ_RING);
+        sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+                    MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQES);
+        if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+                return -1;
+        sq_tail = (unsigned *) (sq + p.sq_off.tail);
+        sq_mask = (unsigned *) (sq + p.sq_off.ring_mask);
+        sq_array = (unsigned *) (sq + p.sq_off.array);
+        cq_head = (unsigned *) (cq + p.cq_off.head);
+        cq_tail = (unsigned *) (cq + p.cq_off.tail);
+        cq_mask = (unsigned *) (cq + p.cq_off.ring_mask);
+        cqes = (struct io_uring_cqe *) (cq + p.cq_off.cqes);
+        for (long i = 0; i < n; i++) {
+                unsigned tail = *sq_tail, idx = tail & *sq_mask, head;
+                struct io_uring_sqe *sqe = &sqes[idx];
+                int res;
+
+                memset(sqe, 0, sizeof(*sqe));
+                sqe->opcode = IORING_OP_OPENAT;
+                sqe->fd = AT_FDCWD;
+                sqe->addr = (uint64_t) (uintptr_t) "/dev/null";
+                sqe->open_flags = O_RDONLY;
+                sqe->flags = IOSQE_ASYNC;
+                sq_array[idx] = idx;
+                __atomic_store_n(sq_tail, tail + 1, __ATOMIC_RELEASE);
+                if (syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+                        return -1;
+                head = *cq_head;
+                if (head == __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE)) {
+                        errno = EAGAIN;
+                        return -1;
+                }
+                res = cqes[head & *cq_mask].res;
+                __atomic_store_n(cq_head, head + 1, __ATOMIC_RELEASE);
+                if (res < 0) {
+                        errno = -res;
+                        return -1;
+                }
+                keep_fd(res);
+        }
+        return 0;
+}
+
+static int vfork_open(long n) {
+        void (*old)(int) = signal(SIGCHLD, SIG_DFL);     /* reaped here, not at once */
+        int status;
+        pid_t child = vfork();
+
+        if (child == 0) {
+                for (long i = 0; i < n; i++)
+                        if (open("/dev/null", O_RDONLY) < 0)
+                                _exit(1);
+                _exit(0);
+        }
+        if (child < 0 || waitpid(child, &status, 0) < 0) {
+                signal(SIGCHLD, old);
+                return -1;
+        }
+        signal(SIGCHLD, old);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                return 0;
+        errno = WIFSIGNALED(status) ? EINTR : EIO;
+        return -1;
 }
 
 static int in_thread(void *(*fn)(void *), long n) {
@@ -405,6 +513,12 @@ static int run(const char *cmd, long n) {
                                 return -1;
                 return 0;
         }
+        if (!strcmp(cmd, "getfd"))
+                return getfd(n);
+        if (!strcmp(cmd, "uring-open"))
+                return uring_open(n);
+        if (!strcmp(cmd, "vfork-open"))
+                return vfork_open(n);
         if (!strcmp(cmd, "thread-open"))
                 return in_thread(thread_open, n);
         if (!strcmp(cmd, "thread-mmap"))

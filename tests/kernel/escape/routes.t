@@ -1,0 +1,37 @@
+# Other ways to a new descriptor, each past an fd cap: pidfd_getfd(), an
+# io_uring openat run by an io-wq worker (IOSQE_ASYNC), and a vfork child
+# (tracked like any child, with its own table). Each is seen like open().
+. ../../lib/lib.sh
+rescap_up
+
+for route in getfd uring-open; do
+	proc_start
+	ctl register "$PROC" --fds $(( $(fd_entries "$PROC") + 4 ))
+	proc_do $route 8
+	expect_eq "$route 8, 4 under the cap" dead "$REPLY"
+	wait_gone "$PROC" || fail "$PROC alive over its cap after $route"
+	proc_stop
+done
+
+proc_start
+ctl register "$PROC" --fds $(( $(fd_entries "$PROC") + 4 ))
+proc_do vfork-open 2
+expect_ok "a vfork child opening under the cap"
+proc_do vfork-open 8
+expect_eq "a vfork child opening past the cap" "err 4" "$REPLY"
+proc_do status
+expect_ok "the parent of the killed vfork child"
+proc_stop
+
+if [ "$RTEST_KERNEL" = lsm ]; then
+	for route in getfd uring-open; do
+		proc_start
+		ctl register "$PROC" --fds $(( $(fd_entries "$PROC") + 4 )) --action deny
+		proc_do $route 8
+		expect_eq "$route past the deny cap" "err 24" "$REPLY"
+		proc_stop
+	done
+fi
+
+rescap_down
+exit 0
