@@ -196,6 +196,11 @@ wait_gone() {
 	[ ! -d "/proc/$1" ]
 }
 
+# as_nobody COMMAND...: COMMAND as user nobody, group nogroup, no groups.
+as_nobody() {
+	setpriv --reuid nobody --regid nogroup --clear-groups -- "$@"
+}
+
 # wait_eq TRIES WHAT EXPECTED COMMAND...: runs COMMAND every 0.1 s, at most
 # TRIES times, until what it prints is EXPECTED; fails otherwise.
 wait_eq() {
@@ -242,10 +247,12 @@ cgroup_rmtree() {
 
 # proc_start_in DIR: proc_start, with the driven process in cgroup DIR from
 # its start (its shell moves itself there, then becomes rtest-proc).
+# PROC_AS: empty, or a command (not a shell function) that runs the
+# process under other credentials, e.g. "setpriv --reuid nobody ... --".
 proc_start_in() {
 	_pdir=$(mktemp -d)
 	mkfifo "$_pdir/in" "$_pdir/out"
-	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2"' sh "$1" "$O/bin/rtest-proc" \
+	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$1" ${PROC_AS:-} "$O/bin/rtest-proc" \
 		<"$_pdir/in" >"$_pdir/out" 3>&- 4>&- 5>&- 6>&- &
 	PROC=$!
 	exec 3>"$_pdir/in" 4<"$_pdir/out"

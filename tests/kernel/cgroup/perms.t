@@ -6,7 +6,6 @@ rescap_up
 cg=/sys/fs/cgroup
 cgroup_fresh $cg/rt-perm
 ctl cap --cgroup rt-perm --fds 500
-as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups -- "$@"; }
 for args in "cap --cgroup $cg/rt-perm --fds 9" "reset --cgroup $cg/rt-perm" \
 	    "get --cgroup $cg/rt-perm" "cap --cgroup $cg/rt-perm --fds infinity" "list --cgroups"; do
 	out=$(as_nobody "$RESCAPCTL" --kernel $args 2>&1)

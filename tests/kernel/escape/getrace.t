@@ -4,7 +4,6 @@
 # a process it may not inspect. The target is resolved once now.
 . ../../lib/lib.sh
 rescap_up
-as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups -- "$@"; }
 
 proc_start
 victim=$PROC
