@@ -33,6 +33,9 @@
  *   vfork-open N       vfork a child that opens /dev/null N times and
  *                      exits 0; answers "err ERRNO" if the child failed
  *                      or was killed (EINTR)
+ *   clone-into N DIR   clone3(CLONE_INTO_CGROUP) a child into the cgroup
+ *                      directory DIR that opens /dev/null N times and
+ *                      exits 0; errors as vfork-open
  *   touch              write every page of the last mapping
  *   malloc N | free    malloc N bytes (kept), free the last of them
  *   open N             open /dev/null N times
@@ -57,6 +60,8 @@
 #include <linux/io_uring.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <linux/sched.h>
+#include <stdbool.h>
 #include <sys/wait.h>
 #include <sched.h>
 #include <fcntl.h>
@@ -256,10 +261,27 @@ static int uring_open(long n) {
         return 0;
 }
 
-static int vfork_open(long n) {
+static char clone_dir[256];
+
+/* A child made by vfork(), or by clone3() into the cgroup clone_dir. */
+static int child_open(long n, bool into) {
         void (*old)(int) = signal(SIGCHLD, SIG_DFL);     /* reaped here, not at once */
-        int status;
-        pid_t child = vfork();
+        struct clone_args args = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD };
+        int status, dir = -1;
+        pid_t child;
+
+        if (into) {
+                dir = open(clone_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dir < 0) {
+                        signal(SIGCHLD, old);
+                        return -1;
+                }
+                args.cgroup = (uint64_t) dir;
+                child = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+                close(dir);
+        } else {
+                child = vfork();
+        }
 
         if (child == 0) {
                 for (long i = 0; i < n; i++)
@@ -518,7 +540,9 @@ static int run(const char *cmd, long n) {
         if (!strcmp(cmd, "uring-open"))
                 return uring_open(n);
         if (!strcmp(cmd, "vfork-open"))
-                return vfork_open(n);
+                return child_open(n, false);
+        if (!strcmp(cmd, "clone-into"))
+                return child_open(n, true);
         if (!strcmp(cmd, "thread-open"))
                 return in_thread(thread_open, n);
         if (!strcmp(cmd, "thread-mmap"))
@@ -546,7 +570,7 @@ int main(int argc, char **argv) {
         printf("ok %ld %d\n", vmdata(), count_fds());
         while (fgets(line, sizeof(line), stdin)) {
                 n = 0;
-                if (sscanf(line, "%63s %ld", cmd, &n) < 1)
+                if (sscanf(line, "%63s %ld %255s", cmd, &n, clone_dir) < 1)
                         continue;
                 if (!strcmp(cmd, "fork")) {
                         child = fork();
