@@ -33,6 +33,10 @@
  *   vfork-open N       vfork a child that opens /dev/null N times and
  *                      exits 0; answers "err ERRNO" if the child failed
  *                      or was killed (EINTR)
+ *   seccomp-addfd N    a seccomp supervisor thread puts N descriptors into
+ *                      this thread's table (SECCOMP_IOCTL_NOTIF_ADDFD) while
+ *                      it waits in a notified syscall (getpgid(0), from
+ *                      then on always notified: use once)
  *   clone-into N DIR   clone3(CLONE_INTO_CGROUP) a child into the cgroup
  *                      directory DIR that opens /dev/null N times and
  *                      exits 0; errors as vfork-open
@@ -60,7 +64,12 @@
 #include <linux/io_uring.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <stdbool.h>
 #include <sys/wait.h>
 #include <sched.h>
@@ -257,6 +266,69 @@ static int uring_open(long n) {
                         return -1;
                 }
                 keep_fd(res);
+        }
+        return 0;
+}
+
+static int listener = -1;
+static long addfd_n;
+static atomic_int addfd_err;
+
+/* The supervisor: one notification, N descriptors added, then the answer. */
+static void *supervisor(void *arg) {
+        struct seccomp_notif req;
+        struct seccomp_notif_resp resp = { 0 };
+        int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+        (void) arg;
+        memset(&req, 0, sizeof(req));
+        if (null < 0 || ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+                atomic_store(&addfd_err, errno);
+                return NULL;
+        }
+        for (long i = 0; i < addfd_n; i++) {
+                struct seccomp_notif_addfd add = { .id = req.id, .srcfd = (uint32_t) null };
+
+                if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0) {
+                        atomic_store(&addfd_err, errno);
+                        break;
+                }
+        }
+        resp.id = req.id;
+        resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        (void) ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+        close(null);
+        return NULL;
+}
+
+static int seccomp_addfd(long n) {
+        struct sock_filter filter[] = {
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getpgid, 0, 1),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        struct sock_fprog prog = { .len = sizeof(filter) / sizeof(filter[0]), .filter = filter };
+        pthread_t t;
+
+        if (listener >= 0) {
+                errno = EALREADY;
+                return -1;
+        }
+        addfd_n = n;
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return -1;
+        listener = (int) syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+        if (listener < 0)
+                return -1;
+        keep_fd(listener);
+        if (pthread_create(&t, NULL, supervisor, NULL))
+                return -1;
+        (void) syscall(SYS_getpgid, 0);
+        pthread_join(t, NULL);
+        if (atomic_load(&addfd_err)) {
+                errno = atomic_load(&addfd_err);
+                return -1;
         }
         return 0;
 }
@@ -541,6 +613,8 @@ static int run(const char *cmd, long n) {
                 return uring_open(n);
         if (!strcmp(cmd, "vfork-open"))
                 return child_open(n, false);
+        if (!strcmp(cmd, "seccomp-addfd"))
+                return seccomp_addfd(n);
         if (!strcmp(cmd, "clone-into"))
                 return child_open(n, true);
         if (!strcmp(cmd, "thread-open"))

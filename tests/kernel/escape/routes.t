@@ -1,10 +1,11 @@
-# Other ways to a new descriptor, each past an fd cap: pidfd_getfd(), an
+# Other ways to a new descriptor, each past an fd cap: pidfd_getfd(), a
+# seccomp supervisor adding descriptors (SECCOMP_IOCTL_NOTIF_ADDFD), an
 # io_uring openat run by an io-wq worker (IOSQE_ASYNC), and a vfork child
 # (tracked like any child, with its own table). Each is seen like open().
 . ../../lib/lib.sh
 rescap_up
 
-for route in getfd uring-open; do
+for route in getfd uring-open seccomp-addfd; do
 	proc_start
 	ctl register "$PROC" --fds $(( $(fd_entries "$PROC") + 4 ))
 	proc_do $route 8
@@ -24,7 +25,7 @@ expect_ok "the parent of the killed vfork child"
 proc_stop
 
 if [ "$RTEST_KERNEL" = lsm ]; then
-	for route in getfd uring-open; do
+	for route in getfd uring-open seccomp-addfd; do
 		proc_start
 		ctl register "$PROC" --fds $(( $(fd_entries "$PROC") + 4 )) --action deny
 		proc_do $route 8
