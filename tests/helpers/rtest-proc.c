@@ -37,6 +37,7 @@
  *                      this thread's table (SECCOMP_IOCTL_NOTIF_ADDFD) while
  *                      it waits in a notified syscall (getpgid(0), from
  *                      then on always notified: use once)
+ *   personality N      personality(N)
  *   clone-into N DIR   clone3(CLONE_INTO_CGROUP) a child into the cgroup
  *                      directory DIR that opens /dev/null N times and
  *                      exits 0; errors as vfork-open
@@ -69,6 +70,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <stdbool.h>
 #include <sys/wait.h>
@@ -613,6 +615,8 @@ static int run(const char *cmd, long n) {
                 return uring_open(n);
         if (!strcmp(cmd, "vfork-open"))
                 return child_open(n, false);
+        if (!strcmp(cmd, "personality"))
+                return personality((unsigned long) n) < 0 ? -1 : 0;
         if (!strcmp(cmd, "seccomp-addfd"))
                 return seccomp_addfd(n);
         if (!strcmp(cmd, "clone-into"))
