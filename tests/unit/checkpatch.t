@@ -1,5 +1,6 @@
-# The kernel code is clean under checkpatch.pl --strict, and its kernel-doc
-# comments parse without warnings (both from the 6.12 tree).
+# The kernel code and the kernel patches are clean under checkpatch.pl
+# --strict, and its kernel-doc comments parse without warnings (all from
+# the 6.12 tree).
 . ../lib/lib.sh
 ksrc=$(ls -d "$O"/kernel/linux-source-* 2>/dev/null | head -n 1)
 [ -x "$ksrc/scripts/checkpatch.pl" ] || fail "no kernel tree under $O/kernel (make kernel)"
@@ -9,6 +10,15 @@ files=$(ls kmod/*.c kmod/*.h lsm/*.c lsm/*.h tests/kmods/*.c | grep -v '/nl-gen\
 out=$("$ksrc/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f $files)
 bad=$(echo "$out" | grep -v '^total: 0 errors, 0 warnings, 0 checks')
 [ -z "$bad" ] || fail "checkpatch:
+$bad"
+# The kernel patches too, as patches (from a scratch directory: checkpatch
+# judges a patch by its path when it lies inside a git tree).
+tmp=$(mktemp -d)
+cp lsm/patches/*.patch "$tmp/"
+out=$(cd "$tmp" && "$ksrc/scripts/checkpatch.pl" --strict --no-tree --terse --show-types ./*.patch)
+rm -rf "$tmp"
+bad=$(echo "$out" | grep -v '^total: 0 errors, 0 warnings, 0 checks')
+[ -z "$bad" ] || fail "checkpatch of lsm/patches:
 $bad"
 out=$("$ksrc/scripts/kernel-doc" -none -Wall $files 2>&1)
 [ -z "$out" ] || fail "kernel-doc:
