@@ -43,6 +43,20 @@ case "$out" in "ussubtttttttsutss $p \"sleep\" "*" 536870912 "*" 1024 \"kill\" "
 busctl call org.rescap1 /org/rescap1 $M List | grep -q " $p \"sleep\"" || fail "List misses $p"
 busctl call org.rescap1 /org/rescap1 $M Reset u $p || fail Reset
 busctl call org.rescap1 /org/rescap1 $M Deregister u $p || fail Deregister
+# RegisterWithOptions: tracked with its caps from the first moment; a bad
+# option is a named error and registers nothing.
+out=$(busctl call org.rescap1 /org/rescap1 $M RegisterWithOptions 'uta{sv}' $p 0 1 Bogus u 1 2>&1) &&
+	fail "RegisterWithOptions with an unknown option: $out"
+case "$out" in *"unknown option"*) ;; *) fail "RegisterWithOptions, unknown option: $out" ;; esac
+out=$(busctl call org.rescap1 /org/rescap1 $M RegisterWithOptions 'uta{sv}' $p 0 1 FDMax t 0 2>&1) &&
+	fail "RegisterWithOptions with an fd cap of 0: $out"
+case "$out" in *"fd cap of 0"*) ;; *) fail "RegisterWithOptions, fd cap 0: $out" ;; esac
+bus_error $E.NotTracked Deregister uint32:$p
+busctl call org.rescap1 /org/rescap1 $M RegisterWithOptions 'uta{sv}' $p 0 2 FDMax t 1000 Action s notify ||
+	fail "RegisterWithOptions $p"
+out=$(busctl call org.rescap1 /org/rescap1 $M Fetch u $p) || fail Fetch
+case "$out" in *" 1000 \"notify\" "*) ;; *) fail "Fetch after RegisterWithOptions: $out" ;; esac
+busctl call org.rescap1 /org/rescap1 $M Deregister u $p || fail Deregister
 kill $p
 bus_error $E.NoSuchUnit GetUnit string:no-such-unit.service
 bus_error $E.NoSuchUnit SetUnitCap string:no-such-unit.service uint64:1048576 uint64:10
