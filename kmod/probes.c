@@ -8,10 +8,9 @@
  * mprotect and stack growth all ask it) with mmap_region() (below),
  * alloc_fd() for a new descriptor (open, socket, pipe, accept, dup, fcntl
  * F_DUPFD, SCM_RIGHTS, pidfd, ...) and do_dup2() for dup2/dup3 onto a free
- * number. A callback cannot make
- * the function fail: the engine acts once the growth is done, before the
- * process returns to user space. Process lifetime is the engine's own
- * (lifetime.c).
+ * number. A callback cannot make the function fail: the engine acts once
+ * the growth is done, before the process returns to user space. Process
+ * lifetime is the engine's own (lifetime.c).
  *
  * Since 6.12, mmap() over existing mappings asks may_expand_vm() for the
  * pages beyond those it replaces only, though a private writable mapping
