@@ -211,6 +211,14 @@ void rk_link_free(rk_link *l) {
         free(l);
 }
 
+static void rk_put_caller(struct nlmsghdr *nlh, const rk_caller *caller) {
+        if (!caller)
+                return;
+        mnl_attr_put_u32(nlh, RESCAP_A_CALLER_PIDFD, (uint32_t) caller->pidfd);
+        if (caller->authorized)
+                mnl_attr_put(nlh, RESCAP_A_CALLER_AUTHORIZED, 0, NULL);
+}
+
 static struct nlmsghdr *rk_request(rk_link *l, uint8_t cmd, uint16_t flags, rk_target t) {
         struct nlmsghdr *nlh = rk_msg(l, l->family, flags, cmd, RESCAP_FAMILY_VERSION);
 
@@ -222,6 +230,7 @@ static struct nlmsghdr *rk_request(rk_link *l, uint8_t cmd, uint16_t flags, rk_t
                 mnl_attr_put_u32(nlh, RESCAP_A_PIDFD, (uint32_t) t.pidfd);
         else
                 mnl_attr_put_u32(nlh, RESCAP_A_PID, (uint32_t) t.pid);
+        rk_put_caller(nlh, t.caller);
         return nlh;
 }
 
@@ -260,6 +269,13 @@ int rk_set_caps(rk_link *l, rk_target t, const rk_caps *c) {
         struct nlmsghdr *nlh = rk_request(l, RESCAP_CMD_SET_CAP, NLM_F_ACK, t);
 
         rk_put_caps(nlh, c);
+        return rk_transact(l, nlh, NULL, NULL);
+}
+
+int rk_may_change(rk_link *l, const rk_caller *caller) {
+        struct nlmsghdr *nlh = rk_msg(l, l->family, NLM_F_ACK, RESCAP_CMD_MAY_CHANGE, RESCAP_FAMILY_VERSION);
+
+        rk_put_caller(nlh, caller);
         return rk_transact(l, nlh, NULL, NULL);
 }
 

@@ -77,6 +77,14 @@ typedef struct rk_caps {
         bool force;
 } rk_caps;
 
+/* The process a change is made for, when the requester is a daemon acting
+ * for a client (rescapd): the kernel judges it too (see caller-pidfd in
+ * include/rescap.yaml). */
+typedef struct rk_caller {
+        int pidfd;
+        bool authorized;        /* by the daemon's own policy (polkit) */
+} rk_caller;
+
 /* A process named by pid, or by pidfd when pidfd >= 0; or a cgroup v2
  * directory, named by its id (st_ino) when cgroup_id is not 0, else by an
  * open descriptor of it when by_cgroup_fd is set. set-cap, reset and get
@@ -87,6 +95,7 @@ typedef struct rk_target {
         uint64_t cgroup_id;
         int cgroup_fd;
         bool by_cgroup_fd;
+        const rk_caller *caller;        /* NULL: the requester itself */
 } rk_target;
 
 static inline bool rk_target_is_cgroup(rk_target t) {
@@ -108,6 +117,8 @@ int rk_deregister(rk_link *l, rk_target t);
 int rk_get(rk_link *l, rk_target t, rk_proc *ret);
 int rk_set_caps(rk_link *l, rk_target t, const rk_caps *caps);
 int rk_reset(rk_link *l, rk_target t);
+/* Whether a change may be made (for caller, if not NULL); changes nothing. */
+int rk_may_change(rk_link *l, const rk_caller *caller);
 /* Calls cb for each tracked process; stops at the first negative return. */
 int rk_dump(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userdata);
 /* A cgroup target's policy, members and totals (CAP_SYS_RESOURCE). */

@@ -18,7 +18,9 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "group.h"
 #include "measure.h"
@@ -76,6 +78,38 @@ static struct pid *rescap_pidfd_pid(struct file *const file)
 }
 
 /*
+ * The thread group leader of the process behind the pidfd in @attr, with
+ * a reference; NULL if it has exited; an ERR_PTR if @attr is no pidfd.
+ */
+static struct task_struct *rescap_nl_pidfd_task(struct genl_info *const info,
+						const struct nlattr *const attr)
+{
+	const s32 fd = nla_get_s32(attr);
+	struct task_struct *task;
+	struct file *file;
+	struct pid *pid;
+
+	file = fd >= 0 ? fget(fd) : NULL;
+	if (!file) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "not an open descriptor");
+		return ERR_PTR(-EBADF);
+	}
+	pid = rescap_pidfd_pid(file);
+	if (IS_ERR(pid)) {
+		fput(file);
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "not a pidfd");
+		return ERR_CAST(pid);
+	}
+	rcu_read_lock();
+	task = pid_task(pid, PIDTYPE_PID) ?: pid_task(pid, PIDTYPE_TGID);
+	if (task)
+		task = get_task_struct(task->group_leader);
+	rcu_read_unlock();
+	fput(file);
+	return task;
+}
+
+/*
  * The process a request names, by pid (in the caller's pid namespace; a
  * thread id names its process) or by pidfd. Returns a task reference on
  * the thread group leader, or an ERR_PTR.
@@ -84,8 +118,6 @@ static struct task_struct *rescap_nl_target(struct genl_info *const info)
 {
 	struct nlattr *const *const attrs = info->attrs;
 	struct task_struct *task = NULL;
-	struct pid *pid;
-	struct file *file;
 
 	if (!!attrs[RESCAP_A_PID] == !!attrs[RESCAP_A_PIDFD]) {
 		GENL_SET_ERR_MSG(info, "give exactly one of pid and pidfd");
@@ -105,27 +137,9 @@ static struct task_struct *rescap_nl_target(struct genl_info *const info)
 			task = get_task_struct(task->group_leader);
 		rcu_read_unlock();
 	} else {
-		const s32 fd = nla_get_s32(attrs[RESCAP_A_PIDFD]);
-
-		file = fd >= 0 ? fget(fd) : NULL;
-		if (!file) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attrs[RESCAP_A_PIDFD],
-					    "not an open descriptor");
-			return ERR_PTR(-EBADF);
-		}
-		pid = rescap_pidfd_pid(file);
-		if (IS_ERR(pid)) {
-			fput(file);
-			NL_SET_ERR_MSG_ATTR(info->extack, attrs[RESCAP_A_PIDFD],
-					    "not a pidfd");
-			return ERR_CAST(pid);
-		}
-		rcu_read_lock();
-		task = pid_task(pid, PIDTYPE_PID) ?: pid_task(pid, PIDTYPE_TGID);
-		if (task)
-			task = get_task_struct(task->group_leader);
-		rcu_read_unlock();
-		fput(file);
+		task = rescap_nl_pidfd_task(info, attrs[RESCAP_A_PIDFD]);
+		if (IS_ERR(task))
+			return task;
 	}
 	if (!task) {
 		GENL_SET_ERR_MSG(info, "no such process");
@@ -135,33 +149,102 @@ static struct task_struct *rescap_nl_target(struct genl_info *const info)
 }
 
 /*
- * Mutations need CAP_SYS_RESOURCE (of the socket's opener and of the
- * caller), and never come from a tracked process or one governed by a
- * cgroup policy: a capped process, or a child it forks, can never lift
- * its own cap.
+ * Whether @task is tracked or governed by a cgroup policy: such a process
+ * can change nothing, itself or through a daemon.
  */
-static int rescap_nl_may_change(struct sk_buff *const skb,
-				struct genl_info *const info)
+static bool rescap_nl_capped(struct task_struct *const task)
 {
 	struct rescap_proc *proc;
 	bool tracked;
 
+	rcu_read_lock();
+	proc = rescap_proc_lookup(task_tgid(task));
+	tracked = proc && rescap_proc_registered(proc);
+	rcu_read_unlock();
+	return tracked || rescap_governed(task);
+}
+
+/*
+ * Whether @cred has @cap in @ns, as the capability LSM decides it (an
+ * effective capability in @ns or an ancestor, or the owner of a child of
+ * the cred's namespace on the way), without an audit record.
+ */
+static bool rescap_cred_has_cap(const struct cred *const cred,
+				struct user_namespace *ns, const int cap)
+{
+	for (;;) {
+		if (ns == cred->user_ns)
+			return cap_raised(cred->cap_effective, cap);
+		if (ns->level <= cred->user_ns->level)
+			return false;
+		if (ns->parent == cred->user_ns && uid_eq(ns->owner, cred->euid))
+			return true;
+		ns = ns->parent;
+	}
+}
+
+/*
+ * The process a request is made for, named by caller-pidfd (a daemon's
+ * client), is judged as if it asked itself: never when it is tracked or
+ * governed (EPERM), and only with CAP_SYS_RESOURCE in the user namespace
+ * of the socket's network namespace unless the daemon authorized it by
+ * its own policy (caller-authorized; EACCES otherwise, so the daemon can
+ * tell "ask polkit" from "never").
+ */
+static int rescap_nl_may_change_for(struct sk_buff *const skb,
+				    struct genl_info *const info)
+{
+	struct nlattr *const attr = info->attrs[RESCAP_A_CALLER_PIDFD];
+	struct task_struct *const task = rescap_nl_pidfd_task(info, attr);
+	const struct cred *cred;
+	int err = 0;
+
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	if (!task) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "the caller has exited");
+		return -ESRCH;
+	}
+	if (rescap_nl_capped(task)) {
+		GENL_SET_ERR_MSG(info, "the caller is tracked or under a cgroup policy");
+		err = -EPERM;
+	} else if (!info->attrs[RESCAP_A_CALLER_AUTHORIZED]) {
+		cred = get_task_cred(task);
+		if (!rescap_cred_has_cap(cred, sock_net(skb->sk)->user_ns,
+					 CAP_SYS_RESOURCE)) {
+			GENL_SET_ERR_MSG(info, "the caller lacks CAP_SYS_RESOURCE");
+			err = -EACCES;
+		}
+		put_cred(cred);
+	}
+	put_task_struct(task);
+	return err;
+}
+
+/*
+ * Mutations need CAP_SYS_RESOURCE (of the socket's opener and of the
+ * caller), and never come from a tracked process or one governed by a
+ * cgroup policy: a capped process, or a child it forks, can never lift
+ * its own cap. A daemon's client named by caller-pidfd is judged too.
+ */
+static int rescap_nl_may_change(struct sk_buff *const skb,
+				struct genl_info *const info)
+{
 	if (!netlink_capable(skb, CAP_SYS_RESOURCE)) {
 		GENL_SET_ERR_MSG(info, "CAP_SYS_RESOURCE is needed");
 		return -EPERM;
 	}
-	rcu_read_lock();
-	proc = rescap_proc_of_current();
-	tracked = proc && rescap_proc_registered(proc);
-	rcu_read_unlock();
-	if (tracked) {
-		GENL_SET_ERR_MSG(info, "a tracked process cannot change rescap state");
+	if (rescap_nl_capped(current)) {
+		GENL_SET_ERR_MSG(info, "a tracked or governed process cannot change rescap state");
 		return -EPERM;
 	}
-	if (rescap_governed(current)) {
-		GENL_SET_ERR_MSG(info, "a process under a cgroup policy cannot change rescap");
-		return -EPERM;
+	if (info->attrs[RESCAP_A_CALLER_AUTHORIZED] &&
+	    !info->attrs[RESCAP_A_CALLER_PIDFD]) {
+		GENL_SET_ERR_MSG(info, "caller-authorized needs caller-pidfd");
+		return -EINVAL;
 	}
+	if (info->attrs[RESCAP_A_CALLER_PIDFD])
+		return rescap_nl_may_change_for(skb, info);
 	return 0;
 }
 
@@ -804,6 +887,11 @@ int rescap_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	rescap_proc_put(proc);
 	put_task_struct(task);
 	return err;
+}
+
+int rescap_nl_may_change_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return rescap_nl_may_change(skb, info);
 }
 
 int rescap_nl_list_cgroups_dumpit(struct sk_buff *skb,

@@ -11,7 +11,7 @@
 #include <uapi/linux/rescap.h>
 
 /* Global operation policy for rescap */
-const struct nla_policy rescap_nl_policy[RESCAP_A_CGROUP_FD + 1] = {
+const struct nla_policy rescap_nl_policy[RESCAP_A_CALLER_AUTHORIZED + 1] = {
 	[RESCAP_A_PID] = { .type = NLA_U32, },
 	[RESCAP_A_PIDFD] = { .type = NLA_S32, },
 	[RESCAP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
@@ -22,10 +22,12 @@ const struct nla_policy rescap_nl_policy[RESCAP_A_CGROUP_FD + 1] = {
 	[RESCAP_A_FORCE] = { .type = NLA_FLAG, },
 	[RESCAP_A_CGROUP_ID] = { .type = NLA_U64, },
 	[RESCAP_A_CGROUP_FD] = { .type = NLA_S32, },
+	[RESCAP_A_CALLER_PIDFD] = { .type = NLA_S32, },
+	[RESCAP_A_CALLER_AUTHORIZED] = { .type = NLA_FLAG, },
 };
 
 /* Ops table for rescap */
-const struct genl_small_ops rescap_nl_ops[6] = {
+const struct genl_small_ops rescap_nl_ops[7] = {
 	{
 		.cmd	= RESCAP_CMD_REGISTER,
 		.doit	= rescap_nl_register_doit,
@@ -50,5 +52,9 @@ const struct genl_small_ops rescap_nl_ops[6] = {
 	{
 		.cmd	= RESCAP_CMD_LIST_CGROUPS,
 		.dumpit	= rescap_nl_list_cgroups_dumpit,
+	},
+	{
+		.cmd	= RESCAP_CMD_MAY_CHANGE,
+		.doit	= rescap_nl_may_change_doit,
 	},
 };
