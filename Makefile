@@ -88,7 +88,7 @@ modules: $(MODULES)
 CC		?= cc
 USER_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
 		   -Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
-		   -Iinclude/uapi -Icgroupd
+		   -Iinclude/uapi -Icgroupd -Idbus
 USER_LIBS	:= -lmnl
 KLINK_SRCS	:= cgroupd/kernel-link.c cgroupd/size.c
 USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
@@ -117,7 +117,8 @@ UNIT_BINS	:= $(O)/tests/test-size
 # rescapd: the daemon core (cgroupd/) and its bus object (dbus/), on
 # sd-bus and sd-event.
 SD_LIBS		:= $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
-RESCAPD_SRCS	:= cgroupd/rescapd.c cgroupd/rescapd-sample.c cgroupd/rescapd-unit.c dbus/bus-manager.c
+RESCAPD_SRCS	:= cgroupd/rescapd.c cgroupd/rescapd-manager.c cgroupd/rescapd-sample.c \
+		   cgroupd/rescapd-unit.c dbus/bus-manager.c dbus/bus-unit.c dbus/bus-auth.c
 RESCAPD_HDRS	:= $(USER_HDRS) $(wildcard dbus/*.h)
 
 $(O)/bin/rescapd: $(RESCAPD_SRCS) $(KLINK_SRCS) $(RESCAPD_HDRS)

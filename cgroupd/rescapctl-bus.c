@@ -16,14 +16,15 @@
 
 #include <systemd/sd-bus.h>
 
+#include "bus-contract.h"
 #include "kernel-link.h"
 #include "rescapctl.h"
 #include "rescapd-errors.h"
 #include "size.h"
 
-#define DEST "org.rescap1"
-#define PATH "/org/rescap1"
-#define IFACE "org.rescap1.Manager"
+#define DEST RESCAP_BUS_NAME
+#define PATH RESCAP_BUS_PATH
+#define IFACE RESCAP_BUS_MANAGER_IFACE
 
 /* Is rescapd there, or can the bus start it? */
 int bus_available(sd_bus **ret) {
@@ -66,7 +67,8 @@ static int bus_fail(const char *what, const sd_bus_error *e, int r) {
                 fprintf(stderr, "rescapctl: %s: %s (%s)\n", what, e->message ?: strerror(-r), e->name);
                 if (sd_bus_error_has_name(e, RESCAP_ERROR_KERNEL_UNAVAILABLE))
                         return EXIT_UNAVAILABLE;
-                if (sd_bus_error_has_name(e, SD_BUS_ERROR_ACCESS_DENIED))
+                if (sd_bus_error_has_names(e, SD_BUS_ERROR_ACCESS_DENIED,
+                                           SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED))
                         return EXIT_DENIED;
         } else
                 fprintf(stderr, "rescapctl: %s: %s\n", what, strerror(-r));
@@ -276,9 +278,9 @@ static int cmd_unit_get(sd_bus *bus, const char *group) {
                 return r;
         r = sd_bus_message_read(reply, "o", &path);
         for (size_t i = 0; r >= 0 && i < 5; i++)
-                r = sd_bus_get_property_trivial(bus, DEST, path, "org.rescap1.Unit", names[i], &e, 't', &v[i]);
+                r = sd_bus_get_property_trivial(bus, DEST, path, RESCAP_BUS_UNIT_IFACE, names[i], &e, 't', &v[i]);
         if (r >= 0)
-                r = sd_bus_get_property_string(bus, DEST, path, "org.rescap1.Unit", "ControlGroup", &e, &cgroup);
+                r = sd_bus_get_property_string(bus, DEST, path, RESCAP_BUS_UNIT_IFACE, "ControlGroup", &e, &cgroup);
         if (r < 0)
                 r = bus_fail("unit", &e, r);
         else if (arg_json) {
@@ -475,7 +477,7 @@ int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
                 r = parse_cap_options("register", argc, argv, &caps, &kflags);
                 if (r)
                         return r;
-                flags = kflags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? 1 : 0;
+                flags = kflags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? RESCAP_BUS_REGISTER_NO_INHERIT : 0;
                 if (caps.has_heap || caps.has_fds || caps.has_action || caps.has_soft_pct)
                         return register_with_caps(bus, pid, flags, &caps);
                 if (arg_pidfd) {

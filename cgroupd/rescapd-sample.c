@@ -122,6 +122,16 @@ int parse_status_vmdata(const char *text, uint64_t *ret) {
         return meminfo_field(text, "VmData", ret);
 }
 
+int parse_status_uid(const char *text, uint32_t *ret) {
+        const char *l = strstr(text, "\nUid:");
+        unsigned long v;
+
+        if (!l || sscanf(l + 5, "%lu", &v) != 1 || v > UINT32_MAX)
+                return -EINVAL;
+        *ret = (uint32_t) v;
+        return 0;
+}
+
 void top_insert(TopEntry *top, size_t n, size_t *len, const TopEntry *e) {
         size_t i;
 
@@ -256,6 +266,7 @@ static void sample_processes(int procfd, Sample *ret) {
                 if (parse_status_vmdata(buf, &heap) < 0)
                         continue;       /* a kernel thread */
                 e.pid = (uint32_t) pid;
+                (void) parse_status_uid(buf, &e.uid);
                 status_comm(buf, e.comm, sizeof(e.comm));
                 e.value = heap;
                 top_insert(ret->top_heap, SAMPLE_TOP, &ret->n_top_heap, &e);

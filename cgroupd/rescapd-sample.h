@@ -13,6 +13,7 @@
 
 typedef struct TopEntry {
         uint32_t pid;
+        uint32_t uid;                   /* real uid: whose process it is */
         char comm[17];
         uint64_t value;
 } TopEntry;
@@ -45,6 +46,8 @@ int parse_net_dev(const char *text, uint64_t *ret_rx, uint64_t *ret_tx);
 /* VmData of a /proc/PID/status text, in bytes; -ENOENT when it has none
  * (kernel threads). */
 int parse_status_vmdata(const char *text, uint64_t *ret);
+/* The real uid of a /proc/PID/status text; -EINVAL without one. */
+int parse_status_uid(const char *text, uint32_t *ret);
 
 /* Keeps the n largest entries in top, largest first (ties: lower pid first). */
 void top_insert(TopEntry *top, size_t n, size_t *len, const TopEntry *e);

@@ -23,6 +23,8 @@
 #include <linux/netlink.h>
 #include <systemd/sd-daemon.h>
 
+#include "bus-emit.h"
+#include "bus-contract.h"
 #include "rescapd.h"
 
 #ifndef RESCAP_VERSION
@@ -350,75 +352,6 @@ uint64_t manager_unit_kills(Manager *m, const char *unit) {
         return 0;
 }
 
-int manager_cgroup_request(Manager *m, const char *cgroup, const rk_caps *caps) {
-        rk_target t = { .pidfd = -1, .by_cgroup_fd = true };
-        char *dir;
-        int r;
-
-        if (!m->link)
-                return -ENOPKG;
-        if (asprintf(&dir, "%s%s", CGROUP_ROOT, cgroup) < 0)
-                return -ENOMEM;
-        t.cgroup_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        free(dir);
-        if (t.cgroup_fd < 0)
-                return -errno;
-        r = caps ? rk_set_caps(m->link, t, caps) : rk_reset(m->link, t);
-        close(t.cgroup_fd);
-        return manager_kernel_request_check(m, r);
-}
-
-int manager_apply_cgroup_caps(Manager *m, const char *cgroup, const UnitCaps *u, bool force) {
-        const rk_caps caps = {
-                .has_heap = true, .heap = u->heap_max,
-                .has_fds = true, .fds = u->fd_max,
-                .has_action = true, .action = u->action ?: RESCAP_ACTION_KILL,
-                .has_soft_pct = true, .soft_pct = u->soft_pct,
-                .force = force,
-        };
-        int r;
-
-        if (!unit_caps_is_empty(u))
-                return manager_cgroup_request(m, cgroup, &caps);
-        r = manager_cgroup_request(m, cgroup, NULL);
-        return r == -ENOENT ? 0 : r;    /* no policy there: nothing to drop */
-}
-
-int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
-        sd_bus_error e = SD_BUS_ERROR_NULL;
-        char *unit = NULL, *cgroup = NULL;
-        int r;
-
-        r = group_resolve(m->bus, CGROUP_ROOT, u->unit, &unit, &cgroup, &e);
-        sd_bus_error_free(&e);
-        if (r < 0)
-                return 0;       /* systemd does not know it now: not running */
-        if (!cgroup[0])
-                r = 0;
-        else if (manager_cgroup_governs_self(m, cgroup))
-                r = -EDEADLK;
-        else {
-                r = manager_apply_cgroup_caps(m, cgroup, u, true);
-                /* Stopped since systemd answered: its cgroup is gone. */
-                if (r == -ENOENT)
-                        r = 0;
-        }
-        free(unit);
-        free(cgroup);
-        return r;
-}
-
-bool manager_cgroup_governs_self(Manager *m, const char *cgroup) {
-        size_t n = strlen(cgroup);
-
-        if (!m->self_cgroup)
-                return false;
-        if (n == 1)     /* "/": the kernel refuses the root anyway */
-                return true;
-        return strncmp(m->self_cgroup, cgroup, n) == 0 &&
-               (m->self_cgroup[n] == 0 || m->self_cgroup[n] == '/');
-}
-
 static char *read_self_cgroup(void) {
         char line[4096 + 8];
         char *ret = NULL;
@@ -551,7 +484,7 @@ static void manager_free(Manager *m) {
                 mnl_socket_close(m->ctrl);
         m->retry_timer = sd_event_source_disable_unref(m->retry_timer);
         m->sample_timer = sd_event_source_disable_unref(m->sample_timer);
-        m->subscribers = sd_bus_track_unref(m->subscribers);
+        bus_manager_free(m);
         if (m->bus)
                 sd_bus_flush_close_unref(m->bus);
         sd_event_unref(m->event);
@@ -559,6 +492,11 @@ static void manager_free(Manager *m) {
                 free(m->unit_kills[i].unit);
         free(m->unit_kills);
         unit_caps_list_free(&m->units);
+        for (size_t i = 0; i < m->n_unit_cgroups; i++) {
+                free(m->unit_cgroups[i].unit);
+                free(m->unit_cgroups[i].cgroup);
+        }
+        free(m->unit_cgroups);
         free(m->self_cgroup);
 }
 
@@ -652,9 +590,9 @@ int main(int argc, char **argv) {
         else if (r < 0)
                 log_msg("rescapd: cannot talk to rescap: %s; waiting for it to come back", strerror(-r));
 
-        r = sd_bus_request_name(m.bus, RESCAPD_BUS_NAME, 0);
+        r = sd_bus_request_name(m.bus, RESCAP_BUS_NAME, 0);
         if (r < 0) {
-                log_msg("rescapd: cannot own %s: %s", RESCAPD_BUS_NAME, strerror(-r));
+                log_msg("rescapd: cannot own %s: %s", RESCAP_BUS_NAME, strerror(-r));
                 goto out;
         }
         (void) sd_notify(0, "READY=1\nSTATUS=Processing requests...");

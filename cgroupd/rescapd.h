@@ -15,11 +15,6 @@
 #include "rescapd-sample.h"
 #include "rescapd-unit.h"
 
-#define RESCAPD_BUS_NAME        "org.rescap1"
-#define RESCAPD_OBJECT_PATH     "/org/rescap1"
-#define RESCAPD_MANAGER_IFACE   "org.rescap1.Manager"
-#define RESCAPD_UNIT_IFACE      "org.rescap1.Unit"
-#define RESCAPD_UNIT_PREFIX     "/org/rescap1/unit"
 #define RESCAP_VERSION_STRING   "0.1"
 #define CGROUP_ROOT             "/sys/fs/cgroup"
 
@@ -27,16 +22,30 @@
 #define SAMPLE_INTERVAL_MIN_USEC     (100ULL * 1000ULL)
 #define SAMPLE_INTERVAL_MAX_USEC     (3600ULL * 1000000ULL)
 
+/* The cgroup of a unit with caps as systemd last said, and when (the
+ * unit objects' reads ask systemd at most once a second). */
+typedef struct UnitCgroup {
+        char *unit;
+        char *cgroup;
+        uint64_t at_usec;
+} UnitCgroup;
+
 /* Kills counted per unit, for the Kills property of unit objects. */
 typedef struct UnitKills {
         char *unit;
         uint64_t kills;
 } UnitKills;
 
+struct Subscriber;
+struct PolkitQuery;
+
 typedef struct Manager {
         sd_event *event;
         sd_bus *bus;
-        sd_bus_track *subscribers;
+        /* The bus object's own state (dbus/): who receives the signals,
+         * and the polkit questions out. */
+        struct Subscriber *subscribers;
+        struct PolkitQuery *polkit_queries;
 
         /* The kernel: one link for requests, one subscribed to the events
          * group (a request's reply loop would drop events); both NULL while
@@ -60,22 +69,31 @@ typedef struct Manager {
 
         const char *conf_dir;           /* /etc/rescap */
         UnitCapsList units;             /* persisted unit caps */
+        UnitCgroup *unit_cgroups;
+        size_t n_unit_cgroups;
         char *self_cgroup;              /* rescapd's own, "/system.slice/rescapd.service" */
 } Manager;
 
+/* cgroupd/rescapd.c */
 /* cgroupd/rescapd.c */
 int manager_kernel_request_check(Manager *m, int r);
 uint32_t manager_tracked(Manager *m);
 void manager_count_kill(Manager *m, const char *unit);
 uint64_t manager_unit_kills(Manager *m, const char *unit);
 int manager_update_sample_timer(Manager *m);
+
+/* cgroupd/rescapd-manager.c */
+/* A failed kernel request about subject ("fetch 123", "caps on x.service")
+ * as a named error; "not loaded" found out on the way is KernelUnavailable. */
+int manager_kernel_error(Manager *m, sd_bus_error *error, int r, const char *subject);
 /* A set-cap (caps) or reset (caps NULL) of the cgroup at path cgroup
- * (below CGROUP_ROOT). */
-int manager_cgroup_request(Manager *m, const char *cgroup, const rk_caps *caps);
+ * (below CGROUP_ROOT), for caller (NULL: rescapd's own request). */
+int manager_cgroup_request(Manager *m, const char *cgroup, const rk_caps *caps, const rk_caller *caller);
 /* Sets the caps u on the cgroup at path cgroup (below CGROUP_ROOT) in the
  * kernel, or drops its policy when u has no caps. force: even below a
  * member's usage (that member is acted on at its next growth). */
-int manager_apply_cgroup_caps(Manager *m, const char *cgroup, const UnitCaps *u, bool force);
+int manager_apply_cgroup_caps(Manager *m, const char *cgroup, const UnitCaps *u, bool force,
+                              const rk_caller *caller);
 /* Applies the persisted caps of a unit to its cgroup, forced: 0 also when
  * the unit is not running (it has no cgroup; its start applies them). */
 int manager_apply_unit_caps(Manager *m, const UnitCaps *u);
@@ -83,10 +101,13 @@ int manager_apply_unit_caps(Manager *m, const UnitCaps *u);
  * refuses every change from a governed caller, so rescapd would lock
  * itself out. */
 bool manager_cgroup_governs_self(Manager *m, const char *cgroup);
-
-/* dbus/bus-manager.c */
-int bus_manager_setup(Manager *m);
-bool bus_manager_has_subscribers(Manager *m);
-void bus_manager_emit_event(Manager *m, const rk_proc *p);
-void bus_manager_emit_sample(Manager *m, const Sample *s);
-void bus_manager_emit_backend_changed(Manager *m);
+/* Caps on a group for caller, who the kernel judges: a unit, named by its
+ * name or its own cgroup's path, gets them merged with the caps it has,
+ * applied to its cgroup while it runs, persisted under the configuration
+ * directory and re-applied at each start; any other cgroup path gets them
+ * in the kernel only, for as long as it exists. reset lifts them all.
+ * Nothing is persisted that the kernel refused; a failed write puts the
+ * kernel back to what the file says. Errors are named in error (an
+ * EACCES from the kernel: the caller needs authorization). */
+int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bool reset,
+                          const rk_caller *caller, sd_bus_error *error);

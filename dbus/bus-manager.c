@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rescapd's bus object: org.rescap1.Manager at /org/rescap1 and the unit
- * objects org.rescap1.Unit under /org/rescap1/unit. The contract is
- * dbus/org.rescap1.Manager.xml and dbus/org.rescap1.Unit.xml, documented
- * in org.rescap1(5).
+ * rescapd's Manager object: org.rescap1.Manager at /org/rescap1. Each
+ * handler reads its arguments, calls the core (cgroupd/) or the kernel
+ * link, and writes the reply. The contract is dbus/org.rescap1.xml,
+ * documented in org.rescap1(5); names and signatures are in
+ * bus-contract.h.
+ *
+ * Who may do what: every change goes to the kernel with the caller's
+ * pidfd, and the kernel judges the caller (bus-auth.h). Reads: anyone
+ * reads their own processes; root, and callers polkit authorizes, read
+ * any. Signals go to subscribers only, each getting what it may read.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,119 +19,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bus-auth.h"
+#include "bus-contract.h"
+#include "bus-emit.h"
+#include "bus-manager.h"
+#include "cleanup.h"
 #include "rescapd.h"
 #include "rescapd-errors.h"
-
-#define POLKIT_ACTION_MANAGE "org.rescap1.manage"
 
 /* Larger than any x86-64 address space (57-bit with 5-level paging). */
 #define HEAP_CAP_MAX (1ULL << 57)
 /* The kernel's fs.nr_open cannot exceed INT_MAX. */
 #define FD_CAP_MAX ((uint64_t) INT_MAX)
 
-#define KILLED_SIG     "u" "s" "u" "s" "s" "s" "t" "t" "s"
-#define CAPWARNING_SIG KILLED_SIG "s"
-#define EXITED_SIG     "u" "s" "u" "s" "s" "t" "t"
-#define TOP_SIG        "a(ust)"
-#define SAMPLE_SIG     "t" "d" "t" "t" "d" "d" "d" "t" "t" "u" "u" TOP_SIG TOP_SIG
-#define FETCH_SIG      "u" "s" "s" "u" "b" "t" "t" "t" "t" "t" "t" "t" "s" "u" "t" "s" "s"
-#define LIST_ENTRY_SIG "(" "u" "s" "u" "t" "t" "t" "t" "s" "s" "s" ")"
-#define UNIT_ENTRY_SIG "(" "s" "s" "o" "t" "t" ")"
-
-#define REGISTER_FLAG_NO_INHERIT UINT64_C(1)
-#define SETCAP_FLAG_FORCE UINT64_C(1)
-
-/* ---- authorization ---- */
-
-static int sender_uid(sd_bus_message *msg, uid_t *ret) {
-        sd_bus_creds *creds = NULL;
-        int r;
-
-        r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID | SD_BUS_CREDS_UID | SD_BUS_CREDS_AUGMENT, &creds);
-        if (r < 0)
-                return r;
-        r = sd_bus_creds_get_euid(creds, ret);
-        if (r < 0)
-                r = sd_bus_creds_get_uid(creds, ret);
-        sd_bus_creds_unref(creds);
-        return r;
-}
-
-/* polkit's answer for the sender: 1 authorized, 0 not (or no polkit). */
-static int polkit_check(sd_bus_message *msg) {
-        sd_bus_error e = SD_BUS_ERROR_NULL;
-        sd_bus_message *req = NULL, *reply = NULL;
-        sd_bus *bus = sd_bus_message_get_bus(msg);
-        int authorized = 0, challenge = 0, r;
-        uint32_t flags = sd_bus_message_get_allow_interactive_authorization(msg) > 0 ? 1 : 0;
-
-        r = sd_bus_message_new_method_call(bus, &req, "org.freedesktop.PolicyKit1",
-                                           "/org/freedesktop/PolicyKit1/Authority",
-                                           "org.freedesktop.PolicyKit1.Authority", "CheckAuthorization");
-        if (r >= 0)
-                r = sd_bus_message_append(req, "(sa{sv})sa{ss}us", "system-bus-name", 1, "name", "s",
-                                          sd_bus_message_get_sender(msg), POLKIT_ACTION_MANAGE, 0,
-                                          flags, "");
-        if (r >= 0)
-                r = sd_bus_call(bus, req, 0, &e, &reply);
-        if (r >= 0)
-                r = sd_bus_message_enter_container(reply, 'r', "bba{ss}");
-        if (r >= 0)
-                r = sd_bus_message_read(reply, "bb", &authorized, &challenge);
-        /* No polkit (ServiceUnknown, NameHasNoOwner, ...): root only. */
-        if (r < 0 && !sd_bus_error_has_names(&e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
-                fprintf(stderr, "rescapd: polkit's CheckAuthorization failed: %s\n",
-                        e.message ?: strerror(-r));
-        sd_bus_error_free(&e);
-        sd_bus_message_unref(req);
-        sd_bus_message_unref(reply);
-        return r >= 0 && authorized;
-}
-
-/* Root, the owner of the process concerned (owner != UID_INVALID, for
- * reads), or polkit's org.rescap1.manage. */
-static int authorize(sd_bus_message *msg, uid_t owner, sd_bus_error *error) {
-        uid_t uid;
-        int r;
-
-        r = sender_uid(msg, &uid);
-        if (r < 0)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
-                                         "cannot tell who is calling: %s", strerror(-r));
-        if (uid == 0 || (owner != (uid_t) -1 && owner == uid))
-                return 0;
-        if (polkit_check(msg))
-                return 0;
-        return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
-                                 "root or the polkit action %s is needed", POLKIT_ACTION_MANAGE);
-}
-
-/* ---- errors ---- */
-
-/* A failed kernel request about subject ("fetch 123", "caps on x.service")
- * as a named error; "not loaded" found out on the way is KernelUnavailable. */
-static int kernel_error_on(Manager *m, sd_bus_error *error, int r, const char *subject) {
-        const char *name, *msg;
-
-        r = manager_kernel_request_check(m, r);
-        if (r == -ENOPKG)
-                return sd_bus_error_set(error, RESCAP_ERROR_KERNEL_UNAVAILABLE,
-                                        "rescap is not loaded in the kernel");
-        msg = m->link ? rk_link_error(m->link) : NULL;
-        name = rescap_error_name(r);
-        if (name)
-                return sd_bus_error_setf(error, name, "%s: %s%s%s%s", subject, strerror(-r),
-                                         msg ? " (" : "", msg ?: "", msg ? ")" : "");
-        return sd_bus_error_set_errnof(error, -r, "%s: %s%s%s%s", subject, strerror(-r),
-                                       msg ? " (" : "", msg ?: "", msg ? ")" : "");
-}
-
-static int kernel_error(Manager *m, sd_bus_error *error, int r, const char *what, uint32_t pid) {
-        char subject[64];
-
-        snprintf(subject, sizeof(subject), "%s %" PRIu32, what, pid);
-        return kernel_error_on(m, error, r, subject);
-}
+/* ---- checks ---- */
 
 static int check_pid(uint32_t pid, sd_bus_error *error) {
         if (pid == 0 || pid > INT32_MAX)
@@ -154,44 +61,114 @@ static int check_caps(const rk_caps *c, sd_bus_error *error) {
         return 0;
 }
 
-/* ---- processes ---- */
+static int sender_euid(sd_bus_message *msg, uid_t *ret, sd_bus_error *error) {
+        _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+        int r;
 
-/* Before a change of what the kernel keeps for a process: a caller allowed
- * to change it and a kernel to ask. */
-static int may_change(sd_bus_message *msg, Manager *m, const char *what, uint32_t pid, sd_bus_error *error) {
-        int r = authorize(msg, (uid_t) -1, error);
+        r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT, &creds);
+        if (r >= 0)
+                r = sd_bus_creds_get_euid(creds, ret);
+        if (r < 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "cannot tell who is calling: %s",
+                                         strerror(-r));
+        return 0;
+}
 
-        if (r >= 0 && !m->link)
-                r = kernel_error(m, error, -ENOPKG, what, pid);
-        return r;
+/* ---- changes, judged by the kernel for the caller ---- */
+
+/* Before a change: the caller, and whether polkit already said yes for
+ * this very call (the handler runs again once polkit has answered). */
+int bus_change_begin(sd_bus_message *msg, Manager *m, BusCaller *c, sd_bus_error *error) {
+        int r;
+
+        r = bus_caller_get(msg, c, error);
+        if (r < 0)
+                return r;
+        /* No kernel to judge the caller: root only, as before any change
+         * can be made at all. */
+        if (!m->link && c->euid != 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "rescap is not loaded to judge the caller: root only (or, once it is, "
+                                         "the polkit action %s)", RESCAP_BUS_POLKIT_MANAGE);
+        r = bus_polkit_answer(msg, RESCAP_BUS_POLKIT_MANAGE, &m->polkit_queries, error);
+        if (r < 0)
+                return r;
+        c->rk.authorized = r > 0;
+        return 0;
+}
+
+/* After the kernel refused a change with r: for a caller that lacks
+ * CAP_SYS_RESOURCE (EACCES) and is not root, polkit is asked. Returns 1
+ * when the handler must return without a reply (polkit was asked), or the
+ * error. Root without the capability (a sandboxed service) is refused:
+ * polkit would authorize any uid 0. */
+int bus_change_refused(sd_bus_message *msg, Manager *m, const BusCaller *c, int r, sd_bus_error *error) {
+        if (r != -EACCES || c->rk.authorized || c->euid == 0)
+                return r;
+        sd_bus_error_free(error);
+        r = bus_polkit_async(msg, RESCAP_BUS_POLKIT_MANAGE, &m->polkit_queries, error);
+        return r == 0 ? 1 : r < 0 ? r : sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED, "refused");
+}
+
+static int kernel_error(Manager *m, sd_bus_error *error, int r, const char *what, uint32_t pid) {
+        char subject[64];
+
+        snprintf(subject, sizeof(subject), "%s %" PRIu32, what, pid);
+        return manager_kernel_error(m, error, r, subject);
 }
 
 static int read_cap_options(sd_bus_message *msg, rk_caps *caps, bool may_be_empty, sd_bus_error *error);
 
+/* The pid a pidfd names, from its fdinfo; 0 if it cannot be told. */
+static pid_t pidfd_pid(int fd) {
+        _cleanup_fclose_ FILE *f = NULL;
+        char path[64], line[128];
+        long pid = 0;
+
+        snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+        f = fopen(path, "re");
+        while (f && fgets(line, sizeof(line), f))
+                if (sscanf(line, "Pid: %ld", &pid) == 1)
+                        break;
+        return pid > 0 ? (pid_t) pid : 0;
+}
+
 /* Register, RegisterPIDFD and RegisterWithOptions (caps not NULL: the
  * process is tracked with them from the first moment). */
-static int method_register_common(sd_bus_message *msg, Manager *m, rk_target t, uint64_t flags,
-                                  const rk_caps *caps, sd_bus_error *error) {
+static int register_common(sd_bus_message *msg, Manager *m, rk_target t, uint64_t flags, const rk_caps *caps,
+                           sd_bus_error *error) {
+        _cleanup_(bus_caller_done) BusCaller c = BUS_CALLER_NULL;
         uint32_t kflags = 0;
+        pid_t pid = t.pidfd >= 0 ? pidfd_pid(t.pidfd) : t.pid;
         int r;
 
-        if (flags & ~REGISTER_FLAG_NO_INHERIT)
+        if (flags & ~RESCAP_BUS_REGISTER_NO_INHERIT)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "unknown flags 0x%" PRIx64,
-                                         (uint64_t) (flags & ~REGISTER_FLAG_NO_INHERIT));
-        if (flags & REGISTER_FLAG_NO_INHERIT)
+                                         (uint64_t) (flags & ~RESCAP_BUS_REGISTER_NO_INHERIT));
+        if (flags & RESCAP_BUS_REGISTER_NO_INHERIT)
                 kflags |= RESCAP_REGISTER_FLAGS_NO_INHERIT;
-        r = caps ? check_caps(caps, error) : 0;
-        if (r >= 0)
-                r = may_change(msg, m, "register", (uint32_t) t.pid, error);
+        if (caps) {
+                r = check_caps(caps, error);
+                if (r < 0)
+                        return r;
+        }
+        /* A tracked rescapd could change nothing any more. */
+        if (pid == getpid())
+                return sd_bus_error_set(error, RESCAP_ERROR_NOT_TRACKABLE,
+                                        "rescapd cannot track itself: the kernel would refuse its every change");
+        r = bus_change_begin(msg, m, &c, error);
         if (r < 0)
                 return r;
+        if (!m->link)
+                return kernel_error(m, error, -ENOPKG, "register", (uint32_t) pid);
+        t.caller = &c.rk;
         r = rk_register(m->link, t, kflags, caps);
         if (r == -EINVAL)
                 return sd_bus_error_setf(error, RESCAP_ERROR_NOT_TRACKABLE,
                                          "process %" PRIu32 " cannot be tracked (pid 1 and kernel threads never are)",
-                                         (uint32_t) t.pid);
+                                         (uint32_t) pid);
         if (r < 0)
-                return kernel_error(m, error, r, "register", (uint32_t) t.pid);
+                return bus_change_refused(msg, m, &c, kernel_error(m, error, r, "register", (uint32_t) pid), error);
         return sd_bus_reply_method_return(msg, NULL);
 }
 
@@ -211,8 +188,8 @@ static int method_register(sd_bus_message *msg, void *userdata, sd_bus_error *er
                 r = check_pid(pid, error);
         if (r < 0)
                 return r;
-        return method_register_common(msg, userdata, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 },
-                                      flags, options ? &caps : NULL, error);
+        return register_common(msg, userdata, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 }, flags,
+                               options ? &caps : NULL, error);
 }
 
 static int method_register_pidfd(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -224,93 +201,46 @@ static int method_register_pidfd(sd_bus_message *msg, void *userdata, sd_bus_err
                 return r;
         /* The kernel reads the pidfd in our fd table: sd-bus keeps it open
          * for the life of the message. */
-        return method_register_common(msg, userdata, (rk_target) { .pid = 0, .pidfd = fd }, flags, NULL, error);
+        return register_common(msg, userdata, (rk_target) { .pid = 0, .pidfd = fd }, flags, NULL, error);
 }
 
-/* deregister and reset: one pid, no reply data. */
-static int method_pid_op(sd_bus_message *msg, Manager *m, sd_bus_error *error,
-                         int (*op)(rk_link *, rk_target), const char *what) {
-        uint32_t pid;
+/* Deregister, Reset, SetCap and SetCapWithOptions: one pid, no reply
+ * data; caps NULL for the first two. */
+static int pid_change(sd_bus_message *msg, Manager *m, uint32_t pid, const rk_caps *caps,
+                      int (*op)(rk_link *, rk_target), const char *what, sd_bus_error *error) {
+        _cleanup_(bus_caller_done) BusCaller c = BUS_CALLER_NULL;
+        rk_target t = { .pid = (pid_t) pid, .pidfd = -1 };
         int r;
 
-        r = sd_bus_message_read(msg, "u", &pid);
-        if (r < 0)
-                return r;
         r = check_pid(pid, error);
-        if (r >= 0)
-                r = may_change(msg, m, what, pid, error);
+        if (r >= 0 && caps)
+                r = check_caps(caps, error);
         if (r < 0)
                 return r;
-        r = op(m->link, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 });
+        r = bus_change_begin(msg, m, &c, error);
         if (r < 0)
-                return kernel_error(m, error, r, what, pid);
+                return r;
+        if (!m->link)
+                return kernel_error(m, error, -ENOPKG, what, pid);
+        t.caller = &c.rk;
+        r = caps ? rk_set_caps(m->link, t, caps) : op(m->link, t);
+        if (r < 0)
+                return bus_change_refused(msg, m, &c, kernel_error(m, error, r, what, pid), error);
         return sd_bus_reply_method_return(msg, NULL);
 }
 
 static int method_deregister(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        return method_pid_op(msg, userdata, error, rk_deregister, "deregister");
+        uint32_t pid;
+        int r = sd_bus_message_read(msg, "u", &pid);
+
+        return r < 0 ? r : pid_change(msg, userdata, pid, NULL, rk_deregister, "deregister", error);
 }
 
 static int method_reset(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        return method_pid_op(msg, userdata, error, rk_reset, "reset");
-}
-
-static int method_fetch(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
-        char unit[256];
         uint32_t pid;
-        rk_proc *p;
-        int r;
+        int r = sd_bus_message_read(msg, "u", &pid);
 
-        r = sd_bus_message_read(msg, "u", &pid);
-        if (r < 0)
-                return r;
-        r = check_pid(pid, error);
-        if (r < 0)
-                return r;
-        if (!m->link)
-                return kernel_error(m, error, -ENOPKG, "fetch", pid);
-        p = calloc(1, sizeof(*p));
-        if (!p)
-                return -ENOMEM;
-        r = rk_get(m->link, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 }, p);
-        if (r < 0) {
-                r = kernel_error(m, error, r, "fetch", pid);
-                goto out;
-        }
-        /* Anyone may read their own processes. Others' are hidden as the
-         * kernel hides them: after the lookup, so a refusal does not tell
-         * whether the process is tracked. */
-        r = authorize(msg, p->uid, error);
-        if (r < 0)
-                goto out;
-        if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
-                unit[0] = 0;
-        r = sd_bus_reply_method_return(msg, FETCH_SIG, p->pid, p->comm, (char[]) { p->state ?: '?', 0 },
-                                       p->uid, !(p->flags & RESCAP_REGISTER_FLAGS_NO_INHERIT),
-                                       p->heap, p->heap_peak, p->heap_cap, p->rss_anon,
-                                       p->fds, p->fds_peak, p->fd_cap,
-                                       rk_action_name(p->action), p->soft_pct, p->cgroup_id,
-                                       p->cgroup_path, unit);
-out:
-        free(p);
-        return r;
-}
-
-static int set_caps(sd_bus_message *msg, Manager *m, uint32_t pid, const rk_caps *caps, sd_bus_error *error) {
-        int r;
-
-        r = check_pid(pid, error);
-        if (r >= 0)
-                r = check_caps(caps, error);
-        if (r >= 0)
-                r = may_change(msg, m, "set caps of", pid, error);
-        if (r < 0)
-                return r;
-        r = rk_set_caps(m->link, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 }, caps);
-        if (r < 0)
-                return kernel_error(m, error, r, "set caps of", pid);
-        return sd_bus_reply_method_return(msg, NULL);
+        return r < 0 ? r : pid_change(msg, userdata, pid, NULL, rk_reset, "reset", error);
 }
 
 static int method_set_cap(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -321,12 +251,12 @@ static int method_set_cap(sd_bus_message *msg, void *userdata, sd_bus_error *err
         r = sd_bus_message_read(msg, "utt", &pid, &caps.heap, &caps.fds);
         if (r < 0)
                 return r;
-        return set_caps(msg, userdata, pid, &caps, error);
+        return pid_change(msg, userdata, pid, &caps, NULL, "set caps of", error);
 }
 
-/* The options dictionary of SetCapWithOptions and SetUnitCapWithOptions:
- * HeapMax (t), FDMax (t), Action (s), SoftPercent (u), Force (b); a key
- * left out leaves that setting as it is. */
+/* The options dictionary of SetCapWithOptions, RegisterWithOptions and
+ * SetUnitCapWithOptions: HeapMax (t), FDMax (t), Action (s), SoftPercent
+ * (u), Force (b); a key left out leaves that setting as it is. */
 static int read_cap_options(sd_bus_message *msg, rk_caps *caps, bool may_be_empty, sd_bus_error *error) {
         const char *key;
         int r;
@@ -388,12 +318,78 @@ static int method_set_cap_with_options(sd_bus_message *msg, void *userdata, sd_b
         int r;
 
         r = sd_bus_message_read(msg, "u", &pid);
+        if (r >= 0)
+                r = read_cap_options(msg, &caps, false, error);
         if (r < 0)
                 return r;
-        r = read_cap_options(msg, &caps, false, error);
+        return pid_change(msg, userdata, pid, &caps, NULL, "set caps of", error);
+}
+
+/* ---- reads ---- */
+
+/* The real uid of a process from /proc, or -1. */
+static uid_t process_owner(uint32_t pid) {
+        _cleanup_fclose_ FILE *f = NULL;
+        char path[64], line[256];
+        unsigned long uid;
+
+        snprintf(path, sizeof(path), "/proc/%" PRIu32 "/status", pid);
+        f = fopen(path, "re");
+        while (f && fgets(line, sizeof(line), f))
+                if (sscanf(line, "Uid: %lu", &uid) == 1)
+                        return (uid_t) uid;
+        return (uid_t) -1;
+}
+
+static int method_fetch(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_free_ rk_proc *p = NULL;
+        Manager *m = userdata;
+        char unit[256];
+        uint32_t pid;
+        uid_t uid;
+        int r, got;
+
+        r = sd_bus_message_read(msg, "u", &pid);
+        if (r >= 0)
+                r = check_pid(pid, error);
+        if (r >= 0)
+                r = sender_euid(msg, &uid, error);
         if (r < 0)
                 return r;
-        return set_caps(msg, userdata, pid, &caps, error);
+        if (!m->link)
+                return kernel_error(m, error, -ENOPKG, "fetch", pid);
+        p = calloc(1, sizeof(*p));
+        if (!p)
+                return -ENOMEM;
+        got = rk_get(m->link, (rk_target) { .pid = (pid_t) pid, .pidfd = -1 }, p);
+        /* Anyone reads their own processes, tracked or not. Any other pid
+         * (another user's, tracked or not, or none) is the same refusal
+         * unless polkit authorizes the caller: whether it exists or is
+         * tracked is not told. */
+        if (uid != 0 && !(got >= 0 && p->uid == uid) && !(got < 0 && process_owner(pid) == uid)) {
+                r = bus_polkit_async(msg, RESCAP_BUS_POLKIT_MANAGE, &m->polkit_queries, error);
+                if (r == 0)
+                        return 1;
+                if (r < 0 && sd_bus_error_has_name(error, SD_BUS_ERROR_ACCESS_DENIED)) {
+                        sd_bus_error_free(error);
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                                 "process %" PRIu32 " is not one of yours; root or the polkit "
+                                                 "action %s is needed", pid, RESCAP_BUS_POLKIT_MANAGE);
+                }
+                if (r < 0)
+                        return r;
+        }
+        if (got < 0)
+                return kernel_error(m, error, got, "fetch", pid);
+        if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
+                unit[0] = 0;
+        return sd_bus_reply_method_return(msg, RESCAP_BUS_FETCH_SIG, p->pid, p->comm,
+                                          (char[]) { p->state ?: '?', 0 }, p->uid,
+                                          !(p->flags & RESCAP_REGISTER_FLAGS_NO_INHERIT),
+                                          p->heap, p->heap_peak, p->heap_cap, p->rss_anon,
+                                          p->fds, p->fds_peak, p->fd_cap,
+                                          rk_action_name(p->action), p->soft_pct, p->cgroup_id,
+                                          p->cgroup_path, unit);
 }
 
 struct list_ctx {
@@ -409,69 +405,124 @@ static int list_cb(const rk_proc *p, void *userdata) {
                 return 0;
         if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
                 unit[0] = 0;
-        return sd_bus_message_append(c->reply, LIST_ENTRY_SIG, p->pid, p->comm, p->uid, p->heap, p->heap_cap,
-                                     p->fds, p->fd_cap, rk_action_name(p->action), p->cgroup_path, unit);
+        return sd_bus_message_append(c->reply, RESCAP_BUS_LIST_ENTRY_SIG, p->pid, p->comm, p->uid, p->heap,
+                                     p->heap_cap, p->fds, p->fd_cap, rk_action_name(p->action), p->cgroup_path,
+                                     unit);
 }
 
 static int method_list(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         Manager *m = userdata;
         struct list_ctx c = {};
         int r;
 
         /* Everyone sees their own processes; root sees all. */
-        r = sender_uid(msg, &c.uid);
-        if (r < 0)
-                return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED, "cannot tell who is calling");
-        if (!m->link)
-                return kernel_error(m, error, -ENOPKG, "list", 0);
-        r = sd_bus_message_new_method_return(msg, &c.reply);
+        r = sender_euid(msg, &c.uid, error);
         if (r < 0)
                 return r;
-        r = sd_bus_message_open_container(c.reply, 'a', LIST_ENTRY_SIG);
-        if (r >= 0) {
-                r = rk_dump(m->link, list_cb, &c);
-                if (r < 0) {
-                        sd_bus_message_unref(c.reply);
-                        return kernel_error(m, error, r, "list", 0);
-                }
-                r = sd_bus_message_close_container(c.reply);
-        }
-        if (r >= 0)
-                r = sd_bus_send(NULL, c.reply, NULL);
-        sd_bus_message_unref(c.reply);
-        return r;
+        if (!m->link)
+                return kernel_error(m, error, -ENOPKG, "list", 0);
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r < 0)
+                return r;
+        c.reply = reply;
+        r = sd_bus_message_open_container(reply, 'a', RESCAP_BUS_LIST_ENTRY_SIG);
+        if (r < 0)
+                return r;
+        r = rk_dump(m->link, list_cb, &c);
+        if (r < 0)
+                return kernel_error(m, error, r, "list", 0);
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
 }
 
-/* ---- subscriptions ---- */
+/* ---- subscribers ---- */
+
+/* A client that called Subscribe, until it calls Unsubscribe or leaves
+ * the bus. Signals are sent to each one (unicast), never broadcast. */
+typedef struct Subscriber {
+        struct Subscriber *next;
+        Manager *manager;
+        sd_bus_track *track;
+        char *name;
+        uid_t uid;
+        bool all;               /* root or polkit: every process's events */
+} Subscriber;
 
 bool bus_manager_has_subscribers(Manager *m) {
-        return m->subscribers && sd_bus_track_count(m->subscribers) > 0;
+        return m->subscribers != NULL;
 }
 
-/* sd-bus calls this while the track is empty: drop it, as systemd's
- * manager does, and create it again at the next Subscribe. */
-static int on_subscribers_gone(sd_bus_track *t, void *userdata) {
-        Manager *m = userdata;
+static Subscriber *subscriber_find(Manager *m, const char *name) {
+        for (Subscriber *s = m->subscribers; s; s = s->next)
+                if (strcmp(s->name, name) == 0)
+                        return s;
+        return NULL;
+}
+
+static void subscriber_free(Subscriber *s) {
+        for (Subscriber **p = &s->manager->subscribers; *p; p = &(*p)->next)
+                if (*p == s) {
+                        *p = s->next;
+                        break;
+                }
+        sd_bus_track_unref(s->track);
+        free(s->name);
+        free(s);
+}
+
+static int on_subscriber_gone(sd_bus_track *t, void *userdata) {
+        Subscriber *s = userdata;
+        Manager *m = s->manager;
 
         (void) t;
-        m->subscribers = sd_bus_track_unref(m->subscribers);
+        subscriber_free(s);
         return manager_update_sample_timer(m);
 }
 
 static int method_subscribe(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *sender = sd_bus_message_get_sender(msg);
         Manager *m = userdata;
+        Subscriber *s;
+        bool all;
+        uid_t uid;
         int r;
 
-        if (!m->subscribers) {
-                r = sd_bus_track_new(m->bus, &m->subscribers, on_subscribers_gone, m);
-                if (r < 0)
-                        return r;
-        }
-        r = sd_bus_track_add_sender(m->subscribers, msg);
+        if (!sender)
+                return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED, "the call has no sender");
+        if (subscriber_find(m, sender))
+                return sd_bus_error_set(error, RESCAP_ERROR_ALREADY_SUBSCRIBED, "already subscribed");
+        r = sender_euid(msg, &uid, error);
         if (r < 0)
                 return r;
-        if (r == 0)
-                return sd_bus_error_set(error, RESCAP_ERROR_ALREADY_SUBSCRIBED, "already subscribed");
+        all = uid == 0;
+        if (!all) {
+                /* Other users' events only with polkit's yes; without it,
+                 * the caller's own. */
+                r = bus_polkit_async(msg, RESCAP_BUS_POLKIT_MANAGE, &m->polkit_queries, error);
+                if (r == 0)
+                        return 1;
+                sd_bus_error_free(error);
+                all = r > 0;
+        }
+        s = calloc(1, sizeof(*s));
+        if (!s)
+                return -ENOMEM;
+        s->manager = m;
+        s->uid = uid;
+        s->all = all;
+        s->name = strdup(sender);
+        s->next = m->subscribers;
+        m->subscribers = s;
+        r = s->name ? sd_bus_track_new(m->bus, &s->track, on_subscriber_gone, s) : -ENOMEM;
+        if (r >= 0)
+                r = sd_bus_track_add_name(s->track, sender);
+        if (r < 0) {
+                subscriber_free(s);
+                return r;
+        }
         r = manager_update_sample_timer(m);
         if (r < 0)
                 return r;
@@ -479,14 +530,15 @@ static int method_subscribe(sd_bus_message *msg, void *userdata, sd_bus_error *e
 }
 
 static int method_unsubscribe(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *sender = sd_bus_message_get_sender(msg);
         Manager *m = userdata;
+        Subscriber *s;
         int r;
 
-        r = m->subscribers ? sd_bus_track_remove_sender(m->subscribers, msg) : 0;
-        if (r < 0)
-                return r;
-        if (r == 0)
+        s = sender ? subscriber_find(m, sender) : NULL;
+        if (!s)
                 return sd_bus_error_set(error, RESCAP_ERROR_NOT_SUBSCRIBED, "not subscribed");
+        subscriber_free(s);
         r = manager_update_sample_timer(m);
         if (r < 0)
                 return r;
@@ -495,13 +547,9 @@ static int method_unsubscribe(sd_bus_message *msg, void *userdata, sd_bus_error 
 
 /* ---- groups: systemd units and cgroup paths ---- */
 
-static int unit_object_path(const char *unit, char **ret) {
-        return sd_bus_path_encode(RESCAPD_UNIT_PREFIX, unit, ret);
-}
-
 static int method_get_unit(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_free_ char *unit = NULL, *cgroup = NULL, *path = NULL;
         Manager *m = userdata;
-        char *unit = NULL, *cgroup = NULL, *path = NULL;
         const char *group;
         int r;
 
@@ -512,19 +560,15 @@ static int method_get_unit(sd_bus_message *msg, void *userdata, sd_bus_error *er
         if (r < 0)
                 return r;
         if (!unit[0])
-                r = sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT, "cgroup %s belongs to no unit", group);
-        else
-                r = unit_object_path(unit, &path);
-        if (r >= 0)
-                r = sd_bus_reply_method_return(msg, "o", path);
-        free(unit);
-        free(cgroup);
-        free(path);
-        return r;
+                return sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT, "cgroup %s belongs to no unit", group);
+        r = sd_bus_path_encode(RESCAP_BUS_UNIT_PREFIX, unit, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(msg, "o", path);
 }
 
 static int method_list_units(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         Manager *m = userdata;
         int r;
 
@@ -532,154 +576,35 @@ static int method_list_units(sd_bus_message *msg, void *userdata, sd_bus_error *
         r = sd_bus_message_new_method_return(msg, &reply);
         if (r < 0)
                 return r;
-        r = sd_bus_message_open_container(reply, 'a', UNIT_ENTRY_SIG);
+        r = sd_bus_message_open_container(reply, 'a', RESCAP_BUS_UNIT_ENTRY_SIG);
         for (size_t i = 0; r >= 0 && i < m->units.n; i++) {
                 const UnitCaps *u = &m->units.items[i];
-                char *path = NULL, *unit = NULL, *cgroup = NULL;
+                _cleanup_free_ char *path = NULL, *unit = NULL, *cgroup = NULL;
                 sd_bus_error e = SD_BUS_ERROR_NULL;
 
-                r = unit_object_path(u->unit, &path);
+                r = sd_bus_path_encode(RESCAP_BUS_UNIT_PREFIX, u->unit, &path);
                 if (r < 0)
                         break;
                 /* A unit not loaded now has no cgroup: "". */
                 (void) group_resolve(m->bus, CGROUP_ROOT, u->unit, &unit, &cgroup, &e);
                 sd_bus_error_free(&e);
-                r = sd_bus_message_append(reply, UNIT_ENTRY_SIG, u->unit, cgroup ?: "", path,
+                r = sd_bus_message_append(reply, RESCAP_BUS_UNIT_ENTRY_SIG, u->unit, cgroup ?: "", path,
                                           u->heap_max, u->fd_max);
-                free(path);
-                free(unit);
-                free(cgroup);
         }
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r >= 0)
                 r = sd_bus_send(NULL, reply, NULL);
-        sd_bus_message_unref(reply);
-        return r;
-}
-
-/* Whether a cgroup path is the own cgroup of the unit it names. */
-static bool path_is_unit_cgroup(Manager *m, const char *unit, const char *path) {
-        sd_bus_error e = SD_BUS_ERROR_NULL;
-        char *u2 = NULL, *cgroup = NULL;
-        bool ret;
-
-        ret = unit[0] && group_resolve(m->bus, CGROUP_ROOT, unit, &u2, &cgroup, &e) >= 0 &&
-              strcmp(cgroup, path) == 0;
-        sd_bus_error_free(&e);
-        free(u2);
-        free(cgroup);
-        return ret;
-}
-
-static void unit_caps_changed(Manager *m, const char *unit) {
-        char *path = NULL;
-
-        if (unit_object_path(unit, &path) >= 0)
-                (void) sd_bus_emit_properties_changed(m->bus, path, RESCAPD_UNIT_IFACE, "HeapMax", "FDMax", NULL);
-        free(path);
-}
-
-/* Caps on a unit, named by its name or its own cgroup's path: merged with
- * the caps it has, applied to its cgroup while it runs, persisted under
- * the configuration directory and re-applied at each start. Any other
- * cgroup path gets them in the kernel only, for as long as it exists.
- * Nothing is persisted that the kernel refused. */
-static int set_unit_caps(sd_bus_message *msg, Manager *m, const char *group, const rk_caps *caps,
-                         bool reset, sd_bus_error *error) {
-        UnitCaps u = { .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP }, old;
-        char *unit = NULL, *cgroup = NULL, subject[300];
-        const UnitCaps *have;
-        int r;
-
-        r = check_caps(caps, error);
-        if (r < 0)
-                return r;
-        r = authorize(msg, (uid_t) -1, error);
-        if (r < 0)
-                return r;
-        r = group_resolve(m->bus, CGROUP_ROOT, group, &unit, &cgroup, error);
-        if (r < 0 && unit_caps_find(&m->units, group) &&
-            sd_bus_error_has_name(error, RESCAP_ERROR_NO_SUCH_UNIT)) {
-                /* Gone from systemd (a transient unit that ended): its
-                 * persisted caps can still be changed or dropped. */
-                sd_bus_error_free(error);
-                unit = strdup(group);
-                cgroup = strdup("");
-                r = unit && cgroup ? 0 : -ENOMEM;
-        }
-        if (r < 0)
-                goto out;
-        snprintf(subject, sizeof(subject), "caps on %s", group);
-        if (!m->link) {
-                r = kernel_error_on(m, error, -ENOPKG, subject);
-                goto out;
-        }
-        if (cgroup[0] && manager_cgroup_governs_self(m, cgroup)) {
-                r = sd_bus_error_setf(error, RESCAP_ERROR_NOT_SUPPORTED,
-                                      "%s would govern rescapd itself (in %s), and the kernel refuses "
-                                      "every change from a governed process", subject, m->self_cgroup);
-                goto out;
-        }
-
-        if (group[0] == '/' && !path_is_unit_cgroup(m, unit, group)) {
-                /* A cgroup of no unit's own: the kernel merges the change. */
-                r = manager_cgroup_request(m, cgroup, reset ? NULL : caps);
-                if (r < 0)
-                        r = kernel_error_on(m, error, r == -ENOENT && !reset ? -ENOMEDIUM : r, subject);
-                goto out;
-        }
-
-        have = unit_caps_find(&m->units, unit);
-        if (have)
-                u = *have;
-        old = u;
-        u.unit = unit;
-        if (reset) {
-                u.heap_max = u.fd_max = RESCAP_NO_CAP;
-                u.action = u.soft_pct = 0;
-        } else {
-                if (caps->has_heap)
-                        u.heap_max = caps->heap;
-                if (caps->has_fds)
-                        u.fd_max = caps->fds;
-                if (caps->has_action)
-                        u.action = caps->action;
-                if (caps->has_soft_pct)
-                        u.soft_pct = caps->soft_pct;
-        }
-        if (cgroup[0]) {
-                r = manager_apply_cgroup_caps(m, cgroup, &u, caps->force);
-                if (r == -ENOENT)       /* stopped since systemd answered */
-                        r = 0;
-                if (r < 0) {
-                        r = kernel_error_on(m, error, r, subject);
-                        goto out;
-                }
-        }
-        r = unit_caps_is_empty(&u) ? unit_caps_remove(m->conf_dir, unit) : unit_caps_save(m->conf_dir, &u);
-        if (r >= 0)
-                r = unit_caps_is_empty(&u) ? (unit_caps_list_drop(&m->units, unit), 0)
-                                           : unit_caps_list_put(&m->units, &u);
-        if (r < 0) {
-                /* Back to what the file says. */
-                if (cgroup[0])
-                        (void) manager_apply_cgroup_caps(m, cgroup, &old, true);
-                r = sd_bus_error_set_errnof(error, -r, "cannot persist the caps of %s under %s: %s",
-                                            unit, m->conf_dir, strerror(-r));
-                goto out;
-        }
-        unit_caps_changed(m, unit);
-out:
-        free(unit);
-        free(cgroup);
         return r;
 }
 
 /* SetUnitCap(s group, t heap_max, t fd_max), SetUnitCapWithOptions(s group,
  * a{sv} options) and ResetUnit(s group). */
 static int method_unit_caps(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(bus_caller_done) BusCaller c = BUS_CALLER_NULL;
         const char *member = sd_bus_message_get_member(msg), *group;
+        const bool reset = strcmp(member, "ResetUnit") == 0;
+        Manager *m = userdata;
         rk_caps caps = {};
         int r;
 
@@ -690,8 +615,15 @@ static int method_unit_caps(sd_bus_message *msg, void *userdata, sd_bus_error *e
         } else if (r >= 0 && strcmp(member, "SetUnitCapWithOptions") == 0)
                 r = read_cap_options(msg, &caps, false, error);
         if (r >= 0)
-                r = set_unit_caps(msg, userdata, group, &caps, strcmp(member, "ResetUnit") == 0, error);
-        return r < 0 ? r : sd_bus_reply_method_return(msg, NULL);
+                r = check_caps(&caps, error);
+        if (r >= 0)
+                r = bus_change_begin(msg, m, &c, error);
+        if (r < 0)
+                return r;
+        r = manager_set_unit_caps(m, group, &caps, reset, &c.rk, error);
+        if (r < 0)
+                return bus_change_refused(msg, m, &c, r, error);
+        return sd_bus_reply_method_return(msg, NULL);
 }
 
 /* ---- Manager properties ---- */
@@ -719,10 +651,13 @@ static int property_get_sample_interval(sd_bus *bus, const char *path, const cha
         return sd_bus_message_append(reply, "t", m->sample_interval_usec);
 }
 
-/* userdata is the Manager: with an offset, sd-bus would pass the field. */
+/* userdata is the Manager: with an offset, sd-bus would pass the field.
+ * A property Set cannot wait for polkit: the kernel judges the caller as
+ * for any change, and a caller it refuses is refused. */
 static int property_set_sample_interval(sd_bus *bus, const char *path, const char *interface,
                                         const char *property, sd_bus_message *value, void *userdata,
                                         sd_bus_error *error) {
+        _cleanup_(bus_caller_done) BusCaller c = BUS_CALLER_NULL;
         Manager *m = userdata;
         uint64_t v;
         int r;
@@ -734,14 +669,17 @@ static int property_set_sample_interval(sd_bus *bus, const char *path, const cha
         if (v < SAMPLE_INTERVAL_MIN_USEC || v > SAMPLE_INTERVAL_MAX_USEC)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "a sample interval of %" PRIu64 " us (100000 to 3600000000)", v);
-        /* value is the Set call itself, read up to the variant. */
-        r = authorize(value, (uid_t) -1, error);
+        r = bus_change_begin(value, m, &c, error);
         if (r < 0)
                 return r;
+        /* Without a kernel to ask, bus_change_begin() let root only. */
+        r = m->link ? rk_may_change(m->link, &c.rk) : 0;
+        if (r < 0)
+                return manager_kernel_error(m, error, r, "SampleIntervalUSec");
         m->sample_interval_usec = v;
         if (m->sample_timer && sd_event_source_get_enabled(m->sample_timer, NULL) > 0)
                 (void) sd_event_source_set_time_relative(m->sample_timer, v);
-        return sd_bus_emit_properties_changed(m->bus, RESCAPD_OBJECT_PATH, RESCAPD_MANAGER_IFACE,
+        return sd_bus_emit_properties_changed(m->bus, RESCAP_BUS_PATH, RESCAP_BUS_MANAGER_IFACE,
                                               "SampleIntervalUSec", NULL);
 }
 
@@ -783,7 +721,7 @@ static const sd_bus_vtable manager_vtable[] = {
                                 method_set_cap_with_options, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Reset", SD_BUS_ARGS("u", pid), SD_BUS_NO_RESULT,
                                 method_reset, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("List", SD_BUS_NO_ARGS, SD_BUS_RESULT("a" LIST_ENTRY_SIG, processes),
+        SD_BUS_METHOD_WITH_ARGS("List", SD_BUS_NO_ARGS, SD_BUS_RESULT("a" RESCAP_BUS_LIST_ENTRY_SIG, processes),
                                 method_list, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Subscribe", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
                                 method_subscribe, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -791,7 +729,7 @@ static const sd_bus_vtable manager_vtable[] = {
                                 method_unsubscribe, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetUnit", SD_BUS_ARGS("s", group), SD_BUS_RESULT("o", unit),
                                 method_get_unit, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("ListUnits", SD_BUS_NO_ARGS, SD_BUS_RESULT("a" UNIT_ENTRY_SIG, units),
+        SD_BUS_METHOD_WITH_ARGS("ListUnits", SD_BUS_NO_ARGS, SD_BUS_RESULT("a" RESCAP_BUS_UNIT_ENTRY_SIG, units),
                                 method_list_units, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetUnitCap", SD_BUS_ARGS("s", group, "t", heap_max, "t", fd_max),
                                 SD_BUS_NO_RESULT, method_unit_caps, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -802,10 +740,12 @@ static const sd_bus_vtable manager_vtable[] = {
 
         SD_BUS_SIGNAL_WITH_ARGS("Killed",
                                 SD_BUS_ARGS("u", pid, "s", comm, "u", uid, "s", cgroup, "s", unit,
-                                            "s", resource, "t", usage, "t", cap, "s", action), 0),
+                                            "s", resource, "t", usage, "t", cap, "s", action,
+                                            "s", policy, "s", policy_cgroup), 0),
         SD_BUS_SIGNAL_WITH_ARGS("CapWarning",
                                 SD_BUS_ARGS("u", pid, "s", comm, "u", uid, "s", cgroup, "s", unit,
-                                            "s", resource, "t", usage, "t", cap, "s", action, "s", kind), 0),
+                                            "s", resource, "t", usage, "t", cap, "s", action, "s", kind,
+                                            "s", policy, "s", policy_cgroup), 0),
         SD_BUS_SIGNAL_WITH_ARGS("Exited",
                                 SD_BUS_ARGS("u", pid, "s", comm, "u", uid, "s", cgroup, "s", unit,
                                             "t", heap_peak, "t", fds_peak), 0),
@@ -813,194 +753,114 @@ static const sd_bus_vtable manager_vtable[] = {
                                 SD_BUS_ARGS("t", timestamp, "d", cpu_percent, "t", memory_used,
                                             "t", memory_total, "d", load1, "d", load5, "d", load15,
                                             "t", net_rx_bps, "t", net_tx_bps, "u", processes, "u", tracked,
-                                            TOP_SIG, top_heap, TOP_SIG, top_fds), 0),
+                                            RESCAP_BUS_TOP_SIG, top_heap, RESCAP_BUS_TOP_SIG, top_fds), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("EventsLost", SD_BUS_ARGS("t", lost), 0),
         SD_BUS_VTABLE_END
 };
 
-/* ---- unit objects ---- */
+/* ---- signals: to each subscriber that may read them ---- */
 
-static int unit_from_path(const char *path, char **ret) {
-        char *unit = NULL;
-        int r;
+/* Sends signal member, built by build for subscriber s, to every
+ * subscriber that may read a process of owner ((uid_t) -1: everyone). */
+static void emit_each(Manager *m, const char *member, uid_t owner,
+                      int (*build)(sd_bus_message *sig, const Subscriber *s, const void *data), const void *data) {
+        for (Subscriber *s = m->subscribers; s; s = s->next) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *sig = NULL;
+                int r;
 
-        r = sd_bus_path_decode(path, RESCAPD_UNIT_PREFIX, &unit);
-        if (r <= 0)
-                return r < 0 ? r : -ENOENT;
-        if (!unit_name_is_valid(unit)) {
-                free(unit);
-                return -ENOENT;
+                if (!s->all && owner != (uid_t) -1 && owner != s->uid)
+                        continue;
+                r = sd_bus_message_new_signal(m->bus, &sig, RESCAP_BUS_PATH, RESCAP_BUS_MANAGER_IFACE, member);
+                if (r >= 0)
+                        r = sd_bus_message_set_destination(sig, s->name);
+                if (r >= 0)
+                        r = build(sig, s, data);
+                if (r >= 0)
+                        r = sd_bus_send(m->bus, sig, NULL);
+                if (r < 0)
+                        fprintf(stderr, "rescapd: cannot send %s to %s: %s\n", member, s->name, strerror(-r));
         }
-        *ret = unit;
-        return 0;
 }
 
-static int unit_find(sd_bus *bus, const char *path, const char *interface, void *userdata, void **found,
-                     sd_bus_error *error) {
-        char *unit;
-
-        (void) bus; (void) interface; (void) error;
-        if (unit_from_path(path, &unit) < 0)
-                return 0;
-        free(unit);
-        *found = userdata;
-        return 1;
-}
-
-static int unit_property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
-        char *unit = NULL, *u2 = NULL, *cgroup = NULL;
-        sd_bus_error e = SD_BUS_ERROR_NULL;
-        const UnitCaps *caps;
-        int r;
-
-        (void) bus; (void) interface; (void) error;
-        r = unit_from_path(path, &unit);
-        if (r < 0)
-                return r;
-        caps = unit_caps_find(&m->units, unit);
-        if (strcmp(property, "Id") == 0)
-                r = sd_bus_message_append(reply, "s", unit);
-        else if (strcmp(property, "HeapMax") == 0)
-                r = sd_bus_message_append(reply, "t", caps ? caps->heap_max : RESCAP_NO_CAP);
-        else if (strcmp(property, "FDMax") == 0)
-                r = sd_bus_message_append(reply, "t", caps ? caps->fd_max : RESCAP_NO_CAP);
-        else if (strcmp(property, "Kills") == 0)
-                r = sd_bus_message_append(reply, "t", manager_unit_kills(m, unit));
-        else {
-                uint64_t heap = 0, fds = 0;
-
-                /* A unit not running has no cgroup: "", and usage 0. */
-                (void) group_resolve(m->bus, CGROUP_ROOT, unit, &u2, &cgroup, &e);
-                sd_bus_error_free(&e);
-                if (strcmp(property, "ControlGroup") == 0)
-                        r = sd_bus_message_append(reply, "s", cgroup ?: "");
-                else {
-                        if (cgroup && cgroup[0]) {
-                                char *dir;
-
-                                if (asprintf(&dir, "%s%s", CGROUP_ROOT, cgroup) >= 0) {
-                                        (void) cgroup_usage(dir, &heap, &fds);
-                                        free(dir);
-                                }
-                        }
-                        r = sd_bus_message_append(reply, "t", strcmp(property, "HeapCurrent") == 0 ? heap : fds);
-                }
-        }
-        free(unit);
-        free(u2);
-        free(cgroup);
-        return r;
-}
-
-static int unit_property_set(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *value, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
-        rk_caps caps = {};
-        char *unit = NULL;
-        uint64_t v;
-        int r;
-
-        (void) bus; (void) interface;
-        r = sd_bus_message_read(value, "t", &v);
-        if (r < 0)
-                return r;
-        r = unit_from_path(path, &unit);
-        if (r < 0)
-                return r;
-        if (strcmp(property, "HeapMax") == 0) {
-                caps.has_heap = true;
-                caps.heap = v;
-        } else {
-                caps.has_fds = true;
-                caps.fds = v;
-        }
-        r = set_unit_caps(value, m, unit, &caps, false, error);
-        free(unit);
-        return r < 0 ? r : 0;
-}
-
-static const sd_bus_vtable unit_vtable[] = {
-        SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Id", "s", unit_property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("ControlGroup", "s", unit_property_get, 0, 0),
-        SD_BUS_WRITABLE_PROPERTY("HeapMax", "t", unit_property_get, unit_property_set, 0,
-                                 SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE | SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_WRITABLE_PROPERTY("FDMax", "t", unit_property_get, unit_property_set, 0,
-                                 SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE | SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_PROPERTY("HeapCurrent", "t", unit_property_get, 0, 0),
-        SD_BUS_PROPERTY("FDCurrent", "t", unit_property_get, 0, 0),
-        SD_BUS_PROPERTY("Kills", "t", unit_property_get, 0, 0),
-        SD_BUS_VTABLE_END
-};
-
-/* ---- signals ---- */
-
-void bus_manager_emit_event(Manager *m, const rk_proc *p) {
+static int build_event(sd_bus_message *sig, const Subscriber *s, const void *data) {
+        const rk_proc *p = data;
+        const char *policy = p->policy ? rk_policy_name(p->policy) : "";
+        const char *policy_cgroup = p->policy == RESCAP_POLICY_CGROUP ? p->policy_cgroup_path : "";
         char unit[256];
-        int r = 0;
 
-        if (!m->bus || !bus_manager_has_subscribers(m))
-                return;
+        (void) s;
         if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
                 unit[0] = 0;
         switch (p->cmd) {
         case RESCAP_CMD_KILLED:
-                r = sd_bus_emit_signal(m->bus, RESCAPD_OBJECT_PATH, RESCAPD_MANAGER_IFACE, "Killed", KILLED_SIG,
-                                       p->pid, p->comm, p->uid, p->cgroup_path, unit,
-                                       rk_resource_name(p->resource), p->usage, p->cap,
-                                       rk_action_name(p->action));
-                break;
+                return sd_bus_message_append(sig, RESCAP_BUS_KILLED_SIG, p->pid, p->comm, p->uid, p->cgroup_path,
+                                             unit, rk_resource_name(p->resource), p->usage, p->cap,
+                                             rk_action_name(p->action), policy, policy_cgroup);
         case RESCAP_CMD_EXCEEDED:
-                r = sd_bus_emit_signal(m->bus, RESCAPD_OBJECT_PATH, RESCAPD_MANAGER_IFACE, "CapWarning",
-                                       CAPWARNING_SIG, p->pid, p->comm, p->uid, p->cgroup_path, unit,
-                                       rk_resource_name(p->resource), p->usage, p->cap,
-                                       rk_action_name(p->action), rk_kind_name(p->kind));
-                break;
-        case RESCAP_CMD_EXITED:
-                r = sd_bus_emit_signal(m->bus, RESCAPD_OBJECT_PATH, RESCAPD_MANAGER_IFACE, "Exited", EXITED_SIG,
-                                       p->pid, p->comm, p->uid, p->cgroup_path, unit, p->heap_peak, p->fds_peak);
-                break;
+                return sd_bus_message_append(sig, RESCAP_BUS_CAPWARNING_SIG, p->pid, p->comm, p->uid,
+                                             p->cgroup_path, unit, rk_resource_name(p->resource), p->usage,
+                                             p->cap, rk_action_name(p->action), rk_kind_name(p->kind),
+                                             policy, policy_cgroup);
+        default:
+                return sd_bus_message_append(sig, RESCAP_BUS_EXITED_SIG, p->pid, p->comm, p->uid, p->cgroup_path,
+                                             unit, p->heap_peak, p->fds_peak);
         }
-        if (r < 0)
-                fprintf(stderr, "rescapd: cannot emit a signal: %s\n", strerror(-r));
 }
 
-static int append_top(sd_bus_message *s, const TopEntry *top, size_t n) {
-        int r = sd_bus_message_open_container(s, 'a', "(ust)");
+void bus_manager_emit_event(Manager *m, const rk_proc *p) {
+        const char *member = p->cmd == RESCAP_CMD_KILLED ? "Killed" :
+                             p->cmd == RESCAP_CMD_EXCEEDED ? "CapWarning" :
+                             p->cmd == RESCAP_CMD_EXITED ? "Exited" : NULL;
+
+        if (m->bus && member)
+                emit_each(m, member, (uid_t) p->uid, build_event, p);
+}
+
+/* A subscriber that may not read every process gets only its own in the
+ * top lists. */
+static int append_top(sd_bus_message *sig, const Subscriber *s, const TopEntry *top, size_t n) {
+        int r = sd_bus_message_open_container(sig, 'a', "(ust)");
 
         for (size_t i = 0; r >= 0 && i < n; i++)
-                r = sd_bus_message_append(s, "(ust)", top[i].pid, top[i].comm, top[i].value);
+                if (s->all || top[i].uid == s->uid)
+                        r = sd_bus_message_append(sig, "(ust)", top[i].pid, top[i].comm, top[i].value);
         if (r >= 0)
-                r = sd_bus_message_close_container(s);
+                r = sd_bus_message_close_container(sig);
+        return r;
+}
+
+static int build_sample(sd_bus_message *sig, const Subscriber *s, const void *data) {
+        const Sample *x = data;
+        int r;
+
+        r = sd_bus_message_append(sig, "tdttdddttuu", x->timestamp_usec, x->cpu_percent, x->mem_used,
+                                  x->mem_total, x->load[0], x->load[1], x->load[2], x->rx_bps, x->tx_bps,
+                                  x->processes, x->tracked);
+        if (r >= 0)
+                r = append_top(sig, s, x->top_heap, x->n_top_heap);
+        if (r >= 0)
+                r = append_top(sig, s, x->top_fds, x->n_top_fds);
         return r;
 }
 
 void bus_manager_emit_sample(Manager *m, const Sample *x) {
-        sd_bus_message *s = NULL;
-        int r;
+        if (m->bus)
+                emit_each(m, "Sample", (uid_t) -1, build_sample, x);
+}
 
-        if (!m->bus || !bus_manager_has_subscribers(m))
-                return;
-        r = sd_bus_message_new_signal(m->bus, &s, RESCAPD_OBJECT_PATH, RESCAPD_MANAGER_IFACE, "Sample");
-        if (r >= 0)
-                r = sd_bus_message_append(s, "tdttdddttuu", x->timestamp_usec, x->cpu_percent, x->mem_used,
-                                          x->mem_total, x->load[0], x->load[1], x->load[2], x->rx_bps,
-                                          x->tx_bps, x->processes, x->tracked);
-        if (r >= 0)
-                r = append_top(s, x->top_heap, x->n_top_heap);
-        if (r >= 0)
-                r = append_top(s, x->top_fds, x->n_top_fds);
-        if (r >= 0)
-                r = sd_bus_send(m->bus, s, NULL);
-        if (r < 0)
-                fprintf(stderr, "rescapd: cannot emit a sample: %s\n", strerror(-r));
-        sd_bus_message_unref(s);
+static int build_events_lost(sd_bus_message *sig, const Subscriber *s, const void *data) {
+        (void) s;
+        return sd_bus_message_append(sig, RESCAP_BUS_EVENTS_LOST_SIG, *(const uint64_t *) data);
+}
+
+void bus_manager_emit_events_lost(Manager *m, uint64_t lost) {
+        if (m->bus)
+                emit_each(m, "EventsLost", (uid_t) -1, build_events_lost, &lost);
 }
 
 void bus_manager_emit_backend_changed(Manager *m) {
         if (m->bus)
-                (void) sd_bus_emit_properties_changed(m->bus, RESCAPD_OBJECT_PATH, RESCAPD_MANAGER_IFACE,
+                (void) sd_bus_emit_properties_changed(m->bus, RESCAP_BUS_PATH, RESCAP_BUS_MANAGER_IFACE,
                                                       "Backend", NULL);
 }
 
@@ -1018,13 +878,14 @@ int bus_manager_setup(Manager *m) {
         r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
         if (r < 0)
                 return r;
-        r = sd_bus_add_object_vtable(m->bus, NULL, RESCAPD_OBJECT_PATH, RESCAPD_MANAGER_IFACE,
-                                     manager_vtable, m);
+        r = sd_bus_add_object_vtable(m->bus, NULL, RESCAP_BUS_PATH, RESCAP_BUS_MANAGER_IFACE, manager_vtable, m);
         if (r < 0)
                 return r;
-        r = sd_bus_add_fallback_vtable(m->bus, NULL, RESCAPD_UNIT_PREFIX, RESCAPD_UNIT_IFACE, unit_vtable,
-                                       unit_find, m);
-        if (r < 0)
-                return r;
-        return 0;
+        return bus_unit_setup(m);
+}
+
+void bus_manager_free(Manager *m) {
+        while (m->subscribers)
+                subscriber_free(m->subscribers);
+        bus_polkit_free(&m->polkit_queries);
 }

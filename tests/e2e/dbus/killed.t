@@ -6,6 +6,8 @@ rescapd_up
 
 "$CTL" --bus --json monitor >/tmp/signals &
 mon=$!
+"$CTL" --kernel --json monitor >/tmp/kevents &
+kmon=$!
 sleep 1
 systemd-run --unit=leak -p Type=exec /usr/bin/python3 -c '
 import time
@@ -22,6 +24,7 @@ pid=$(systemctl show -P MainPID leak.service)
 wait_gone "$pid" || { sleep 10; wait_gone "$pid"; } || fail "the leaking service was not killed"
 sleep 1
 kill $mon
+kill $kmon
 line=$(grep '"event":"Killed"' /tmp/signals)
 [ -n "$line" ] || fail "no Killed signal: $(cat /tmp/signals)"
 case "$line" in
@@ -31,7 +34,7 @@ esac
 line=$(grep '"event":"Exited"' /tmp/signals)
 case "$line" in
 *"\"pid\":$pid,\"comm\":\"python3\",\"uid\":0,\"cgroup\":\"/system.slice/leak.service\",\"unit\":\"leak.service\",\"heap_peak\":"*) ;;
-*) fail "Exited: $line" ;;
+*) fail "Exited: $line (signals: $(cat /tmp/signals)) kernel: $(cat /tmp/kevents)" ;;
 esac
 expect_eq Kills "t 1" "$(busctl get-property org.rescap1 /org/rescap1 $M Kills)"
 exit 0

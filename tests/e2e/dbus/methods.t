@@ -93,9 +93,23 @@ else
 fi
 out=$(busctl call org.rescap1 /org/rescap1 $M GetUnit s dbus.service) || fail "GetUnit dbus.service"
 expect_eq GetUnit 'o "/org/rescap1/unit/dbus_2eservice"' "$out"
+# A unit object exists while the unit has caps.
+obj=/org/rescap1/unit/dbus_2eservice
+out=$(busctl get-property org.rescap1 $obj org.rescap1.Unit ControlGroup 2>&1) &&
+	fail "an object for dbus.service, which has no caps: $out"
+busctl call org.rescap1 /org/rescap1 $M SetUnitCapWithOptions 'sa{sv}' dbus.service 2 \
+	FDMax t 100000 Action s notify || fail "caps on dbus.service"
 expect_eq ControlGroup 's "/system.slice/dbus.service"' \
-	"$(busctl get-property org.rescap1 /org/rescap1/unit/dbus_2eservice org.rescap1.Unit ControlGroup)"
-heap=$(busctl get-property org.rescap1 /org/rescap1/unit/dbus_2eservice org.rescap1.Unit HeapCurrent)
+	"$(busctl get-property org.rescap1 $obj org.rescap1.Unit ControlGroup)"
+expect_eq Action 's "notify"' "$(busctl get-property org.rescap1 $obj org.rescap1.Unit Action)"
+heap=$(busctl get-property org.rescap1 $obj org.rescap1.Unit HeapCurrent)
 case "$heap" in "t 0"|"") fail "HeapCurrent of dbus.service: '$heap'" ;; esac
+busctl tree org.rescap1 | grep -q dbus_2eservice || fail "busctl tree does not show $obj: $(busctl tree org.rescap1)"
+out=$(busctl call org.rescap1 /org/rescap1 org.freedesktop.DBus.ObjectManager GetManagedObjects) ||
+	fail "GetManagedObjects"
+case "$out" in *'"/org/rescap1/unit/dbus_2eservice"'*) ;; *) fail "GetManagedObjects: $out" ;; esac
+busctl call org.rescap1 /org/rescap1 $M ResetUnit s dbus.service || fail "ResetUnit dbus.service"
+busctl get-property org.rescap1 $obj org.rescap1.Unit ControlGroup 2>/dev/null &&
+	fail "the object of dbus.service after ResetUnit"
 systemctl is-active --quiet rescapd || fail "rescapd is not running"
 exit 0
