@@ -41,23 +41,24 @@ static int check_pid(uint32_t pid, sd_bus_error *error) {
 }
 
 static int check_caps(const rk_caps *c, sd_bus_error *error) {
-        if (c->has_heap && c->heap == 0)
+        if (c->has_heap && c->heap < RESCAP_CAP_MIN)
                 return sd_bus_error_set(error, RESCAP_ERROR_INVALID_CAP,
                                         "a heap cap of 0 is no cap; UINT64_MAX (infinity) lifts it");
         if (c->has_heap && c->heap != RESCAP_NO_CAP && c->heap > HEAP_CAP_MAX)
                 return sd_bus_error_setf(error, RESCAP_ERROR_INVALID_CAP,
                                          "a heap cap of %" PRIu64 " bytes is larger than any address space "
                                          "(UINT64_MAX for none)", c->heap);
-        if (c->has_fds && c->fds == 0)
+        if (c->has_fds && c->fds < RESCAP_CAP_MIN)
                 return sd_bus_error_set(error, RESCAP_ERROR_INVALID_CAP,
                                         "an fd cap of 0 is no cap; UINT64_MAX (infinity) lifts it");
         if (c->has_fds && c->fds != RESCAP_NO_CAP && c->fds > FD_CAP_MAX)
                 return sd_bus_error_setf(error, RESCAP_ERROR_INVALID_CAP,
                                          "an fd cap of %" PRIu64 " is more than a process can open "
                                          "(UINT64_MAX for none)", c->fds);
-        if (c->has_soft_pct && c->soft_pct > 99)
+        if (c->has_soft_pct && c->soft_pct > RESCAP_SOFT_PCT_MAX)
                 return sd_bus_error_setf(error, RESCAP_ERROR_INVALID_CAP,
-                                         "a soft threshold of %" PRIu32 "%% (0 for none, 1 to 99)", c->soft_pct);
+                                         "a soft threshold of %" PRIu32 "%% (0 for none, 1 to %d)", c->soft_pct,
+                                         RESCAP_SOFT_PCT_MAX);
         return 0;
 }
 
@@ -579,17 +580,14 @@ static int method_list_units(sd_bus_message *msg, void *userdata, sd_bus_error *
         r = sd_bus_message_open_container(reply, 'a', RESCAP_BUS_UNIT_ENTRY_SIG);
         for (size_t i = 0; r >= 0 && i < m->units.n; i++) {
                 const UnitCaps *u = &m->units.items[i];
-                _cleanup_free_ char *path = NULL, *unit = NULL, *cgroup = NULL;
-                sd_bus_error e = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *path = NULL;
 
                 r = sd_bus_path_encode(RESCAP_BUS_UNIT_PREFIX, u->unit, &path);
                 if (r < 0)
                         break;
                 /* A unit not loaded now has no cgroup: "". */
-                (void) group_resolve(m->bus, CGROUP_ROOT, u->unit, &unit, &cgroup, &e);
-                sd_bus_error_free(&e);
-                r = sd_bus_message_append(reply, RESCAP_BUS_UNIT_ENTRY_SIG, u->unit, cgroup ?: "", path,
-                                          u->heap_max, u->fd_max);
+                r = sd_bus_message_append(reply, RESCAP_BUS_UNIT_ENTRY_SIG, u->unit, bus_unit_cgroup(m, u->unit),
+                                          path, u->heap_max, u->fd_max);
         }
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);

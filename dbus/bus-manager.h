@@ -18,3 +18,6 @@ int bus_change_begin(sd_bus_message *msg, Manager *m, BusCaller *c, sd_bus_error
  * when the handler must return without a reply (polkit was asked), or the
  * error. */
 int bus_change_refused(sd_bus_message *msg, Manager *m, const BusCaller *c, int r, sd_bus_error *error);
+/* The cgroup of a unit ("" when it is not running), asked of systemd at
+ * most once a second per unit. */
+const char *bus_unit_cgroup(Manager *m, const char *unit);

@@ -72,7 +72,7 @@ static int unit_enumerate(sd_bus *bus, const char *prefix, void *userdata, char 
 
 /* The unit's cgroup ("" when it is not running), asked of systemd at most
  * once per UNIT_CGROUP_TTL_USEC. */
-static const char *unit_cgroup(Manager *m, const char *unit) {
+const char *bus_unit_cgroup(Manager *m, const char *unit) {
         UnitCgroup *c = NULL;
         uint64_t now = now_usec();
         sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -149,8 +149,8 @@ static int unit_property_get(sd_bus *bus, const char *path, const char *interfac
         if (strcmp(property, "Kills") == 0)
                 return sd_bus_message_append(reply, "t", manager_unit_kills(m, u->unit));
         if (strcmp(property, "ControlGroup") == 0)
-                return sd_bus_message_append(reply, "s", unit_cgroup(m, u->unit));
-        unit_usage(m, unit_cgroup(m, u->unit), &heap, &fds);
+                return sd_bus_message_append(reply, "s", bus_unit_cgroup(m, u->unit));
+        unit_usage(m, bus_unit_cgroup(m, u->unit), &heap, &fds);
         return sd_bus_message_append(reply, "t", strcmp(property, "HeapCurrent") == 0 ? heap : fds);
 }
 

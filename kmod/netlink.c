@@ -18,6 +18,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <linux/user_namespace.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -367,7 +368,8 @@ static int rescap_nl_update_caps(struct genl_info *const info,
 	if (err == -EOPNOTSUPP)
 		GENL_SET_ERR_MSG(info, "the deny action needs the LSM build of rescap");
 	else if (err)
-		GENL_SET_ERR_MSG(info, "caps must be at least 1, soft-pct at most 99");
+		GENL_SET_ERR_MSG(info, "caps must be at least " __stringify(RESCAP_CAP_MIN)
+				 ", soft-pct at most " __stringify(RESCAP_SOFT_PCT_MAX));
 	return err;
 }
 

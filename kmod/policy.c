@@ -70,7 +70,7 @@ enum rescap_level rescap_level(const u64 usage, const u64 cap,
 int rescap_caps_check(const struct rescap_caps *const caps,
 		      const bool deny_supported)
 {
-	if (!caps->heap || !caps->fds)
+	if (caps->heap < RESCAP_CAP_MIN || caps->fds < RESCAP_CAP_MIN)
 		return -EINVAL;
 	if (caps->soft_pct > RESCAP_SOFT_PCT_MAX)
 		return -EINVAL;

@@ -16,8 +16,11 @@
 /* "No cap", on the wire and in the engine. */
 #define RESCAP_NO_CAP U64_MAX
 
-/* The highest soft threshold, in percent of a cap. */
-#define RESCAP_SOFT_PCT_MAX 99
+/*
+ * The smallest cap (RESCAP_CAP_MIN) and the highest soft threshold in
+ * percent of a cap (RESCAP_SOFT_PCT_MAX) are the wire format's, declared
+ * in include/rescap.yaml, whose policy checks them on every request.
+ */
 
 /**
  * struct rescap_caps - the caps of one process

@@ -9,6 +9,8 @@
 #define RESCAP_FAMILY_NAME	"rescap"
 #define RESCAP_FAMILY_VERSION	1
 
+#define RESCAP_CAP_MIN			1
+#define RESCAP_SOFT_PCT_MAX		99
 #define RESCAP_EVENTS_MCGRP_NAME	"events"
 
 /**
