@@ -76,6 +76,7 @@ static int on_event_cb(const rk_proc *p, void *userdata) {
                 m->kills++;
                 manager_count_kill(m, unit);
         }
+        manager_log_event(p);
         bus_manager_emit_event(m, p);
         return 0;
 }
@@ -317,11 +318,19 @@ static int count_cb(const rk_proc *p, void *userdata) {
         return 0;
 }
 
+/* A dump of every tracked process: at most once a second, whoever reads
+ * the Tracked property how often. */
 uint32_t manager_tracked(Manager *m) {
+        uint64_t now = 0;
         uint32_t n = 0;
 
+        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        if (m->tracked_at_usec && now - m->tracked_at_usec < 1000000ULL)
+                return m->tracked;
         if (m->link)
                 (void) manager_kernel_request_check(m, rk_dump(m->link, count_cb, &n));
+        m->tracked = n;
+        m->tracked_at_usec = now;
         return n;
 }
 

@@ -16,6 +16,10 @@
 #include "rescapd-unit.h"
 
 #define RESCAP_VERSION_STRING   "0.1"
+
+/* MESSAGE_ID= of the journal records of kills and cap warnings (rescapd(8)). */
+#define RESCAPD_MESSAGE_KILLED      "a281cb52c4b244e0a2fb34e36f1a3163"
+#define RESCAPD_MESSAGE_CAP_WARNING "08f5d22780314d7fafacef526203ed90"
 #define CGROUP_ROOT             "/sys/fs/cgroup"
 
 #define SAMPLE_INTERVAL_DEFAULT_USEC (5ULL * 1000000ULL)
@@ -64,6 +68,8 @@ typedef struct Manager {
         Sampler sampler;
 
         uint64_t kills;
+        uint32_t tracked;               /* the last count, and when */
+        uint64_t tracked_at_usec;
         UnitKills *unit_kills;
         size_t n_unit_kills;
 
@@ -111,3 +117,5 @@ bool manager_cgroup_governs_self(Manager *m, const char *cgroup);
  * EACCES from the kernel: the caller needs authorization). */
 int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bool reset,
                           const rk_caller *caller, sd_bus_error *error);
+/* A kill or a cap warning, to the journal with structured fields. */
+void manager_log_event(const rk_proc *p);

@@ -37,4 +37,11 @@ case "$line" in
 *) fail "Exited: $line (signals: $(cat /tmp/signals)) kernel: $(cat /tmp/kevents)" ;;
 esac
 expect_eq Kills "t 1" "$(busctl get-property org.rescap1 /org/rescap1 $M Kills)"
+# The journal has the kill in the unit's own log, with structured fields.
+journalctl --sync
+out=$(journalctl -u leak.service -o verbose MESSAGE_ID=a281cb52c4b244e0a2fb34e36f1a3163 --no-pager)
+for want in "OBJECT_SYSTEMD_UNIT=leak.service" "PRIORITY=4" "RESCAP_PID=$pid" "RESCAP_RESOURCE=heap" \
+	    "RESCAP_CAP=100663296" "RESCAP_POLICY=process" "MESSAGE=Killed $pid (python3) of leak.service: heap"; do
+	case "$out" in *"$want"*) ;; *) fail "journal: no $want in: $out" ;; esac
+done
 exit 0

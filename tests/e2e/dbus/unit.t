@@ -85,6 +85,12 @@ esac
 p1=$(grep '"event":"Killed"' /tmp/unit-signals | sed -n '1s/.*"pid":\([0-9]*\).*/\1/p')
 p2=$(grep '"event":"Killed"' /tmp/unit-signals | sed -n '2s/.*"pid":\([0-9]*\).*/\1/p')
 [ "$p1" != "$p2" ] || fail "the same pid was killed twice: $p1"
+# Why the unit's process died, in the unit's log: the unit's own policy.
+journalctl --sync
+out=$(journalctl -u $U -o verbose MESSAGE_ID=a281cb52c4b244e0a2fb34e36f1a3163 --no-pager)
+for want in "RESCAP_PID=$p1" "RESCAP_PID=$p2" "RESCAP_POLICY=cgroup" "RESCAP_POLICY_CGROUP=/system.slice/$U"; do
+	case "$out" in *"$want"*) ;; *) fail "journal of $U: no $want in: $out" ;; esac
+done
 
 # Calm now: the policy is on each new cgroup, after systemctl restart too.
 touch /run/rleak-calm
