@@ -101,6 +101,11 @@ $(O)/bin/rtest-nl $(O)/bin/rtest-bench $(O)/bin/rtest-race: $(O)/bin/%: tests/he
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS)
 
+# The D-Bus fuzzer talks sd-bus, as rescapd does.
+$(O)/bin/rtest-dbus-fuzz: tests/helpers/rtest-dbus-fuzz.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $< $(SD_LIBS)
+
 $(O)/bin/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $< -lpthread
