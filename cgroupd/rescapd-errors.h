@@ -40,12 +40,17 @@ static const sd_bus_error_map rescap_error_map[] = {
 };
 
 /* The name rescapd sends for an errno, NULL for those left to sd-bus
- * (EPERM: AccessDenied, EINVAL outside Register: InvalidArgs, ENOMEM). */
+ * (EPERM: AccessDenied, EINVAL outside Register: InvalidArgs, ENOMEM).
+ * EBADF, the kernel's answer to a descriptor that is not a pidfd, is
+ * InvalidArgs too (sd-bus would send System.Error.EBADF, a name
+ * org.rescap1(5) does not document). */
 static inline const char *rescap_error_name(int err) {
         if (err < 0)
                 err = -err;
         if (err == EINVAL)
                 return NULL;
+        if (err == EBADF)
+                return SD_BUS_ERROR_INVALID_ARGS;
         for (const sd_bus_error_map *e = rescap_error_map; e->name; e++)
                 if (e->code == err)
                         return e->name;

@@ -165,6 +165,7 @@ static void test_errors(void) {
         CHECK(strcmp(rescap_error_name(-EOPNOTSUPP), RESCAP_ERROR_NOT_SUPPORTED) == 0, "EOPNOTSUPP");
         CHECK(strcmp(rescap_error_name(-ENOPKG), RESCAP_ERROR_KERNEL_UNAVAILABLE) == 0, "ENOPKG");
         CHECK(rescap_error_name(-EPERM) == NULL && rescap_error_name(-EINVAL) == NULL, "left to sd-bus");
+        CHECK(strcmp(rescap_error_name(-EBADF), SD_BUS_ERROR_INVALID_ARGS) == 0, "EBADF: not a pidfd");
         /* and back, as clients see them */
         {
                 sd_bus_error e = SD_BUS_ERROR_NULL;
