@@ -5,6 +5,7 @@
  *   rtest-dbus-fuzz --list
  *   rtest-dbus-fuzz --seed S --count N --errors org.rescap1.5
  *                   [--pids P,P,...] [--units U,U,...] [--rss no]
+ *                   [--known-issues self-register]
  *
  * --list prints the methods and properties of the table below, one a line
  * ("method IFACE NAME IN OUT", "property IFACE NAME TYPE ACCESS"); a host
@@ -145,6 +146,11 @@ static int devnull_fd = -1;
 static unsigned long n_returns, n_errors;
 static char *xstrdup(const char *s);
 static bool check_rss = true;
+/* Known issues (--known-issues), each leaving one shape out, said at start:
+ * self-register: Register of rescapd's own pid is accepted and locks
+ * rescapd out of the kernel (issue 13, item 1). */
+static bool known_self_register;
+static bool registering;
 
 /* How often each error name came back, for the summary. */
 static struct {
@@ -191,7 +197,7 @@ static uint32_t gen_pid(bool *pool) {
         case 0: return 0;
         case 1: return 1;
         case 2: return own_pid;
-        case 3: return daemon_pid;
+        case 3: return registering && known_self_register ? 1 : daemon_pid;
         case 4: return (uint32_t) INT32_MAX + 1;
         case 5: return UINT32_MAX;
         case 6: return 4194304 + rnd_below(1 << 20);   /* above pid_max */
@@ -636,8 +642,12 @@ static unsigned split_sig(const char *sig, char types[8][32]) {
 static void call_method_right(void) {
         const struct method *me = &methods[rnd_below(ELEMENTSOF(methods))];
         sd_bus_message *m = new_call(MGR_PATH, MGR_IFACE, me->name);
+        int r;
 
-        if (append_right_args(m, me) < 0) {
+        registering = strncmp(me->name, "Register", 8) == 0;
+        r = append_right_args(m, me);
+        registering = false;
+        if (r < 0) {
                 sd_bus_message_unref(m);
                 return;
         }
@@ -677,11 +687,13 @@ static void call_method_wrong(void) {
                 break;
         }
         m = new_call(MGR_PATH, MGR_IFACE, me->name);
+        registering = strncmp(me->name, "Register", 8) == 0;
         for (unsigned i = 0; i < n; i++) {
                 strcat(sig, types[i]);
                 if (r >= 0)
                         r = append_random(m, types[i], 0);
         }
+        registering = false;
         if (r < 0) {
                 sd_bus_message_unref(m);
                 return;
@@ -772,6 +784,7 @@ static void call_properties(void) {
 
 static void call_misc(void) {
         bool pool;
+        int r;
         char *path = gen_object_path(&pool), what[512];
         sd_bus_message *m;
 
@@ -791,7 +804,10 @@ static void call_misc(void) {
                 const struct method *me = &methods[rnd_below(ELEMENTSOF(methods))];
 
                 m = new_call(path, MGR_IFACE, me->name);
-                if (append_right_args(m, me) < 0) {
+                registering = strncmp(me->name, "Register", 8) == 0;
+                r = append_right_args(m, me);
+                registering = false;
+                if (r < 0) {
                         sd_bus_message_unref(m);
                         break;
                 }
@@ -982,7 +998,7 @@ static void parse_list(const char *arg, bool pids) {
 
 static void usage(void) {
         fprintf(stderr, "usage: rtest-dbus-fuzz --list\n"
-                        "       rtest-dbus-fuzz --seed S --count N --errors MANPAGE [--pids P,...] [--units U,...] [--rss no]\n");
+                        "       rtest-dbus-fuzz --seed S --count N --errors MANPAGE [--pids P,...] [--units U,...] [--rss no] [--known-issues self-register]\n");
         exit(2);
 }
 
@@ -1017,6 +1033,8 @@ int main(int argc, char **argv) {
                         errors_file = v;
                 else if (strcmp(a, "--pids") == 0)
                         parse_list(v, true);
+                else if (strcmp(a, "--known-issues") == 0)
+                        known_self_register = strstr(v, "self-register") != NULL;
                 else if (strcmp(a, "--rss") == 0)
                         check_rss = strcmp(v, "no") != 0;
                 else if (strcmp(a, "--units") == 0)
@@ -1049,6 +1067,8 @@ int main(int argc, char **argv) {
         rss_at = count > 1000 ? 1000 : count / 5;
         printf("rtest-dbus-fuzz: seed %" PRIu64 " count %lu uid %u rescapd pid %" PRIu32 " pids %u units %u errors %u\n",
                seed, count, (unsigned) geteuid(), daemon_pid, n_pool_pids, n_pool_units, n_documented_errors);
+        if (known_self_register)
+                printf("rtest-dbus-fuzz: known issue self-register: rescapd's pid is not offered to Register*\n");
         fflush(stdout);
         clock_gettime(CLOCK_MONOTONIC, &t0);
         for (call_no = 1; call_no <= count; call_no++) {
