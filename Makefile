@@ -7,7 +7,8 @@
 #                        Debian's stock kernel and on our 6.12 debug kernel
 #   make check T='ours/smoke/*'   only the tests matching the patterns
 #   make bench           overhead of rescap, side by side in one VM per kernel
-#   make fuzz            the long netlink fuzz run (FUZZ_N=1000000 messages)
+#   make fuzz            the long netlink and D-Bus fuzz runs (FUZZ_N=1000000
+#                        messages, DBUS_FUZZ_N=20000 calls)
 #   make deps            install what building and testing need (apt-get)
 #   make kernel          our 6.12 debug kernel (rescap LSM built in)
 #   make modules         rescap.ko for both kernels
@@ -30,7 +31,7 @@ export O
 all: modules userspace
 
 help:
-	@sed -n '3,18s/^# \{0,1\}//p' Makefile
+	@sed -n '3,19s/^# \{0,1\}//p' Makefile
 
 deps:
 	@tests/deps
@@ -189,15 +190,18 @@ bench: deps
 build-for-check: $(BZIMAGE) $(KSELFTESTS) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS) $(UNIT_BINS)
 
 # The long netlink fuzz run: RTEST_FUZZ_N messages (default 1,000,000) on
-# the debug kernel, module and LSM (make check sends 100,000).
+# the debug kernel, module and LSM (make check sends 100,000), and the long
+# D-Bus fuzz run of rescapd: DBUS_FUZZ_N calls as root and as many as
+# nobody, on the stock kernel (make check: 2,500 each).
 FUZZ_N		?= 1000000
+DBUS_FUZZ_N	?= 20000
 .PHONY: fuzz
 fuzz: deps
 	@mkdir -p $(O)
 	@$(MAKE) --no-print-directory build-for-check >$(O)/build.log 2>&1 || \
 		{ tail -n 50 $(O)/build.log; echo "build failed (full log: $(O)/build.log)"; exit 1; }
-	@RTEST_FUZZ_N=$(FUZZ_N) RTEST_TEST_TIMEOUT=5000 RTEST_SUITE_TIMEOUT=5400 \
-		tests/run 'ours/fuzz/*' 'lsm/fuzz/*'
+	@RTEST_FUZZ_N=$(FUZZ_N) RTEST_DBUS_FUZZ_N=$(DBUS_FUZZ_N) RTEST_TEST_TIMEOUT=5000 RTEST_SUITE_TIMEOUT=5400 \
+		tests/run 'ours/fuzz/*' 'lsm/fuzz/*' 'stock/dbus/fuzz'
 
 demo: deps
 	@mkdir -p $(O)
