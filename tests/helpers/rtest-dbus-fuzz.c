@@ -146,6 +146,17 @@ static int devnull_fd = -1;
 static unsigned long n_returns, n_errors;
 static char *xstrdup(const char *s);
 static bool check_rss = true;
+/* The slowest answer, and how many took a second or more. */
+static double slowest;
+static char slowest_what[160];
+static unsigned long n_slow;
+
+static double now_sec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
 /* Known issues (--known-issues), each leaving one shape out, said at start:
  * self-register: Register of rescapd's own pid is accepted and locks
  * rescapd out of the kernel (issue 13, item 1). */
@@ -572,9 +583,18 @@ static const char *strna_(const char *s) {
 static void call_check(sd_bus_message *m, const char *what, const char *want, const char *vtype) {
         sd_bus_error error = SD_BUS_ERROR_NULL;
         sd_bus_message *reply = NULL;
+        double t = now_sec();
         int r;
 
+
         r = sd_bus_call(bus, m, CALL_TIMEOUT_USEC, &error, &reply);
+        t = now_sec() - t;
+        if (t >= 1.0)
+                n_slow++;
+        if (t > slowest) {
+                slowest = t;
+                snprintf(slowest_what, sizeof(slowest_what), "call %lu, %s", call_no, what);
+        }
         if (r < 0) {
                 n_errors++;
                 count_error(error.name ? error.name : "(local)");
@@ -1085,6 +1105,7 @@ int main(int argc, char **argv) {
                n_returns, n_errors, rss_first, rss_at, rss_end);
         if (pid_end != daemon_pid)
                 failf("rescapd's pid was %" PRIu32 ", is %" PRIu32, daemon_pid, pid_end);
+        printf("rtest-dbus-fuzz: slowest answer %.2f s (%s); %lu took 1 s or more\n", slowest, slowest_what, n_slow);
         for (unsigned i = 0; i < ELEMENTSOF(error_counts) && error_counts[i].name; i++)
                 printf("rtest-dbus-fuzz:   %6lu %s\n", error_counts[i].n, error_counts[i].name);
         if (!check_rss)
