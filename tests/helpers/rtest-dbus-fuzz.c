@@ -106,6 +106,8 @@ static const struct property properties[] = {
         { UNIT_IFACE, "ControlGroup",       "s", false },
         { UNIT_IFACE, "HeapMax",            "t", true  },
         { UNIT_IFACE, "FDMax",              "t", true  },
+        { UNIT_IFACE, "Action",             "s", false },
+        { UNIT_IFACE, "SoftPercent",        "u", false },
         { UNIT_IFACE, "HeapCurrent",        "t", false },
         { UNIT_IFACE, "FDCurrent",          "t", false },
         { UNIT_IFACE, "Kills",              "t", false },
