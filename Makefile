@@ -91,7 +91,7 @@ USER_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
 		   -Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
 		   -Iinclude/uapi -Icgroupd -Idbus
 USER_LIBS	:= -lmnl
-KLINK_SRCS	:= cgroupd/kernel-link.c cgroupd/size.c
+KLINK_SRCS	:= cgroupd/kernel-link.c cgroupd/size.c cgroupd/utf8.c
 USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
 
 $(O)/bin/rescapctl: cgroupd/rescapctl.c cgroupd/rescapctl-bus.c $(KLINK_SRCS) $(USER_HDRS)
@@ -118,7 +118,11 @@ $(O)/tests/test-size: tests/unit/test-size.c cgroupd/size.c cgroupd/size.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^)
 
-UNIT_BINS	:= $(O)/tests/test-size
+$(O)/tests/test-utf8: tests/unit/test-utf8.c cgroupd/utf8.c cgroupd/utf8.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^)
+
+UNIT_BINS	:= $(O)/tests/test-size $(O)/tests/test-utf8
 
 # rescapd: the daemon core (cgroupd/) and its bus object (dbus/), on
 # sd-bus and sd-event.
@@ -137,7 +141,7 @@ $(O)/tests/rescapd-san: $(RESCAPD_SRCS) $(KLINK_SRCS) $(RESCAPD_HDRS)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
 $(O)/tests/test-rescapd: tests/unit/test-rescapd.c cgroupd/rescapd-sample.c cgroupd/rescapd-unit.c \
-		cgroupd/size.c cgroupd/kernel-link.c $(RESCAPD_HDRS)
+		$(KLINK_SRCS) $(RESCAPD_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
