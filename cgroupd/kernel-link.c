@@ -287,9 +287,11 @@ static uint32_t rk_u32(const struct nlattr *a) {
         return mnl_attr_validate(a, MNL_TYPE_U32) >= 0 ? mnl_attr_get_u32(a) : 0;
 }
 
-static void rk_str(const struct nlattr *a, char *buf, size_t size) {
+/* A string attribute, escaped into valid UTF-8 (utf8.h): names and
+ * paths are whatever bytes a process or a cgroup's maker chose. */
+static void rk_str(const struct nlattr *a, char *buf, size_t size, unsigned flags) {
         if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
-                snprintf(buf, size, "%s", mnl_attr_get_str(a));
+                utf8_escape(buf, size, mnl_attr_get_str(a), strlen(mnl_attr_get_str(a)), flags);
 }
 
 static void rk_parse_proc(const struct nlmsghdr *nlh, rk_proc *p) {
@@ -301,8 +303,8 @@ static void rk_parse_proc(const struct nlmsghdr *nlh, rk_proc *p) {
         mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
                 switch (mnl_attr_get_type(a)) {
                 case RESCAP_A_PID:         p->pid = rk_u32(a); break;
-                case RESCAP_A_COMM:        rk_str(a, p->comm, sizeof(p->comm)); break;
-                case RESCAP_A_STATE:       rk_str(a, state, sizeof(state)); p->state = state[0]; break;
+                case RESCAP_A_COMM:        rk_str(a, p->comm, sizeof(p->comm), UTF8_ESCAPE_BACKSLASH); break;
+                case RESCAP_A_STATE:       rk_str(a, state, sizeof(state), 0); p->state = state[0]; break;
                 case RESCAP_A_UID:         p->uid = rk_u32(a); break;
                 case RESCAP_A_FLAGS:       p->flags = rk_u32(a); break;
                 case RESCAP_A_HEAP:        p->heap = rk_u64(a); break;
@@ -315,7 +317,7 @@ static void rk_parse_proc(const struct nlmsghdr *nlh, rk_proc *p) {
                 case RESCAP_A_ACTION:      p->action = rk_u32(a); break;
                 case RESCAP_A_SOFT_PCT:    p->soft_pct = rk_u32(a); break;
                 case RESCAP_A_CGROUP_ID:   p->cgroup_id = rk_u64(a); break;
-                case RESCAP_A_CGROUP_PATH: rk_str(a, p->cgroup_path, sizeof(p->cgroup_path)); break;
+                case RESCAP_A_CGROUP_PATH: rk_str(a, p->cgroup_path, sizeof(p->cgroup_path), 0); break;
                 case RESCAP_A_RESOURCE:    p->resource = rk_u32(a); break;
                 case RESCAP_A_USAGE:       p->usage = rk_u64(a); break;
                 case RESCAP_A_CAP:         p->cap = rk_u64(a); break;
@@ -323,7 +325,7 @@ static void rk_parse_proc(const struct nlmsghdr *nlh, rk_proc *p) {
                 case RESCAP_A_POLICY:      p->policy = rk_u32(a); break;
                 case RESCAP_A_POLICY_CGROUP_ID: p->policy_cgroup_id = rk_u64(a); break;
                 case RESCAP_A_POLICY_CGROUP_PATH:
-                        rk_str(a, p->policy_cgroup_path, sizeof(p->policy_cgroup_path));
+                        rk_str(a, p->policy_cgroup_path, sizeof(p->policy_cgroup_path), 0);
                         break;
                 }
         }
@@ -345,7 +347,7 @@ static void rk_parse_member(const struct nlattr *nest, rk_member *m) {
         mnl_attr_for_each_nested(a, nest) {
                 switch (mnl_attr_get_type(a)) {
                 case RESCAP_MEMBER_A_PID:       m->pid = rk_u32(a); break;
-                case RESCAP_MEMBER_A_COMM:      rk_str(a, m->comm, sizeof(m->comm)); break;
+                case RESCAP_MEMBER_A_COMM:      rk_str(a, m->comm, sizeof(m->comm), UTF8_ESCAPE_BACKSLASH); break;
                 case RESCAP_MEMBER_A_CGROUP_ID: m->cgroup_id = rk_u64(a); break;
                 case RESCAP_MEMBER_A_HEAP:      m->heap = rk_u64(a); break;
                 case RESCAP_MEMBER_A_FDS:       m->fds = rk_u64(a); break;
@@ -366,7 +368,7 @@ static void rk_parse_group(const struct nlmsghdr *nlh, rk_group *g) {
         mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
                 switch (mnl_attr_get_type(a)) {
                 case RESCAP_A_CGROUP_ID:   g->cgroup_id = rk_u64(a); break;
-                case RESCAP_A_CGROUP_PATH: rk_str(a, g->cgroup_path, sizeof(g->cgroup_path)); break;
+                case RESCAP_A_CGROUP_PATH: rk_str(a, g->cgroup_path, sizeof(g->cgroup_path), 0); break;
                 case RESCAP_A_HEAP_CAP:    g->heap_cap = rk_u64(a); break;
                 case RESCAP_A_FD_CAP:      g->fd_cap = rk_u64(a); break;
                 case RESCAP_A_ACTION:      g->action = rk_u32(a); break;

@@ -11,14 +11,23 @@
 
 #include <linux/rescap.h>
 
+#include "utf8.h"
+
 #define RESCAP_NO_CAP UINT64_MAX
+
+/* Names and paths as the kernel sends them are bytes: they are kept
+ * escaped into valid UTF-8 (utf8.h), a name with its backslashes escaped
+ * too, up to 4 bytes for each byte of a name of up to 15 (TASK_COMM_LEN)
+ * or a path of up to 4095 (PATH_MAX). */
+#define RK_COMM_SIZE UTF8_ESCAPED_SIZE(15)
+#define RK_PATH_SIZE UTF8_ESCAPED_SIZE(4095)
 
 typedef struct rk_link rk_link;
 
 /* A process as the kernel reports it (get, dump) or names it (events). */
 typedef struct rk_proc {
         uint32_t pid;
-        char comm[32];
+        char comm[RK_COMM_SIZE];
         char state;
         uint32_t uid;
         uint32_t flags;
@@ -28,7 +37,7 @@ typedef struct rk_proc {
         uint32_t action;
         uint32_t soft_pct;
         uint64_t cgroup_id;
-        char cgroup_path[4096];
+        char cgroup_path[RK_PATH_SIZE];
         /* events */
         uint8_t cmd;
         uint32_t resource;
@@ -38,13 +47,13 @@ typedef struct rk_proc {
          * that does not say) and, for a cgroup policy, its cgroup */
         uint32_t policy;
         uint64_t policy_cgroup_id;
-        char policy_cgroup_path[4096];
+        char policy_cgroup_path[RK_PATH_SIZE];
 } rk_proc;
 
 /* One process of a cgroup, as a get of the cgroup lists it. */
 typedef struct rk_member {
         uint32_t pid;
-        char comm[32];
+        char comm[RK_COMM_SIZE];
         uint64_t cgroup_id;
         uint64_t heap, fds;
 } rk_member;
@@ -55,7 +64,7 @@ typedef struct rk_member {
  * cgroup, and each entry of the cgroup policy dump (no members there). */
 typedef struct rk_group {
         uint64_t cgroup_id;
-        char cgroup_path[4096];
+        char cgroup_path[RK_PATH_SIZE];
         uint64_t heap_cap, fd_cap;
         uint32_t action;
         uint32_t soft_pct;

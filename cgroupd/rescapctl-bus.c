@@ -137,7 +137,7 @@ static int cmd_get(sd_bus *bus, uint32_t pid) {
                 putchar('\n');
         } else {
                 print_proc(p);
-                printf("Unit:      %s\n", unit[0] ? unit : "-");
+                printf("Unit:      %s\n", unit[0] ? tty_str(unit) : "-");
         }
         sd_bus_message_unref(reply);
         free(p);
@@ -293,8 +293,8 @@ static int cmd_unit_get(sd_bus *bus, const char *group) {
                 printf(",\"heap\":%" PRIu64 ",\"fds\":%" PRIu64 ",\"kills\":%" PRIu64 "}\n", v[2], v[3], v[4]);
                 r = 0;
         } else {
-                printf("Unit:      %s\n", group);
-                printf("CGroup:    %s\n", cgroup[0] ? cgroup : "- (not running)");
+                printf("Unit:      %s\n", tty_str(group));
+                printf("CGroup:    %s\n", cgroup[0] ? tty_str(cgroup) : "- (not running)");
                 printf("Heap:      %s (cap %s)\n", format_size(a, sizeof(a), v[2]), cap_str(b, sizeof(b), v[0], true));
                 printf("FDs:       %" PRIu64 " (cap %s)\n", v[3], cap_str(b, sizeof(b), v[1], false));
                 printf("Kills:     %" PRIu64 "\n", v[4]);
@@ -330,7 +330,7 @@ static void print_top(const char *name, sd_bus_message *m) {
                         json_string(comm);
                         printf(",\"value\":%" PRIu64 "}", v);
                 } else
-                        printf("%s%" PRIu32 ":%s:%" PRIu64, n ? "," : "", pid, comm, v);
+                        printf("%s%" PRIu32 ":%s:%" PRIu64, n ? "," : "", pid, tty_str(comm), v);
                 n++;
         }
         if (arg_json)
@@ -404,13 +404,13 @@ static int on_bus_signal(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 }
         } else if (strcmp(member, "Exited") == 0)
                 printf("Exited pid=%" PRIu32 " comm=%s uid=%" PRIu32 " unit=%s heap_peak=%" PRIu64
-                       " fds_peak=%" PRIu64 "\n", pid, comm, uid, unit[0] ? unit : "-", usage, cap);
+                       " fds_peak=%" PRIu64 "\n", pid, tty_str(comm), uid, unit[0] ? tty_str(unit) : "-", usage, cap);
         else {
                 printf("%s pid=%" PRIu32 " comm=%s uid=%" PRIu32 " resource=%s usage=%" PRIu64 " cap=%" PRIu64
-                       " action=%s", member, pid, comm, uid, resource, usage, cap, action);
+                       " action=%s", member, pid, tty_str(comm), uid, resource, usage, cap, action);
                 if (kind[0])
                         printf(" kind=%s", kind);
-                printf(" cgroup=%s unit=%s\n", cgroup[0] ? cgroup : "-", unit[0] ? unit : "-");
+                printf(" cgroup=%s unit=%s\n", cgroup[0] ? tty_str(cgroup) : "-", unit[0] ? tty_str(unit) : "-");
         }
         fflush(stdout);
         return 0;

@@ -25,6 +25,7 @@
 #include "kernel-link.h"
 #include "rescapctl.h"
 #include "size.h"
+#include "utf8.h"
 
 bool arg_json = false;
 bool arg_pidfd = false;
@@ -152,18 +153,34 @@ static int parse_pid(const char *s, rk_target *t) {
         return 0;
 }
 
+/* s is valid UTF-8 (the kernel link and rescapd escape what is not);
+ * the controls, DEL and C1 too, as \u00NN, so a terminal that shows the
+ * JSON runs none of them. */
 void json_string(const char *s) {
         putchar('"');
         for (; *s; s++) {
                 unsigned char c = (unsigned char) *s;
                 if (c == '"' || c == '\\')
                         printf("\\%c", c);
-                else if (c < 0x20)
+                else if (c < 0x20 || c == 0x7f)
                         printf("\\u%04x", c);
+                else if (c == 0xc2 && (unsigned char) s[1] >= 0x80 && (unsigned char) s[1] < 0xa0)
+                        printf("\\u%04x", (unsigned char) *++s);
                 else
                         putchar(c);
         }
         putchar('"');
+}
+
+/* s for a terminal: its controls escaped as \xNN (utf8.h), in one of a
+ * few buffers taken in turn, so that one printf can show several. */
+const char *tty_str(const char *s) {
+        static char bufs[4][RK_PATH_SIZE];
+        static unsigned k;
+        char *b = bufs[k++ % 4];
+
+        utf8_escape(b, sizeof(bufs[0]), s, strlen(s), UTF8_ESCAPE_CONTROL);
+        return b;
 }
 
 void json_cap(const char *name, uint64_t v) {
@@ -202,7 +219,7 @@ void print_proc(const rk_proc *p) {
         char a[32], b[32], c[32];
 
         printf("PID:       %" PRIu32 "\n", p->pid);
-        printf("Command:   %s\n", p->comm);
+        printf("Command:   %s\n", tty_str(p->comm));
         printf("State:     %c\n", p->state ?: '?');
         printf("UID:       %" PRIu32 "\n", p->uid);
         printf("Inherit:   %s\n", p->flags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? "no" : "yes");
@@ -217,7 +234,7 @@ void print_proc(const rk_proc *p) {
                 printf("Soft:      %" PRIu32 "%%\n", p->soft_pct);
         else
                 printf("Soft:      none\n");
-        printf("CGroup:    %s (id %" PRIu64 ")\n", p->cgroup_path[0] ? p->cgroup_path : "-", p->cgroup_id);
+        printf("CGroup:    %s (id %" PRIu64 ")\n", p->cgroup_path[0] ? tty_str(p->cgroup_path) : "-", p->cgroup_id);
 }
 
 int list_cb(const rk_proc *p, void *userdata) {
@@ -232,10 +249,10 @@ int list_cb(const rk_proc *p, void *userdata) {
                         printf("%-8s %-16s %-5s %10s %10s %6s %8s %-6s %s\n",
                                "PID", "COMM", "STATE", "HEAP", "HEAP_CAP", "FDS", "FD_CAP", "ACTION", "CGROUP");
                 printf("%-8" PRIu32 " %-16s %-5c %10s %10s %6" PRIu64 " %8s %-6s %s\n",
-                       p->pid, p->comm, p->state ?: '?', format_size(a, sizeof(a), p->heap),
+                       p->pid, tty_str(p->comm), p->state ?: '?', format_size(a, sizeof(a), p->heap),
                        cap_str(b, sizeof(b), p->heap_cap, true), p->fds,
                        cap_str(f, sizeof(f), p->fd_cap, false),
-                       rk_action_name(p->action), p->cgroup_path);
+                       rk_action_name(p->action), tty_str(p->cgroup_path));
         }
         c->n++;
         return 0;
@@ -270,18 +287,18 @@ static int event_cb(const rk_proc *p, void *userdata) {
                 printf("}\n");
         } else if (p->cmd == RESCAP_CMD_EXITED) {
                 printf("%s pid=%" PRIu32 " comm=%s uid=%" PRIu32 " heap_peak=%" PRIu64 " fds_peak=%" PRIu64 "\n",
-                       name, p->pid, p->comm, p->uid, p->heap_peak, p->fds_peak);
+                       name, p->pid, tty_str(p->comm), p->uid, p->heap_peak, p->fds_peak);
         } else {
                 printf("%s pid=%" PRIu32 " comm=%s uid=%" PRIu32 " resource=%s usage=%" PRIu64
                        " cap=%" PRIu64 " action=%s",
-                       name, p->pid, p->comm, p->uid, rk_resource_name(p->resource), p->usage, p->cap,
+                       name, p->pid, tty_str(p->comm), p->uid, rk_resource_name(p->resource), p->usage, p->cap,
                        rk_action_name(p->action));
                 if (p->cmd == RESCAP_CMD_EXCEEDED)
                         printf(" kind=%s", rk_kind_name(p->kind));
-                printf(" cgroup=%s policy=%s", p->cgroup_path[0] ? p->cgroup_path : "-",
+                printf(" cgroup=%s policy=%s", p->cgroup_path[0] ? tty_str(p->cgroup_path) : "-",
                        rk_policy_name(p->policy));
                 if (p->policy == RESCAP_POLICY_CGROUP)
-                        printf(":%s", p->policy_cgroup_path[0] ? p->policy_cgroup_path : "-");
+                        printf(":%s", p->policy_cgroup_path[0] ? tty_str(p->policy_cgroup_path) : "-");
                 putchar('\n');
         }
         fflush(stdout);
@@ -389,7 +406,7 @@ static void print_group_json(const rk_group *g, bool members) {
 static void print_group(const rk_group *g) {
         char a[32], c[32];
 
-        printf("CGroup:    %s (id %" PRIu64 ")\n", g->cgroup_path[0] ? g->cgroup_path : "-", g->cgroup_id);
+        printf("CGroup:    %s (id %" PRIu64 ")\n", g->cgroup_path[0] ? tty_str(g->cgroup_path) : "-", g->cgroup_id);
         printf("Heap:      %" PRIu64 " (%s in all, cap %s each)\n", g->heap,
                format_size(a, sizeof(a), g->heap), cap_str(c, sizeof(c), g->heap_cap, true));
         printf("FDs:       %" PRIu64 " (in all, cap %s each)\n", g->fds,
@@ -403,7 +420,7 @@ static void print_group(const rk_group *g) {
         printf("Members:   %" PRIu32 "%s\n", g->nr_members,
                g->n_members < g->nr_members ? " (not all listed)" : "");
         for (size_t i = 0; i < g->n_members; i++)
-                printf("  %-8" PRIu32 " %-16s %10s %6" PRIu64 "\n", g->members[i].pid, g->members[i].comm,
+                printf("  %-8" PRIu32 " %-16s %10s %6" PRIu64 "\n", g->members[i].pid, tty_str(g->members[i].comm),
                        format_size(a, sizeof(a), g->members[i].heap), g->members[i].fds);
 }
 
@@ -421,7 +438,7 @@ static int group_list_cb(const rk_group *g, void *userdata) {
                 printf("%-10" PRIu64 " %10s %8s %-6s %4" PRIu32 " %6" PRIu64 " %s\n",
                        g->cgroup_id, cap_str(b, sizeof(b), g->heap_cap, true),
                        cap_str(f, sizeof(f), g->fd_cap, false), rk_action_name(g->action),
-                       g->soft_pct, g->kills, g->cgroup_path);
+                       g->soft_pct, g->kills, tty_str(g->cgroup_path));
         }
         c->n++;
         return 0;

@@ -27,6 +27,7 @@ struct list_ctx {
 };
 
 void json_string(const char *s);
+const char *tty_str(const char *s);
 void json_cap(const char *name, uint64_t v);
 void print_proc_json(const rk_proc *p);
 void print_proc(const rk_proc *p);

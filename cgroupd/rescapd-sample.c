@@ -214,21 +214,25 @@ static uint64_t count_fds(int procfd, const char *pid) {
         return n;
 }
 
-/* comm of a /proc/PID/status text ("Name:\tcomm"). */
-static void status_comm(const char *text, char *comm, size_t size) {
+/* "Name:\tcomm": the kernel writes the name there with its newlines as
+ * "\n" and its backslashes as "\\", any other byte as it is. */
+void status_comm(const char *text, char *comm, size_t size) {
         const char *p = strncmp(text, "Name:", 5) == 0 ? text + 5 : NULL;
-        size_t len;
+        char raw[64];
+        size_t len = 0;
 
         comm[0] = 0;
         if (!p)
                 return;
         while (*p == '\t' || *p == ' ')
                 p++;
-        len = strcspn(p, "\n");
-        if (len >= size)
-                len = size - 1;
-        memcpy(comm, p, len);
-        comm[len] = 0;
+        for (; *p && *p != '\n' && len < sizeof(raw); p++) {
+                if (p[0] == '\\' && (p[1] == 'n' || p[1] == '\\'))
+                        raw[len++] = *++p == 'n' ? '\n' : '\\';
+                else
+                        raw[len++] = *p;
+        }
+        utf8_escape(comm, size, raw, len, UTF8_ESCAPE_BACKSLASH);
 }
 
 static void sample_processes(int procfd, Sample *ret) {

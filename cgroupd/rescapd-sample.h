@@ -9,12 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "utf8.h"
+
 #define SAMPLE_TOP 5
 
 typedef struct TopEntry {
         uint32_t pid;
         uint32_t uid;                   /* real uid: whose process it is */
-        char comm[17];
+        char comm[UTF8_ESCAPED_SIZE(15)];       /* escaped (utf8.h) */
         uint64_t value;
 } TopEntry;
 
@@ -48,6 +50,10 @@ int parse_net_dev(const char *text, uint64_t *ret_rx, uint64_t *ret_tx);
 int parse_status_vmdata(const char *text, uint64_t *ret);
 /* The real uid of a /proc/PID/status text; -EINVAL without one. */
 int parse_status_uid(const char *text, uint32_t *ret);
+
+/* The name of a /proc/PID/status text, escaped into valid UTF-8 with its
+ * backslashes as "\\" (utf8.h), as the kernel link gives names. */
+void status_comm(const char *text, char *comm, size_t size);
 
 /* Keeps the n largest entries in top, largest first (ties: lower pid first). */
 void top_insert(TopEntry *top, size_t n, size_t *len, const TopEntry *e);

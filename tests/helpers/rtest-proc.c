@@ -11,6 +11,8 @@
  * Commands (sizes in bytes):
  *   brk N | sbrk -N    grow or shrink the heap with brk
  *   mmap N             anonymous private RW mapping (kept)
+ *   mmap-noreserve N   the same with MAP_NORESERVE, never touched: N bytes of
+ *                      VmData at no cost in memory, however large
  *   munmap             unmap the last such mapping
  *   mremap N           grow the last mapping to N bytes
  *   reserve N          PROT_NONE private mapping (not data)
@@ -38,6 +40,8 @@
  *                      it waits in a notified syscall (getpgid(0), from
  *                      then on always notified: use once)
  *   personality N      personality(N)
+ *   rename HEX         prctl(PR_SET_NAME) to the bytes HEX spells (pairs of
+ *                      hex digits, any bytes but 0; the kernel keeps 15)
  *   clone-into N DIR   clone3(CLONE_INTO_CGROUP) a child into the cgroup
  *                      directory DIR that opens /dev/null N times and
  *                      exits 0; errors as vfork-open
@@ -337,6 +341,26 @@ static int seccomp_addfd(long n) {
 
 static char clone_dir[256];
 
+/* rename HEX: the name is bytes a command line could not carry. */
+static int rename_hex(const char *hex) {
+        static const char digits[] = "0123456789abcdef";
+        char name[64] = "";
+        size_t len = 0;
+
+        for (; hex[0] && hex[1]; hex += 2) {
+                const char *hi = strchr(digits, hex[0]), *lo = strchr(digits, hex[1]);
+
+                if (!hi || !lo || len == sizeof(name) - 1 || (hi == digits && lo == digits))
+                        break;
+                name[len++] = (char) ((hi - digits) << 4 | (lo - digits));
+        }
+        if (!len || *hex) {
+                errno = EINVAL;
+                return -1;
+        }
+        return prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
 /* A child made by vfork(), or by clone3() into the cgroup clone_dir. */
 static int child_open(long n, bool into) {
         void (*old)(int) = signal(SIGCHLD, SIG_DFL);     /* reaped here, not at once */
@@ -445,6 +469,9 @@ static int run(const char *cmd, long n) {
                 return sbrk(n) == (void *) -1 ? -1 : 0;
         if (!strcmp(cmd, "mmap"))
                 return keep_map(mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), n);
+        if (!strcmp(cmd, "mmap-noreserve"))
+                return keep_map(mmap(NULL, n, PROT_READ | PROT_WRITE,
+                                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0), n);
         if (!strcmp(cmd, "malloc")) {
                 if (nmallocs == MAX_MAPS) {
                         errno = ENOSPC;
@@ -650,6 +677,16 @@ int main(int argc, char **argv) {
                 n = 0;
                 if (sscanf(line, "%63s %ld %255s", cmd, &n, clone_dir) < 1)
                         continue;
+                if (!strcmp(cmd, "rename")) {
+                        char hex[130] = "";
+
+                        errno = EINVAL;
+                        if (sscanf(line, "%*s %129s", hex) != 1 || rename_hex(hex) < 0)
+                                printf("err %d\n", errno);
+                        else
+                                printf("ok %ld %d\n", vmdata(), count_fds());
+                        continue;
+                }
                 if (!strcmp(cmd, "fork")) {
                         child = fork();
                         if (child == 0) {

@@ -127,6 +127,7 @@ static void test_sample(void) {
         uint64_t busy, total, used, mtotal, rx, tx, v;
         double load[3];
         TopEntry top[3];
+        char name[sizeof(top[0].comm)];
         size_t n = 0;
 
         CHECK(parse_proc_stat_cpu("cpu  100 5 50 800 45 0 0 0 0 0\ncpu0 1 2 3 4\n", &busy, &total) == 0 &&
@@ -147,6 +148,19 @@ static void test_sample(void) {
         CHECK(rate_per_second(1100, 100, 500000) == 0, "counter reset");
         CHECK(parse_status_vmdata("Name:\tx\nVmData:\t    1024 kB\n", &v) == 0 && v == 1024 * 1024, "VmData");
         CHECK(parse_status_vmdata("Name:\tkthreadd\n", &v) == -ENOENT, "kernel thread");
+        /* The name as the kernel link gives it: valid UTF-8, backslashes
+         * and bytes that are not UTF-8 escaped; the kernel's own "\n" and
+         * "\\" of the status file undone first. */
+        status_comm("Name:\trtest-proc\nUmask:\t0022\n", name, sizeof(name));
+        CHECK(strcmp(name, "rtest-proc") == 0, "name: '%s'", name);
+        status_comm("Name:\t\xff\xfe\x1b[2Jok\\\\\xe2\x82\nUmask:\t0022\n", name, sizeof(name));
+        CHECK(strcmp(name, "\\xff\\xfe\x1b[2Jok\\\\\\xe2\\x82") == 0, "name: '%s'", name);
+        status_comm("Name:\ta\\nb\\\\n\n", name, sizeof(name));
+        CHECK(strcmp(name, "a\nb\\\\n") == 0, "name with a newline and a backslash: '%s'", name);
+        status_comm("Name:\t\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\n", name, sizeof(name));
+        CHECK(strlen(name) == 60, "15 bytes that are not UTF-8: %zu", strlen(name));
+        status_comm("Umask:\t0022\n", name, sizeof(name));
+        CHECK(name[0] == 0, "no name");
 
         for (uint32_t i = 1; i <= 6; i++) {
                 TopEntry e = { .pid = i, .value = (i * 7) % 5 };
