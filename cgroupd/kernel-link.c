@@ -76,9 +76,13 @@ static void rk_parse_ext_ack(rk_link *l, const struct nlmsghdr *nlh) {
 }
 
 /* Sends the request in l->buf and reads replies until the ack or the end
- * of a dump, calling cb for each data message. */
+ * of a dump, calling cb for each data message. After cb fails, the rest
+ * of the replies is read all the same (a dump left unread would hold the
+ * socket: the next dump request would get EBUSY), and cb's error is
+ * returned. */
 static int rk_transact(rk_link *l, struct nlmsghdr *req, rk_msg_cb cb, void *userdata) {
         uint32_t seq = req->nlmsg_seq;
+        int cb_error = 0;
 
         rk_set_error(l, NULL);
         if (mnl_socket_sendto(l->nl, req, req->nlmsg_len) < 0)
@@ -89,7 +93,7 @@ static int rk_transact(rk_link *l, struct nlmsghdr *req, rk_msg_cb cb, void *use
                 int len;
 
                 if (n < 0)
-                        return -errno;
+                        return cb_error ?: -errno;
                 len = (int) n;
                 for (nlh = (const struct nlmsghdr *) l->buf; mnl_nlmsg_ok(nlh, len);
                      nlh = mnl_nlmsg_next(nlh, &len)) {
@@ -98,21 +102,23 @@ static int rk_transact(rk_link *l, struct nlmsghdr *req, rk_msg_cb cb, void *use
                         if (nlh->nlmsg_type == NLMSG_ERROR) {
                                 const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 
-                                if (err->error)
+                                if (err->error && !cb_error)
                                         rk_parse_ext_ack(l, nlh);
-                                return err->error;
+                                return cb_error ?: err->error;
                         }
                         if (nlh->nlmsg_type == NLMSG_DONE) {
                                 const int *err = mnl_nlmsg_get_payload(nlh);
 
+                                if (cb_error)
+                                        return cb_error;
                                 if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int) && *err < 0)
                                         return *err;
                                 return 0;
                         }
-                        if (cb) {
+                        if (cb && !cb_error) {
                                 int r = cb(nlh, userdata);
                                 if (r < 0)
-                                        return r;
+                                        cb_error = r;
                         }
                 }
         }

@@ -128,11 +128,13 @@ int rk_set_caps(rk_link *l, rk_target t, const rk_caps *caps);
 int rk_reset(rk_link *l, rk_target t);
 /* Whether a change may be made (for caller, if not NULL); changes nothing. */
 int rk_may_change(rk_link *l, const rk_caller *caller);
-/* Calls cb for each tracked process; stops at the first negative return. */
+/* Calls cb for each tracked process; after a negative return it calls
+ * cb no more, reads the rest of the dump (the link is ready for the next
+ * request) and returns that value. */
 int rk_dump(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userdata);
 /* A cgroup target's policy, members and totals (CAP_SYS_RESOURCE). */
 int rk_get_cgroup(rk_link *l, rk_target t, rk_group *ret);
-/* Calls cb for each cgroup policy; stops at the first negative return. */
+/* Calls cb for each cgroup policy; a negative return as for rk_dump. */
 int rk_dump_cgroups(rk_link *l, int (*cb)(const rk_group *g, void *userdata), void *userdata);
 
 /* Events: subscribe this link to the events group, then read one batch of

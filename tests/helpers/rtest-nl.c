@@ -16,6 +16,13 @@
  * I + 10, named by an open descriptor of its directory: thousands of
  * policies without thousands of processes. Prints "ok", or "err ..." at
  * the first failure.
+ *
+ *   rtest-nl --dump-cancel
+ *
+ * Dumps the cgroup policies with a callback that fails (ECANCELED) at the
+ * first one, then dumps them again on the same link: prints "ok N" with
+ * the N policies of the second dump, or "err ..." when the first did not
+ * end with the callback's error or the second failed.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -91,6 +98,45 @@ static int cgroup_caps(const char *dir, long n) {
         return 0;
 }
 
+static int cancel_cb(const rk_group *g, void *userdata) {
+        (void) g;
+        (*(long *) userdata)++;
+        return -ECANCELED;
+}
+
+static int count_cb(const rk_group *g, void *userdata) {
+        (void) g;
+        (*(long *) userdata)++;
+        return 0;
+}
+
+static int dump_cancel(void) {
+        long n = 0;
+        rk_link *l;
+        int r;
+
+        r = rk_link_open(&l);
+        if (r < 0) {
+                printf("err %s cannot open the family\n", strerrorname_np(-r));
+                return 1;
+        }
+        r = rk_dump_cgroups(l, cancel_cb, &n);
+        if (r != -ECANCELED || n != 1) {
+                printf("err the cancelled dump: %s after %ld policies\n", r ? strerrorname_np(-r) : "0", n);
+                rk_link_free(l);
+                return 1;
+        }
+        n = 0;
+        r = rk_dump_cgroups(l, count_cb, &n);
+        if (r < 0)
+                printf("err %s the dump after a cancelled one (%ld policies) %s\n", strerrorname_np(-r), n,
+                       rk_link_error(l) ?: "");
+        else
+                printf("ok %ld\n", n);
+        rk_link_free(l);
+        return r < 0;
+}
+
 int main(int argc, char **argv) {
         char buf[4096], *attrs = buf;
         struct nlattr *a;
@@ -101,6 +147,8 @@ int main(int argc, char **argv) {
 
         if (argc == 4 && strcmp(argv[1], "--cgroup-caps") == 0)
                 return cgroup_caps(argv[2], strtol(argv[3], NULL, 10));
+        if (argc == 2 && strcmp(argv[1], "--dump-cancel") == 0)
+                return dump_cancel();
         if (argc > 1 && strcmp(argv[1], "--dump") == 0) {
                 dump = true;
                 i++;
