@@ -202,7 +202,7 @@ void manager_log_event(const rk_proc *p) {
         const bool killed = p->cmd == RESCAP_CMD_KILLED;
         const char *policy = p->policy ? rk_policy_name(p->policy) : "process";
         const char *policy_cgroup = p->policy == RESCAP_POLICY_CGROUP ? p->policy_cgroup_path : "";
-        char f[13][4200 + 64];
+        char *f[13] = {};
         struct iovec iov[13];
         char unit[256];
         size_t n = 0;
@@ -211,27 +211,31 @@ void manager_log_event(const rk_proc *p) {
                 return;
         if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
                 unit[0] = 0;
-        snprintf(f[n++], sizeof(f[0]), "MESSAGE=%s %" PRIu32 " (%s)%s%s: %s %" PRIu64 " %s its cap %" PRIu64
-                 " (%s policy%s%s)", killed ? "Killed" : "Cap warning for", p->pid, p->comm,
-                 unit[0] ? " of " : "", unit, rk_resource_name(p->resource), p->usage,
-                 killed ? "over" : "against", p->cap, policy, policy_cgroup[0] ? " of " : "", policy_cgroup);
-        snprintf(f[n++], sizeof(f[0]), "MESSAGE_ID=%s",
-                 killed ? RESCAPD_MESSAGE_KILLED : RESCAPD_MESSAGE_CAP_WARNING);
-        snprintf(f[n++], sizeof(f[0]), "PRIORITY=%d", killed ? LOG_WARNING : LOG_NOTICE);
-        if (unit[0])
-                snprintf(f[n++], sizeof(f[0]), "OBJECT_SYSTEMD_UNIT=%s", unit);
-        snprintf(f[n++], sizeof(f[0]), "RESCAP_PID=%" PRIu32, p->pid);
-        snprintf(f[n++], sizeof(f[0]), "RESCAP_COMM=%s", p->comm);
-        snprintf(f[n++], sizeof(f[0]), "RESCAP_RESOURCE=%s", rk_resource_name(p->resource));
-        snprintf(f[n++], sizeof(f[0]), "RESCAP_USAGE=%" PRIu64, p->usage);
-        snprintf(f[n++], sizeof(f[0]), "RESCAP_CAP=%" PRIu64, p->cap);
-        snprintf(f[n++], sizeof(f[0]), "RESCAP_ACTION=%s", rk_action_name(p->action));
-        snprintf(f[n++], sizeof(f[0]), "RESCAP_POLICY=%s", policy);
-        if (policy_cgroup[0])
-                snprintf(f[n++], sizeof(f[0]), "RESCAP_POLICY_CGROUP=%s", policy_cgroup);
-        if (!killed)
-                snprintf(f[n++], sizeof(f[0]), "RESCAP_KIND=%s", rk_kind_name(p->kind));
+        if (asprintf(&f[n++], "MESSAGE=%s %" PRIu32 " (%s)%s%s: %s %" PRIu64 " %s its cap %" PRIu64
+                     " (%s policy%s%s)", killed ? "Killed" : "Cap warning for", p->pid, p->comm,
+                     unit[0] ? " of " : "", unit, rk_resource_name(p->resource), p->usage,
+                     killed ? "over" : "against", p->cap, policy, policy_cgroup[0] ? " of " : "",
+                     policy_cgroup) < 0 ||
+            asprintf(&f[n++], "MESSAGE_ID=%s", killed ? RESCAPD_MESSAGE_KILLED : RESCAPD_MESSAGE_CAP_WARNING) < 0 ||
+            asprintf(&f[n++], "PRIORITY=%d", killed ? LOG_WARNING : LOG_NOTICE) < 0 ||
+            (unit[0] && asprintf(&f[n++], "OBJECT_SYSTEMD_UNIT=%s", unit) < 0) ||
+            asprintf(&f[n++], "RESCAP_PID=%" PRIu32, p->pid) < 0 ||
+            asprintf(&f[n++], "RESCAP_COMM=%s", p->comm) < 0 ||
+            asprintf(&f[n++], "RESCAP_RESOURCE=%s", rk_resource_name(p->resource)) < 0 ||
+            asprintf(&f[n++], "RESCAP_USAGE=%" PRIu64, p->usage) < 0 ||
+            asprintf(&f[n++], "RESCAP_CAP=%" PRIu64, p->cap) < 0 ||
+            asprintf(&f[n++], "RESCAP_ACTION=%s", rk_action_name(p->action)) < 0 ||
+            asprintf(&f[n++], "RESCAP_POLICY=%s", policy) < 0 ||
+            (policy_cgroup[0] && asprintf(&f[n++], "RESCAP_POLICY_CGROUP=%s", policy_cgroup) < 0) ||
+            (!killed && asprintf(&f[n++], "RESCAP_KIND=%s", rk_kind_name(p->kind)) < 0)) {
+                /* asprintf() leaves the pointer undefined on failure. */
+                f[--n] = NULL;
+                goto out;
+        }
         for (size_t i = 0; i < n; i++)
                 iov[i] = (struct iovec) { .iov_base = f[i], .iov_len = strlen(f[i]) };
         (void) sd_journal_sendv(iov, (int) n);
+out:
+        for (size_t i = 0; i < n; i++)
+                free(f[i]);
 }
