@@ -209,7 +209,10 @@ static uint32_t gen_pid(bool *pool) {
         switch (rnd_below(8)) {
         case 0: return 0;
         case 1: return 1;
-        case 2: return own_pid;
+        /* Never registers itself: a tracked caller can change nothing
+         * (the kernel's rule, tests/e2e/dbus/caller.t), and the fuzzer
+         * must go on changing things. */
+        case 2: return registering ? daemon_pid : own_pid;
         case 3: return registering && known_self_register ? 1 : daemon_pid;
         case 4: return (uint32_t) INT32_MAX + 1;
         case 5: return UINT32_MAX;
@@ -547,8 +550,8 @@ static int append_right_args(sd_bus_message *m, const struct method *me) {
 
                         switch (rnd_below(4)) {
                         case 0: pid = 1; break;
-                        case 1: pid = own_pid; break;
-                        default: pid = n_pool_pids ? pool_pids[rnd_below(n_pool_pids)] : own_pid; break;
+                        case 1: pid = registering ? daemon_pid : own_pid; break;
+                        default: pid = n_pool_pids ? pool_pids[rnd_below(n_pool_pids)] : daemon_pid; break;
                         }
                         fd = chance(20) ? -1 : pidfd_open_(pid);
                         r = sd_bus_message_append(m, "h", fd >= 0 ? fd : devnull_fd);
