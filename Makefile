@@ -114,11 +114,11 @@ $(O)/bin/%: tests/helpers/%.c
 # Host unit tests of the userspace code, under ASan and UBSan.
 SAN_CFLAGS	:= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-$(O)/tests/test-size: tests/unit/test-size.c cgroupd/size.c cgroupd/size.h
+$(O)/tests/test-size: tests/unit/test-size.c tests/unit/check.h cgroupd/size.c cgroupd/size.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(O)/tests/test-utf8: tests/unit/test-utf8.c cgroupd/utf8.c cgroupd/utf8.h
+$(O)/tests/test-utf8: tests/unit/test-utf8.c tests/unit/check.h cgroupd/utf8.c cgroupd/utf8.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^)
 
@@ -140,7 +140,7 @@ $(O)/tests/rescapd-san: $(RESCAPD_SRCS) $(KLINK_SRCS) $(RESCAPD_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
-$(O)/tests/test-rescapd: tests/unit/test-rescapd.c cgroupd/rescapd-sample.c cgroupd/rescapd-unit.c \
+$(O)/tests/test-rescapd: tests/unit/test-rescapd.c tests/unit/check.h cgroupd/rescapd-sample.c cgroupd/rescapd-unit.c \
 		$(KLINK_SRCS) $(RESCAPD_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)

@@ -62,16 +62,26 @@ static long lookup(const char *const *names, size_t n, const char *s) {
         return *end || end == s ? -1 : v;
 }
 
+/* The family's link, or NULL after saying why. */
+static rk_link *link_open(void) {
+        rk_link *l;
+        int r = rk_link_open(&l);
+
+        if (r < 0) {
+                printf("err %s cannot open the family\n", strerrorname_np(-r));
+                return NULL;
+        }
+        return l;
+}
+
 static int cgroup_caps(const char *dir, long n) {
         char path[4096];
         rk_link *l;
         int r;
 
-        r = rk_link_open(&l);
-        if (r < 0) {
-                printf("err %s cannot open the family\n", strerrorname_np(-r));
+        l = link_open();
+        if (!l)
                 return 1;
-        }
         for (long i = 1; i <= n; i++) {
                 rk_caps caps = { .has_fds = true, .fds = (uint64_t) i + 10 };
                 rk_target t = { .pidfd = -1, .by_cgroup_fd = true };
@@ -115,11 +125,9 @@ static int dump_cancel(void) {
         rk_link *l;
         int r;
 
-        r = rk_link_open(&l);
-        if (r < 0) {
-                printf("err %s cannot open the family\n", strerrorname_np(-r));
+        l = link_open();
+        if (!l)
                 return 1;
-        }
         r = rk_dump_cgroups(l, cancel_cb, &n);
         if (r != -ECANCELED || n != 1) {
                 printf("err the cancelled dump: %s after %ld policies\n", r ? strerrorname_np(-r) : "0", n);
@@ -198,11 +206,9 @@ int main(int argc, char **argv) {
                 }
                 attrs += MNL_ALIGN(a->nla_len);
         }
-        r = rk_link_open(&l);
-        if (r < 0) {
-                printf("err %s cannot open the family\n", strerrorname_np(-r));
+        l = link_open();
+        if (!l)
                 return 1;
-        }
         r = rk_raw(l, (uint8_t) cmd, dump, buf, (size_t) (attrs - buf));
         if (r < 0)
                 printf("err %s %s\n", strerrorname_np(-r), rk_link_error(l) ?: "");

@@ -32,38 +32,8 @@ diff -u "$d/xml.list" "$d/fuzz.list" ||
 
 # A short run against rescapd-san on a private bus.
 [ "$(id -u)" = 0 ] || { echo "not root: the run on a private bus is left out"; exit 0; }
-cat >"$d/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$d/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-  </policy>
-  <include>$REPO/dbus/org.rescap1.conf</include>
-</busconfig>
-CONF
-chmod 755 "$d"
-dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile 2>"$d/bus.log" &
-bus=$!
-export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/bus"
-i=0; until [ -S "$d/bus" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
-"$O/tests/rescapd-san" --conf-dir="$d/conf" 2>"$d/rescapd.log" &
-daemon=$!
-i=0; until busctl --system status org.rescap1 >/dev/null 2>&1 || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+. ./private-bus.sh
+rescapd_private "$d"
 # Sacrificial targets, one of root and one of nobody (setpriv run
 # directly: $! is then the sleep itself, not a subshell).
 sleep 300 >/dev/null 2>&1 &

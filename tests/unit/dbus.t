@@ -10,42 +10,11 @@
 [ "$(id -u)" = 0 ] || skip "needs root (a second, non-root account calls the bus)"
 d=$(mktemp -d)
 trap 'kill $daemon $bus 2>/dev/null; rm -rf "$d"' EXIT
-cat >"$d/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$d/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Monitoring"/>
-  </policy>
-  <include>$REPO/dbus/org.rescap1.conf</include>
-</busconfig>
-CONF
-chmod 755 "$d"
-dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile &
-bus=$!
-export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/bus"
-i=0; until [ -S "$d/bus" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
 # A unit with caps has an object (units without caps have none).
 mkdir -p "$d/conf"
 printf '[Cap]\nHeapMax=512M\n' >"$d/conf/leak.service.conf"
-"$O/tests/rescapd-san" --conf-dir="$d/conf" --sample-interval=0.5 2>"$d/rescapd.log" &
-daemon=$!
-i=0; until busctl --system status org.rescap1 >/dev/null 2>&1 || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+. ./private-bus.sh
+rescapd_private "$d" --sample-interval=0.5
 
 M="org.rescap1.Manager"
 # expect_error NAME METHOD ARGS...: dbus-send of METHOD must fail with NAME.

@@ -15,16 +15,7 @@
 #include "rescapd-sample.h"
 #include "rescapd-unit.h"
 
-static int failed;
-
-#define CHECK(cond, ...) do {                                   \
-                if (!(cond)) {                                  \
-                        printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-                        printf(__VA_ARGS__);                    \
-                        printf("\n");                           \
-                        failed++;                               \
-                }                                               \
-        } while (0)
+#include "check.h"
 
 static void unit_of(const char *path, const char *want) {
         char buf[256];

@@ -7,16 +7,7 @@
 
 #include "size.h"
 
-static int failed;
-
-#define CHECK(cond, ...) do {                                   \
-                if (!(cond)) {                                  \
-                        printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-                        printf(__VA_ARGS__);                    \
-                        printf("\n");                           \
-                        failed++;                               \
-                }                                               \
-        } while (0)
+#include "check.h"
 
 static void size_ok(const char *s, uint64_t want) {
         uint64_t v = 0;

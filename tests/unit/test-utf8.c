@@ -8,16 +8,7 @@
 
 #include "utf8.h"
 
-static int failed;
-
-#define CHECK(cond, ...) do {                                   \
-                if (!(cond)) {                                  \
-                        printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-                        printf(__VA_ARGS__);                    \
-                        printf("\n");                           \
-                        failed++;                               \
-                }                                               \
-        } while (0)
+#include "check.h"
 
 /* s as C would write it, for the messages. */
 static const char *show(const char *s, size_t len) {

@@ -67,15 +67,7 @@ case "$out" in *" 1073741824 "*) ;; *) fail "the victim's cap changed: $out" ;; 
 
 # 4. nobody, authorized by polkit, from a tracked process: the kernel
 # still refuses (caller-authorized never lifts the tracked rule).
-rules=/etc/polkit-1/rules.d/49-rescap-caller.rules
-cat >$rules <<-'EOF'
-	polkit.addRule(function(action, subject) {
-		if (action.id == "org.rescap1.manage" && subject.user == "nobody")
-			return polkit.Result.YES;
-	});
-EOF
-chmod 644 $rules
-systemctl restart polkit.service || fail "polkit.service does not start"
+polkit_nobody YES
 out=$(as_nobody dbus-send --system --print-reply --dest=org.rescap1 /org/rescap1 $M.SetCap uint32:$victim \
 	uint64:2147483648 uint64:100 2>&1) || fail "nobody, authorized by polkit and untracked, cannot SetCap: $out"
 rm -f /tmp/caller-go /tmp/caller-n.rc
@@ -90,8 +82,7 @@ touch /tmp/caller-go
 wait $n
 [ "$(cat /tmp/caller-n.rc)" != 0 ] || fail "a tracked nobody authorized by polkit reset itself"
 want_denied "tracked nobody with polkit" "$(cat /tmp/caller-n.out)"
-rm -f $rules
-systemctl restart polkit.service
+polkit_nobody none
 
 # 5. rescapd does not register itself.
 self=$(systemctl show -P MainPID rescapd.service)

@@ -28,22 +28,13 @@ expect_eq "rescapctl cap as nobody" 4 $?
 
 # polkit: a rule that grants org.rescap1.manage to nobody lets it change
 # caps (rescapd asks polkitd, which D-Bus starts).
-rules=/etc/polkit-1/rules.d/49-rescap-test.rules
-cat >$rules <<-'EOF'
-	polkit.addRule(function(action, subject) {
-		if (action.id == "org.rescap1.manage" && subject.user == "nobody")
-			return polkit.Result.YES;
-	});
-EOF
-chmod 644 $rules
-systemctl restart polkit.service || fail "polkit.service does not start"
+polkit_nobody YES
 as_nobody busctl call org.rescap1 /org/rescap1 $M SetCap utt $p 1048576000 10 ||
 	fail "nobody, authorized by polkit, cannot SetCap"
 out=$(busctl call org.rescap1 /org/rescap1 $M Fetch u $p) || fail Fetch
 case "$out" in *" 1048576000 "*" 10 \"kill\" "*) ;; *) fail "caps set through polkit: $out" ;; esac
 as_nobody "$CTL" reset $p || fail "nobody, authorized by polkit: rescapctl reset"
-rm -f $rules
-systemctl restart polkit.service
+polkit_nobody none
 out=$(as_nobody dbus-send --system --print-reply --dest=org.rescap1 /org/rescap1 $M.Reset uint32:$p 2>&1)
 case "$out" in
 "Error org.freedesktop.DBus.Error.InteractiveAuthorizationRequired:"*) ;;

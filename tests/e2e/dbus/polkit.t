@@ -17,7 +17,7 @@ AGENT=/run/rtest-polkit-agent
 U=pk-victim.service
 NOCAP=18446744073709551615
 CAP=1073741824	# 1G
-rules=/etc/polkit-1/rules.d/49-rescap-polkit-test.rules
+rules=$POLKIT_RULES
 log=/run/pk-agent.log
 bad=0
 check_failed() { echo "FAILED CHECK: $*"; bad=$((bad + 1)); }
@@ -73,17 +73,7 @@ policy_on_current() {
 wait_eq 50 "the policy on $U's cgroup" yes policy_on_current
 
 # polkit asks for admin authentication for nobody.
-cat >$rules <<-'EOF'
-	polkit.addRule(function(action, subject) {
-		if (action.id == "org.rescap1.manage" && subject.user == "nobody")
-			return polkit.Result.AUTH_ADMIN;
-	});
-EOF
-chmod 644 $rules
-systemctl restart polkit.service || fail "polkit.service does not start"
-# polkitd reads its rules after it is on the bus: wait for it to answer.
-wait_eq 50 "polkitd on the bus" 0 sh -c 'busctl get-property org.freedesktop.PolicyKit1 \
-	/org/freedesktop/PolicyKit1/Authority org.freedesktop.PolicyKit1.Authority BackendName >/dev/null; echo $?'
+polkit_nobody AUTH_ADMIN
 
 # polkit itself, asked without AllowUserInteraction about nobody's process:
 # not authorized, but a challenge would do (is_challenge true).

@@ -40,3 +40,26 @@ bus_error() {
 	esac
 	systemctl is-active --quiet rescapd || fail "rescapd died after $_m $*"
 }
+
+# polkit_nobody RESULT: a polkit rule that answers RESULT (YES, AUTH_ADMIN,
+# ...) for org.rescap1.manage asked for user nobody, in effect when this
+# returns; polkit_nobody none removes it.
+POLKIT_RULES=/etc/polkit-1/rules.d/49-rescap-test.rules
+polkit_nobody() {
+	if [ "$1" = none ]; then
+		rm -f $POLKIT_RULES
+	else
+		cat >$POLKIT_RULES <<-RULES
+			polkit.addRule(function(action, subject) {
+				if (action.id == "org.rescap1.manage" && subject.user == "nobody")
+					return polkit.Result.$1;
+			});
+		RULES
+		chmod 644 $POLKIT_RULES
+	fi
+	systemctl restart polkit.service || fail "polkit.service does not start"
+	# polkitd reads its rules after it is on the bus: wait for it to answer.
+	wait_eq 50 "polkitd on the bus" 0 sh -c 'busctl get-property org.freedesktop.PolicyKit1 \
+		/org/freedesktop/PolicyKit1/Authority org.freedesktop.PolicyKit1.Authority BackendName \
+		>/dev/null 2>&1; echo $?'
+}
