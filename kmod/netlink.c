@@ -149,11 +149,14 @@ static struct task_struct *rescap_nl_target(struct genl_info *const info)
 	return task;
 }
 
-/*
- * Whether @task is tracked or governed by a cgroup policy: such a process
- * can change nothing, itself or through a daemon.
- */
-static bool rescap_nl_capped(struct task_struct *const task)
+/* Why a process can change nothing, itself or through a daemon. */
+enum rescap_nl_capped {
+	RESCAP_NL_FREE,
+	RESCAP_NL_TRACKED,
+	RESCAP_NL_GOVERNED,	/* by a cgroup policy */
+};
+
+static enum rescap_nl_capped rescap_nl_capped(struct task_struct *const task)
 {
 	struct rescap_proc *proc;
 	bool tracked;
@@ -162,7 +165,9 @@ static bool rescap_nl_capped(struct task_struct *const task)
 	proc = rescap_proc_lookup(task_tgid(task));
 	tracked = proc && rescap_proc_registered(proc);
 	rcu_read_unlock();
-	return tracked || rescap_governed(task);
+	if (tracked)
+		return RESCAP_NL_TRACKED;
+	return rescap_governed(task) ? RESCAP_NL_GOVERNED : RESCAP_NL_FREE;
 }
 
 /*
@@ -198,6 +203,7 @@ static int rescap_nl_may_change_for(struct sk_buff *const skb,
 	struct nlattr *const attr = info->attrs[RESCAP_A_CALLER_PIDFD];
 	struct task_struct *const task = rescap_nl_pidfd_task(info, attr);
 	const struct cred *cred;
+	enum rescap_nl_capped why;
 	int err = 0;
 
 	if (IS_ERR(task))
@@ -206,8 +212,12 @@ static int rescap_nl_may_change_for(struct sk_buff *const skb,
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "the caller has exited");
 		return -ESRCH;
 	}
-	if (rescap_nl_capped(task)) {
-		GENL_SET_ERR_MSG(info, "the caller is tracked or under a cgroup policy");
+	why = rescap_nl_capped(task);
+	if (why == RESCAP_NL_TRACKED) {
+		GENL_SET_ERR_MSG(info, "a tracked caller cannot change rescap state");
+		err = -EPERM;
+	} else if (why == RESCAP_NL_GOVERNED) {
+		GENL_SET_ERR_MSG(info, "a caller under a cgroup policy cannot change rescap");
 		err = -EPERM;
 	} else if (!info->attrs[RESCAP_A_CALLER_AUTHORIZED]) {
 		cred = get_task_cred(task);
@@ -231,12 +241,19 @@ static int rescap_nl_may_change_for(struct sk_buff *const skb,
 static int rescap_nl_may_change(struct sk_buff *const skb,
 				struct genl_info *const info)
 {
+	enum rescap_nl_capped why;
+
 	if (!netlink_capable(skb, CAP_SYS_RESOURCE)) {
 		GENL_SET_ERR_MSG(info, "CAP_SYS_RESOURCE is needed");
 		return -EPERM;
 	}
-	if (rescap_nl_capped(current)) {
-		GENL_SET_ERR_MSG(info, "a tracked or governed process cannot change rescap state");
+	why = rescap_nl_capped(current);
+	if (why == RESCAP_NL_TRACKED) {
+		GENL_SET_ERR_MSG(info, "a tracked process cannot change rescap state");
+		return -EPERM;
+	}
+	if (why == RESCAP_NL_GOVERNED) {
+		GENL_SET_ERR_MSG(info, "a process under a cgroup policy cannot change rescap");
 		return -EPERM;
 	}
 	if (info->attrs[RESCAP_A_CALLER_AUTHORIZED] &&
