@@ -25,7 +25,7 @@ fds=$(fd_entries "$PROC")
 ctl_fails "Numerical result out of range" register "$PROC" --fds $((fds - 1))
 ctl_fails "No such file or directory" get "$PROC"
 nl_expect ERANGE register pid=u32:$PROC soft-pct=u32:100
-nl_expect EINVAL register pid=u32:$PROC fd-cap=u64:0
+nl_expect ERANGE register pid=u32:$PROC fd-cap=u64:0
 ctl register "$PROC" --fds $((fds - 1)) --force
 proc_do open 1
 expect_eq "open over a cap forced at register" dead "$REPLY"
