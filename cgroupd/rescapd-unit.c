@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,7 +207,7 @@ int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_line) {
 }
 
 char *unit_caps_format(const UnitCaps *u) {
-        char heap[32], fds[32], *text = NULL;
+        char heap[32], fds[32], action[32] = "", soft[32] = "", *text = NULL;
 
         if (u->fd_max == RESCAP_NO_CAP)
                 snprintf(fds, sizeof(fds), "infinity");
@@ -216,15 +217,19 @@ char *unit_caps_format(const UnitCaps *u) {
                 snprintf(heap, sizeof(heap), "infinity");
         else
                 snprintf(heap, sizeof(heap), "%" PRIu64, u->heap_max);
+        /* Settings left at their default are not written: read back, they
+         * stay defaults (an explicit Action=kill would not). */
+        if (u->action)
+                snprintf(action, sizeof(action), "Action=%s\n", rk_action_name(u->action));
+        if (u->soft_pct)
+                snprintf(soft, sizeof(soft), "SoftPercent=%" PRIu32 "\n", u->soft_pct);
         if (asprintf(&text,
                      "# rescap caps of %s, written by rescapd.\n"
                      "[Cap]\n"
                      "HeapMax=%s\n"
                      "FDMax=%s\n"
-                     "Action=%s\n"
-                     "SoftPercent=%" PRIu32 "\n",
-                     u->unit, heap, fds, rk_action_name(u->action ?: RESCAP_ACTION_KILL),
-                     u->soft_pct) < 0)
+                     "%s%s",
+                     u->unit, heap, fds, action, soft) < 0)
                 return NULL;
         return text;
 }
@@ -308,58 +313,125 @@ int unit_caps_load_dir(const char *dir, UnitCapsList *ret) {
         return 0;
 }
 
-int unit_caps_save(const char *dir, const UnitCaps *u) {
-        char *text, *path = NULL, *tmp = NULL;
-        size_t len;
-        int fd, r = 0;
+static int write_all(int fd, const char *buf, size_t len) {
+        while (len > 0) {
+                ssize_t n = write(fd, buf, len);
 
-        if (!unit_name_is_valid(u->unit))
-                return -EINVAL;
-        text = unit_caps_format(u);
-        if (!text)
-                return -ENOMEM;
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-                r = -errno;
-                goto out;
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        return -EIO;
+                buf += n;
+                len -= (size_t) n;
         }
-        if (asprintf(&path, "%s/%s.conf", dir, u->unit) < 0 ||
-            asprintf(&tmp, "%s/.%s.conf.tmp", dir, u->unit) < 0) {
-                path = tmp = NULL;
+        return 0;
+}
+
+/* The file name of a unit's caps, "UNIT.conf"; -ENAMETOOLONG when it does
+ * not fit in a directory entry (a unit name longer than 250 bytes). */
+static int conf_name(const char *unit, char **ret) {
+        if (!unit_name_is_valid(unit))
+                return -EINVAL;
+        if (strlen(unit) + strlen(".conf") > NAME_MAX)
+                return -ENAMETOOLONG;
+        return asprintf(ret, "%s.conf", unit) < 0 ? -ENOMEM : 0;
+}
+
+static int open_dir(const char *dir, bool create) {
+        int fd;
+
+        if (create && mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+int unit_caps_save(const char *dir, const UnitCaps *u) {
+        char *text = NULL, *name = NULL, *tmp = NULL;
+        int dfd = -1, fd = -1, r;
+
+        r = conf_name(u->unit, &name);
+        if (r < 0)
+                return r;
+        text = unit_caps_format(u);
+        if (!text) {
                 r = -ENOMEM;
                 goto out;
         }
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        r = dfd = open_dir(dir, true);
+        if (r < 0)
+                goto out;
+        /* A short temporary name, whatever the unit's length; not *.conf,
+         * so a leftover is never loaded. */
+        if (asprintf(&tmp, "%s/.#rescap.XXXXXX", dir) < 0) {
+                tmp = NULL;
+                r = -ENOMEM;
+                goto out;
+        }
+        fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0) {
                 r = -errno;
                 goto out;
         }
-        len = strlen(text);
-        if (write(fd, text, len) != (ssize_t) len || fsync(fd) < 0)
-                r = errno ? -errno : -EIO;
-        close(fd);
-        if (r == 0 && rename(tmp, path) < 0)
+        r = write_all(fd, text, strlen(text));
+        if (r == 0 && fchmod(fd, 0644) < 0)
                 r = -errno;
-        if (r < 0)
-                unlink(tmp);
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        fd = -1;
+        if (r == 0 && renameat(AT_FDCWD, tmp, dfd, name) < 0)
+                r = -errno;
+        if (r < 0) {
+                (void) unlink(tmp);
+                goto out;
+        }
+        /* The rename itself is durable once the directory is. */
+        if (fsync(dfd) < 0)
+                r = -errno;
 out:
+        if (dfd >= 0)
+                close(dfd);
         free(text);
-        free(path);
+        free(name);
         free(tmp);
         return r;
 }
 
 int unit_caps_remove(const char *dir, const char *unit) {
-        char *path;
-        int r = 0;
+        char *name = NULL;
+        int dfd, r;
 
-        if (!unit_name_is_valid(unit))
-                return -EINVAL;
-        if (asprintf(&path, "%s/%s.conf", dir, unit) < 0)
-                return -ENOMEM;
-        if (unlink(path) < 0 && errno != ENOENT)
+        r = conf_name(unit, &name);
+        if (r < 0)
+                return r == -ENAMETOOLONG ? 0 : r;     /* never saved */
+        dfd = open_dir(dir, false);
+        if (dfd < 0) {
+                free(name);
+                return dfd == -ENOENT ? 0 : dfd;
+        }
+        if (unlinkat(dfd, name, 0) < 0)
+                r = errno == ENOENT ? 0 : -errno;
+        else if (fsync(dfd) < 0)
                 r = -errno;
-        free(path);
+        close(dfd);
+        free(name);
         return r;
+}
+
+bool unit_caps_file_exists(const char *dir, const char *unit) {
+        char *name = NULL, *path = NULL;
+        bool ret;
+
+        if (conf_name(unit, &name) < 0)
+                return false;
+        ret = asprintf(&path, "%s/%s", dir, name) >= 0 && access(path, F_OK) == 0;
+        free(name);
+        free(path);
+        return ret;
 }
 
 UnitCaps *unit_caps_find(UnitCapsList *l, const char *unit) {
@@ -402,7 +474,15 @@ void unit_caps_list_drop(UnitCapsList *l, const char *unit) {
 }
 
 bool unit_caps_is_empty(const UnitCaps *u) {
-        return u->heap_max == UINT64_MAX && u->fd_max == UINT64_MAX && !u->action && !u->soft_pct;
+        /* An explicit Action=kill is the default action too. */
+        return u->heap_max == UINT64_MAX && u->fd_max == UINT64_MAX &&
+               (!u->action || u->action == RESCAP_ACTION_KILL) && !u->soft_pct;
+}
+
+bool unit_caps_equal(const UnitCaps *a, const UnitCaps *b) {
+        return a->heap_max == b->heap_max && a->fd_max == b->fd_max &&
+               (a->action ?: RESCAP_ACTION_KILL) == (b->action ?: RESCAP_ACTION_KILL) &&
+               a->soft_pct == b->soft_pct;
 }
 
 void unit_caps_list_free(UnitCapsList *l) {

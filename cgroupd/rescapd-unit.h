@@ -16,10 +16,12 @@
  *   [Cap]
  *   HeapMax=512M
  *   FDMax=1024
- *   Action=kill
+ *   Action=notify
  *   SoftPercent=80
  *
- * HeapMax and FDMax take systemd's syntax (512M, 2G, infinity). */
+ * HeapMax and FDMax take systemd's syntax (512M, 2G, infinity). Action=
+ * and SoftPercent= are written only when set: a setting left out is the
+ * default, and stays so when read back. */
 typedef struct UnitCaps {
         char *unit;
         uint64_t heap_max, fd_max;      /* UINT64_MAX: none */
@@ -52,17 +54,26 @@ int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_line);
 /* The file's text; the caller frees it. */
 char *unit_caps_format(const UnitCaps *u);
 
-/* Files under dir: load every UNIT.conf, save one (atomically), remove one. */
+/* Files under dir: load every UNIT.conf, save one, remove one. A save
+ * writes a temporary file (".#rescap.XXXXXX"), syncs it, renames it over
+ * UNIT.conf and syncs the directory; a removal syncs the directory too.
+ * A unit whose UNIT.conf would not fit in a directory entry (a name longer
+ * than 250 bytes) cannot be saved: -ENAMETOOLONG. */
 int unit_caps_load_dir(const char *dir, UnitCapsList *ret);
 int unit_caps_save(const char *dir, const UnitCaps *u);
 int unit_caps_remove(const char *dir, const char *unit);
+/* Whether dir has a file for the unit (loaded or not: it may not parse). */
+bool unit_caps_file_exists(const char *dir, const char *unit);
 UnitCaps *unit_caps_find(UnitCapsList *l, const char *unit);
 /* Adds u (a copy; its name is duplicated) or replaces the entry of its
  * unit; drops the entry of a unit. */
 int unit_caps_list_put(UnitCapsList *l, const UnitCaps *u);
 void unit_caps_list_drop(UnitCapsList *l, const char *unit);
-/* No cap and every setting at its default: nothing to persist or apply. */
+/* No cap and every setting at its default (an explicit kill action is the
+ * default): nothing to persist or apply. */
 bool unit_caps_is_empty(const UnitCaps *u);
+/* The same caps and settings (the names are not compared). */
+bool unit_caps_equal(const UnitCaps *a, const UnitCaps *b);
 void unit_caps_list_free(UnitCapsList *l);
 
 /* Resolves a group, a unit name or a cgroup path (leading '/'), to its unit

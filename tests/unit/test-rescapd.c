@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Unit test of rescapd's parsers (cgroupd/rescapd-sample.c, rescapd-unit.c),
  * built with ASan and UBSan. */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <linux/rescap.h>
@@ -162,6 +165,142 @@ static void test_sample(void) {
         CHECK(n == 3 && top[0].pid == 2 && top[1].pid == 4 && top[2].pid == 1, "top: %u %u %u",
               top[0].pid, top[1].pid, top[2].pid);
 }
+/* Files in dir other than . and ..; *ret_name: the last one seen. */
+static int dir_entries(const char *dir, char *ret_name, size_t size) {
+        struct dirent *de;
+        int n = 0;
+        DIR *d = opendir(dir);
+
+        if (!d)
+                return -1;
+        while ((de = readdir(d)))
+                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+                        n++;
+                        if (ret_name)
+                                snprintf(ret_name, size, "%s", de->d_name);
+                }
+        closedir(d);
+        return n;
+}
+
+static char *slurp(const char *dir, const char *name) {
+        char path[4096], *buf = calloc(1, 4096);
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        f = fopen(path, "re");
+        if (f) {
+                size_t n = fread(buf, 1, 4095, f);
+
+                buf[n] = 0;
+                fclose(f);
+        }
+        return buf;
+}
+
+/* What rescapd persists: a long unit name, a default setting read back as
+ * a default, a unit with nothing left removed, a failed write's errno. */
+static void test_persist(void) {
+        char dir[] = "/tmp/test-rescapd.XXXXXX", name[300], unit[300], *text;
+        UnitCaps u = {}, *have;
+        UnitCapsList l;
+        struct rlimit old_limit, limit;
+        int r;
+
+        CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+
+        /* The longest name whose UNIT.conf fits in a directory entry (255
+         * bytes): its temporary file must not be what fails. */
+        memset(unit, 'a', 242);
+        strcpy(unit + 242, ".service");
+        CHECK(strlen(unit) == 250, "a 250-byte name");
+        u = (UnitCaps) { .unit = unit, .heap_max = 1ULL << 30, .fd_max = RESCAP_NO_CAP };
+        r = unit_caps_save(dir, &u);
+        CHECK(r == 0, "save of a 250-byte unit name: %d (%s)", r, strerror(-r));
+        r = unit_caps_load_dir(dir, &l);
+        CHECK(r == 0 && l.n == 1 && strcmp(l.items[0].unit, unit) == 0 && l.items[0].heap_max == 1ULL << 30,
+              "load of a 250-byte unit name: %d, %zu unit(s)", r, l.n);
+        unit_caps_list_free(&l);
+        CHECK(unit_caps_remove(dir, unit) == 0 && dir_entries(dir, NULL, 0) == 0, "remove of a 250-byte unit name");
+        /* Longer (systemd allows 255): UNIT.conf cannot exist, said so. */
+        memset(unit, 'a', 247);
+        strcpy(unit + 247, ".service");
+        CHECK(unit_name_is_valid(unit), "a 255-byte unit name is valid");
+        r = unit_caps_save(dir, &u);
+        CHECK(r == -ENAMETOOLONG, "save of a 255-byte unit name: %d", r);
+        CHECK(dir_entries(dir, name, sizeof(name)) == 0, "a 255-byte unit name left %s", name);
+        CHECK(unit_caps_remove(dir, unit) == 0, "remove of a 255-byte unit name: nothing to remove");
+
+        /* The default action and soft threshold: not written, read back
+         * as defaults. */
+        u = (UnitCaps) { .unit = (char *) "leak.service", .heap_max = 64ULL << 20, .fd_max = RESCAP_NO_CAP };
+        text = unit_caps_format(&u);
+        CHECK(text && !strstr(text, "Action=") && !strstr(text, "SoftPercent="), "defaults written: %s", text);
+        free(text);
+        CHECK(unit_caps_save(dir, &u) == 0, "save with the default action");
+        r = unit_caps_load_dir(dir, &l);
+        have = unit_caps_find(&l, "leak.service");
+        CHECK(r == 0 && have && have->action == 0 && have->soft_pct == 0,
+              "the default action read back: action %u, soft %u", have ? have->action : 99,
+              have ? have->soft_pct : 99);
+        /* After a restart, SetUnitCap(max, max): the caps it had, both
+         * lifted, nothing left: the file goes (as set_unit_caps decides). */
+        if (have) {
+                UnitCaps merged = *have;
+
+                merged.heap_max = merged.fd_max = RESCAP_NO_CAP;
+                CHECK(unit_caps_is_empty(&merged), "caps lifted after a reload are not empty: action %u",
+                      merged.action);
+                if (unit_caps_is_empty(&merged))
+                        CHECK(unit_caps_remove(dir, merged.unit) == 0 && dir_entries(dir, NULL, 0) == 0,
+                              "the file is not removed");
+        }
+        unit_caps_list_free(&l);
+        /* A file that says Action=kill (as rescapd wrote every file
+         * before): kill is the default, no caps left is empty too. */
+        r = unit_caps_parse("[Cap]\nHeapMax=infinity\nFDMax=infinity\nAction=kill\nSoftPercent=0\n", &u, NULL);
+        CHECK(r == 0 && u.action == RESCAP_ACTION_KILL && unit_caps_is_empty(&u), "Action=kill, no caps: empty");
+        u.action = RESCAP_ACTION_NOTIFY;
+        CHECK(!unit_caps_is_empty(&u), "Action=notify is a setting");
+        {
+                UnitCaps a = { .heap_max = 1, .fd_max = 2 }, b = a;
+
+                b.action = RESCAP_ACTION_KILL;
+                CHECK(unit_caps_equal(&a, &b), "the default action equals kill");
+                b.soft_pct = 10;
+                CHECK(!unit_caps_equal(&a, &b), "a soft threshold differs");
+        }
+
+        /* A write cut short (here RLIMIT_FSIZE; ENOSPC alike): its own
+         * errno, the old file intact, no temporary file left. */
+        u = (UnitCaps) { .unit = (char *) "leak.service", .heap_max = 64ULL << 20, .fd_max = 100 };
+        CHECK(unit_caps_save(dir, &u) == 0, "save before the limit");
+        text = slurp(dir, "leak.service.conf");
+        signal(SIGXFSZ, SIG_IGN);
+        getrlimit(RLIMIT_FSIZE, &old_limit);
+        limit = old_limit;
+        limit.rlim_cur = 40;
+        setrlimit(RLIMIT_FSIZE, &limit);
+        u.fd_max = 200;
+        errno = 0;
+        r = unit_caps_save(dir, &u);
+        setrlimit(RLIMIT_FSIZE, &old_limit);
+        signal(SIGXFSZ, SIG_DFL);
+        CHECK(r == -EFBIG, "a short write: %d (%s), want -EFBIG", r, strerror(-r));
+        {
+                char *now = slurp(dir, "leak.service.conf");
+
+                CHECK(strcmp(now, text) == 0 && strstr(now, "FDMax=100\n"), "the old file changed: %s", now);
+                free(now);
+        }
+        free(text);
+        CHECK(dir_entries(dir, name, sizeof(name)) == 1 && strcmp(name, "leak.service.conf") == 0,
+              "a failed save left %s", name);
+
+        CHECK(unit_caps_remove(dir, "leak.service") == 0, "remove");
+        CHECK(rmdir(dir) == 0, "rmdir: %s", strerror(errno));
+        CHECK(unit_caps_remove(dir, "leak.service") == 0, "remove without the directory");
+}
 
 static void test_errors(void) {
         CHECK(strcmp(rescap_error_name(-ESRCH), RESCAP_ERROR_NO_SUCH_PROCESS) == 0, "ESRCH");
@@ -185,6 +324,7 @@ static void test_errors(void) {
 int main(void) {
         test_units();
         test_conf();
+        test_persist();
         test_sample();
         test_errors();
         if (failed) {
