@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,17 +22,23 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <systemd/sd-daemon.h>
 
 #include "bus-emit.h"
 #include "bus-contract.h"
 #include "rescapd.h"
+#include "size.h"
 
 #ifndef RESCAP_VERSION
 #define RESCAP_VERSION "0.1"
 #endif
 
 #define RETRY_USEC (2ULL * 1000000ULL)
+/* Batches of kernel events read at one wake-up: then the bus gets a turn. */
+#define EVENTS_BATCHES 64
+/* Entries of policy_kills before the kernel is asked which are still there. */
+#define POLICY_KILLS_PRUNE_MIN 256
 
 static void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void log_msg(const char *fmt, ...) {
@@ -65,6 +72,164 @@ static void kernel_disconnect(Manager *m) {
         }
 }
 
+/* ---- kills: counted from the events, checked against the kernel's ---- */
+
+/* Units without caps lose their count: only units with caps are counted. */
+static void prune_unit_kills(Manager *m) {
+        size_t j = 0;
+
+        for (size_t i = 0; i < m->n_unit_kills; i++) {
+                if (unit_caps_find(&m->units, m->unit_kills[i].unit))
+                        m->unit_kills[j++] = m->unit_kills[i];
+                else
+                        free(m->unit_kills[i].unit);
+        }
+        m->n_unit_kills = j;
+}
+
+static void count_unit_kills(Manager *m, const char *unit, uint64_t n) {
+        UnitKills *k;
+        char *name;
+
+        if (!unit[0] || !unit_caps_find(&m->units, unit))
+                return;
+        for (size_t i = 0; i < m->n_unit_kills; i++)
+                if (strcmp(m->unit_kills[i].unit, unit) == 0) {
+                        m->unit_kills[i].kills += n;
+                        return;
+                }
+        prune_unit_kills(m);
+        name = strdup(unit);
+        k = name ? realloc(m->unit_kills, (m->n_unit_kills + 1) * sizeof(*k)) : NULL;
+        if (!k) {
+                free(name);
+                return;
+        }
+        m->unit_kills = k;
+        k[m->n_unit_kills++] = (UnitKills) { .unit = name, .kills = n };
+}
+
+void manager_count_kill(Manager *m, const char *unit) {
+        count_unit_kills(m, unit, 1);
+}
+
+static PolicyKills *policy_kills_get(Manager *m, uint64_t cgroup_id) {
+        PolicyKills *p;
+
+        for (size_t i = 0; i < m->n_policy_kills; i++)
+                if (m->policy_kills[i].cgroup_id == cgroup_id)
+                        return &m->policy_kills[i];
+        p = realloc(m->policy_kills, (m->n_policy_kills + 1) * sizeof(*p));
+        if (!p)
+                return NULL;
+        m->policy_kills = p;
+        p[m->n_policy_kills] = (PolicyKills) { .cgroup_id = cgroup_id };
+        return &p[m->n_policy_kills++];
+}
+
+typedef enum PolicySyncMode {
+        POLICY_SYNC_BASELINE,   /* rescapd counts from here on */
+        POLICY_SYNC_LOST,       /* after lost events: count what the kernel has more */
+        POLICY_SYNC_PRUNE,      /* only forget the policies that are gone */
+} PolicySyncMode;
+
+typedef struct PolicySync {
+        Manager *m;
+        PolicySyncMode mode;
+        uint64_t lost;
+} PolicySync;
+
+static int policy_sync_cb(const rk_group *g, void *userdata) {
+        PolicySync *s = userdata;
+        PolicyKills *e = policy_kills_get(s->m, g->cgroup_id);
+        char unit[256];
+
+        if (!e)
+                return -ENOMEM;
+        e->in_kernel = true;
+        if (s->mode == POLICY_SYNC_PRUNE)
+                return 0;
+        if (s->mode == POLICY_SYNC_LOST && g->kills > e->kills) {
+                uint64_t lost = g->kills - e->kills;
+
+                if (unit_from_cgroup_path(g->cgroup_path, unit, sizeof(unit)) < 0)
+                        unit[0] = 0;
+                s->m->kills += lost;
+                count_unit_kills(s->m, unit, lost);
+                s->lost += lost;
+        }
+        /* Lower only when a kill was counted twice: its event was on the
+         * way while the kernel was read. */
+        e->kills = g->kills;
+        return 0;
+}
+
+/* Reads the kills counter of every cgroup policy of the kernel; forgets
+ * the policies it no longer has. Not while an events read is under way:
+ * a request can find the family gone and free the events link. */
+static int policy_kills_sync(Manager *m, PolicySyncMode mode, uint64_t *ret_lost) {
+        PolicySync s = { .m = m, .mode = mode };
+        size_t j = 0;
+        int r;
+
+        if (!m->link)
+                return -ENOPKG;
+        /* Without a base, the kernel's counts cannot tell what was lost. */
+        if (mode == POLICY_SYNC_LOST && !m->policy_kills_known)
+                s.mode = mode = POLICY_SYNC_BASELINE;
+        if (mode == POLICY_SYNC_BASELINE)
+                m->n_policy_kills = 0;
+        r = manager_kernel_request_check(m, rk_dump_cgroups(m->link, policy_sync_cb, &s));
+        if (mode == POLICY_SYNC_BASELINE)
+                m->policy_kills_known = r >= 0;
+        for (size_t i = 0; i < m->n_policy_kills; i++) {
+                PolicyKills e = m->policy_kills[i];
+
+                if (r < 0 || e.in_kernel) {
+                        e.in_kernel = false;
+                        m->policy_kills[j++] = e;
+                }
+        }
+        m->n_policy_kills = j;
+        m->policy_kills_prune_at = 2 * j > POLICY_KILLS_PRUNE_MIN ? 2 * j : POLICY_KILLS_PRUNE_MIN;
+        if (ret_lost)
+                *ret_lost = s.lost;
+        return r;
+}
+
+/* ---- kernel events ---- */
+
+static uint32_t events_socket_drops(Manager *m) {
+        uint32_t mem[SK_MEMINFO_VARS] = {};
+        socklen_t len = sizeof(mem);
+
+        if (!m->events ||
+            getsockopt(rk_link_fd(m->events), SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
+            len <= SK_MEMINFO_DROPS * sizeof(mem[0]))
+                return m->events_drops;
+        return mem[SK_MEMINFO_DROPS];
+}
+
+/* After ENOBUFS, once the queue is read: the kernel dropped events (its
+ * count of them is the socket's drops); Killed signals and kills among
+ * them are found again from the kernel's kill counters. Kills of a
+ * process's own caps, and of a policy whose cgroup went away meanwhile,
+ * are not counted anywhere else: those stay lost. */
+static void events_resync(Manager *m) {
+        uint32_t drops = events_socket_drops(m);
+        uint64_t lost = (uint32_t) (drops - m->events_drops), kills = 0;
+        int r;
+
+        m->events_drops = drops;
+        m->events_lost = false;
+        r = policy_kills_sync(m, POLICY_SYNC_LOST, &kills);
+        if (r < 0)
+                log_msg("rescapd: cannot read the kernel's kill counters: %s", strerror(-r));
+        log_msg("rescapd: %" PRIu64 " kernel event(s) were lost (receive buffer full); "
+                "%" PRIu64 " kill(s) among them counted from the kernel's counters", lost, kills);
+        bus_manager_emit_events_lost(m, lost);
+}
+
 static int on_event_cb(const rk_proc *p, void *userdata) {
         Manager *m = userdata;
 
@@ -75,6 +240,12 @@ static int on_event_cb(const rk_proc *p, void *userdata) {
                         unit[0] = 0;
                 m->kills++;
                 manager_count_kill(m, unit);
+                if (p->policy == RESCAP_POLICY_CGROUP && p->policy_cgroup_id) {
+                        PolicyKills *e = policy_kills_get(m, p->policy_cgroup_id);
+
+                        if (e)
+                                e->kills++;
+                }
         }
         manager_log_event(p);
         bus_manager_emit_event(m, p);
@@ -88,12 +259,19 @@ static int on_kernel_events(sd_event_source *s, int fd, uint32_t revents, void *
         (void) s;
         (void) fd;
         (void) revents;
-        for (;;) {
+        for (unsigned i = 0; i < EVENTS_BATCHES && m->events; i++) {
                 r = rk_read_events(m->events, on_event_cb, m);
-                if (r == -EAGAIN || r == -EWOULDBLOCK)
+                if (r == -EAGAIN || r == -EWOULDBLOCK) {
+                        /* All read: what the kernel says now is not
+                         * also on its way to us. */
+                        if (m->events_lost)
+                                events_resync(m);
+                        else if (m->n_policy_kills >= m->policy_kills_prune_at)
+                                (void) policy_kills_sync(m, POLICY_SYNC_PRUNE, NULL);
                         return 0;
+                }
                 if (r == -ENOBUFS) {
-                        log_msg("rescapd: kernel events were lost (receive buffer full)");
+                        m->events_lost = true;
                         continue;
                 }
                 if (r < 0) {
@@ -101,6 +279,7 @@ static int on_kernel_events(sd_event_source *s, int fd, uint32_t revents, void *
                         return 0;
                 }
         }
+        return 0;       /* more queued: read on at the next iteration */
 }
 
 static void apply_all_unit_caps(Manager *m) {
@@ -115,7 +294,7 @@ static void apply_all_unit_caps(Manager *m) {
 }
 
 static int kernel_connect(Manager *m) {
-        int r, fd, bufsize = 1 << 20;
+        int r, fd, size = (int) m->events_buffer;
 
         if (m->link)
                 return 0;
@@ -130,7 +309,11 @@ static int kernel_connect(Manager *m) {
                 goto fail;
         }
         fd = rk_link_fd(m->events);
-        (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
+        /* Past net.core.rmem_max with CAP_NET_ADMIN (rescapd has it for
+         * the events group); SO_RCVBUF stops at rmem_max. */
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0 &&
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
+                log_msg("rescapd: cannot size the kernel events socket: %s", strerror(errno));
         if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
                 r = -errno;
                 goto fail;
@@ -139,9 +322,13 @@ static int kernel_connect(Manager *m) {
         if (r < 0)
                 goto fail;
         m->backend = detect_backend();
+        m->events_lost = false;
+        m->events_drops = events_socket_drops(m);
         log_msg("rescapd: rescap is in the kernel (%s)", m->backend);
         bus_manager_emit_backend_changed(m);
         apply_all_unit_caps(m);
+        /* Kills from now on: what the kernel counted before is not ours. */
+        (void) policy_kills_sync(m, POLICY_SYNC_BASELINE, NULL);
         return 0;
 fail:
         rk_link_free(m->events);
@@ -334,27 +521,8 @@ uint32_t manager_tracked(Manager *m) {
         return n;
 }
 
-void manager_count_kill(Manager *m, const char *unit) {
-        UnitKills *k;
-
-        if (!unit[0])
-                return;
-        for (size_t i = 0; i < m->n_unit_kills; i++)
-                if (strcmp(m->unit_kills[i].unit, unit) == 0) {
-                        m->unit_kills[i].kills++;
-                        return;
-                }
-        k = realloc(m->unit_kills, (m->n_unit_kills + 1) * sizeof(*k));
-        if (!k)
-                return;
-        m->unit_kills = k;
-        k[m->n_unit_kills].unit = strdup(unit);
-        if (!k[m->n_unit_kills].unit)
-                return;
-        k[m->n_unit_kills++].kills = 1;
-}
-
 uint64_t manager_unit_kills(Manager *m, const char *unit) {
+        prune_unit_kills(m);
         for (size_t i = 0; i < m->n_unit_kills; i++)
                 if (strcmp(m->unit_kills[i].unit, unit) == 0)
                         return m->unit_kills[i].kills;
@@ -483,7 +651,8 @@ static void help(void) {
                "  -h --help               this help\n"
                "     --version            the version\n"
                "     --conf-dir=DIR       where unit caps persist (default /etc/rescap)\n"
-               "     --sample-interval=S  seconds between monitoring signals (default 5)\n");
+               "     --sample-interval=S  seconds between monitoring signals (default 5)\n"
+               "     --events-buffer=SIZE receive buffer of the kernel events socket (default 16M)\n");
 }
 
 static void manager_free(Manager *m) {
@@ -500,6 +669,7 @@ static void manager_free(Manager *m) {
         for (size_t i = 0; i < m->n_unit_kills; i++)
                 free(m->unit_kills[i].unit);
         free(m->unit_kills);
+        free(m->policy_kills);
         unit_caps_list_free(&m->units);
         for (size_t i = 0; i < m->n_unit_cgroups; i++) {
                 free(m->unit_cgroups[i].unit);
@@ -515,12 +685,14 @@ int main(int argc, char **argv) {
                 { "version",         no_argument,       NULL, 'V' },
                 { "conf-dir",        required_argument, NULL, 'c' },
                 { "sample-interval", required_argument, NULL, 's' },
+                { "events-buffer",   required_argument, NULL, 'b' },
                 {}
         };
         Manager m = {
                 .backend = "",
                 .sample_interval_usec = SAMPLE_INTERVAL_DEFAULT_USEC,
                 .conf_dir = "/etc/rescap",
+                .events_buffer = EVENTS_BUFFER_DEFAULT,
         };
         sigset_t mask;
         int c, r;
@@ -545,6 +717,16 @@ int main(int argc, char **argv) {
                                 return 2;
                         }
                         m.sample_interval_usec = (uint64_t) (v * 1e6);
+                        break;
+                }
+                case 'b': {
+                        uint64_t v;
+
+                        if (parse_size(optarg, &v) < 0 || v < 4096 || v > INT32_MAX / 2) {
+                                fprintf(stderr, "rescapd: bad events buffer size '%s' (4K to 1G)\n", optarg);
+                                return 2;
+                        }
+                        m.events_buffer = (uint32_t) v;
                         break;
                 }
                 default:

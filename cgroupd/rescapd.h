@@ -34,7 +34,9 @@ typedef struct UnitCgroup {
         uint64_t at_usec;
 } UnitCgroup;
 
-/* Kills counted per unit, for the Kills property of unit objects. */
+/* Kills counted per unit, for the Kills property of unit objects: only
+ * units with caps are counted, so transient units do not make the list
+ * grow (their kills count in the Manager's Kills). */
 typedef struct UnitKills {
         char *unit;
         uint64_t kills;
@@ -42,6 +44,17 @@ typedef struct UnitKills {
 
 struct Subscriber;
 struct PolkitQuery;
+
+/* The kills of one cgroup policy that rescapd has accounted for (the
+ * kernel counts them too, "kills" of the policy dump): after lost events,
+ * the kernel's count minus this is what was lost. */
+typedef struct PolicyKills {
+        uint64_t cgroup_id;
+        uint64_t kills;
+        bool in_kernel;         /* seen in the last dump */
+} PolicyKills;
+
+#define EVENTS_BUFFER_DEFAULT (16U << 20)
 
 typedef struct Manager {
         sd_event *event;
@@ -58,6 +71,13 @@ typedef struct Manager {
         rk_link *link;
         rk_link *events;
         sd_event_source *events_source;
+        /* The events socket's receive buffer, and what it dropped: the
+         * kernel's count (SO_MEMINFO) when last read; events_lost once a
+         * read said ENOBUFS, until the queue is read and the kernel's
+         * counters are read again. */
+        uint32_t events_buffer;
+        uint32_t events_drops;
+        bool events_lost;
         struct mnl_socket *ctrl;
         sd_event_source *ctrl_source;
         sd_event_source *retry_timer;
@@ -72,6 +92,10 @@ typedef struct Manager {
         uint64_t tracked_at_usec;
         UnitKills *unit_kills;
         size_t n_unit_kills;
+        PolicyKills *policy_kills;
+        size_t n_policy_kills;
+        size_t policy_kills_prune_at;   /* read the kernel's policies when reached */
+        bool policy_kills_known;        /* a first read of the kernel's counts worked */
 
         const char *conf_dir;           /* /etc/rescap */
         UnitCapsList units;             /* persisted unit caps */
