@@ -173,6 +173,10 @@ install: $(USER_BINS)
 	$(INSTALL) -D -m 0644 cgroupd/rescapd.8 $(DESTDIR)$(PREFIX)/share/man/man8/rescapd.8
 	$(INSTALL) -D -m 0644 dbus/org.rescap1.5 $(DESTDIR)$(PREFIX)/share/man/man5/org.rescap1.5
 	$(INSTALL) -d -m 0755 $(DESTDIR)/etc/rescap
+	@# The alias dbus-org.rescap1.service, which D-Bus activation starts, and
+	@# the start at boot (unit caps are applied again then): systemctl enable,
+	@# on DESTDIR's tree when there is one.
+	systemctl $(if $(DESTDIR),--root=$(DESTDIR)) enable rescapd.service
 
 # ---- tests ----
 

@@ -4,7 +4,8 @@
  * (the "rescap" generic netlink family), the events it multicasts, a watch
  * on the family coming and going (module load and unload), the periodic
  * system sample, and the bus object org.rescap1 (dbus/bus-manager.c).
- * See rescapd(8) and org.rescap1(5).
+ * SIGHUP reads /etc/rescap again; the loss of the bus ends it; it pings
+ * systemd's watchdog. See rescapd(8) and org.rescap1(5).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -584,6 +585,79 @@ static int systemd_subscribe(Manager *m) {
                                         "org.freedesktop.systemd1.Manager", "Subscribe", NULL, NULL, NULL);
 }
 
+/* ---- reload (SIGHUP) ---- */
+
+int manager_reload(Manager *m) {
+        UnitCapsList fresh = {};
+        size_t set = 0, dropped = 0;
+        uint64_t now = 0;
+        int r;
+
+        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        (void) sd_notifyf(0, "RELOADING=1\nSTATUS=Reloading %s...\nMONOTONIC_USEC=%" PRIu64, m->conf_dir, now);
+        r = unit_caps_load_dir(m->conf_dir, &fresh);
+        if (r < 0) {
+                log_msg("rescapd: cannot read %s: %s; unit caps unchanged", m->conf_dir, strerror(-r));
+                unit_caps_list_free(&fresh);
+                goto done;
+        }
+        /* A file still there that does not parse (an edit under way, a
+         * typo): its unit keeps the caps it has, rather than none. */
+        for (size_t i = 0; i < m->units.n; i++) {
+                const UnitCaps *old = &m->units.items[i];
+
+                if (unit_caps_find(&fresh, old->unit) || !unit_caps_file_exists(m->conf_dir, old->unit))
+                        continue;
+                log_msg("rescapd: %s keeps the caps it had", old->unit);
+                r = unit_caps_list_put(&fresh, old);
+                if (r < 0) {
+                        log_msg("rescapd: cannot reload %s: %s", m->conf_dir, strerror(-r));
+                        unit_caps_list_free(&fresh);
+                        goto done;
+                }
+        }
+        /* The kernel gets the changes (without the kernel, its return
+         * applies them all). */
+        for (size_t i = 0; m->link && i < fresh.n; i++) {
+                const UnitCaps *u = &fresh.items[i], *old = unit_caps_find(&m->units, u->unit);
+
+                if (old && unit_caps_equal(old, u))
+                        continue;
+                set++;
+                r = manager_apply_unit_caps(m, u);
+                if (r < 0)
+                        log_msg("rescapd: caps of %s not applied: %s", u->unit, strerror(-r));
+        }
+        for (size_t i = 0; m->link && i < m->units.n; i++) {
+                const UnitCaps none = {
+                        .unit = m->units.items[i].unit, .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP,
+                };
+
+                if (unit_caps_find(&fresh, none.unit))
+                        continue;
+                dropped++;
+                r = manager_apply_unit_caps(m, &none);
+                if (r < 0)
+                        log_msg("rescapd: caps of %s not dropped: %s", none.unit, strerror(-r));
+        }
+        unit_caps_list_free(&m->units);
+        m->units = fresh;
+        prune_unit_kills(m);
+        r = 0;
+        log_msg("rescapd: reloaded %s: %zu unit(s) with caps, %zu set, %zu dropped", m->conf_dir, m->units.n,
+                set, dropped);
+done:
+        (void) sd_notify(0, "READY=1\nSTATUS=Processing requests...");
+        return r;
+}
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        (void) s;
+        (void) si;
+        (void) manager_reload(userdata);
+        return 0;
+}
+
 /* ---- the monitoring sample ---- */
 
 static int on_sample(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -742,6 +816,7 @@ int main(int argc, char **argv) {
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
         sigprocmask(SIG_BLOCK, &mask, NULL);
 
         r = sd_event_default(&m.event);
@@ -749,6 +824,11 @@ int main(int argc, char **argv) {
                 r = sd_event_add_signal(m.event, NULL, SIGTERM, NULL, NULL);
         if (r >= 0)
                 r = sd_event_add_signal(m.event, NULL, SIGINT, NULL, NULL);
+        if (r >= 0)
+                r = sd_event_add_signal(m.event, NULL, SIGHUP, on_sighup, &m);
+        /* WATCHDOG=1 from the loop, when the unit has WatchdogSec=. */
+        if (r >= 0)
+                r = sd_event_set_watchdog(m.event, true);
         if (r < 0) {
                 log_msg("rescapd: cannot set up the event loop: %s", strerror(-r));
                 goto out;
@@ -762,6 +842,9 @@ int main(int argc, char **argv) {
 
         /* The bus first, so the first connection to the kernel can say so. */
         r = bus_manager_setup(&m);
+        /* No bus, no daemon: the loop ends with EXIT_FAILURE. */
+        if (r >= 0)
+                r = sd_bus_set_exit_on_disconnect(m.bus, true);
         if (r < 0) {
                 log_msg("rescapd: cannot set up the bus object: %s", strerror(-r));
                 goto out;
@@ -791,7 +874,9 @@ int main(int argc, char **argv) {
         (void) sd_notify(0, "STOPPING=1");
         if (r < 0)
                 log_msg("rescapd: event loop failed: %s", strerror(-r));
+        else if (r > 0)
+                log_msg("rescapd: the bus connection was lost; exiting");
 out:
         manager_free(&m);
-        return r < 0 ? 1 : 0;
+        return r < 0 ? EXIT_FAILURE : r;
 }

@@ -111,6 +111,9 @@ uint32_t manager_tracked(Manager *m);
 void manager_count_kill(Manager *m, const char *unit);
 uint64_t manager_unit_kills(Manager *m, const char *unit);
 int manager_update_sample_timer(Manager *m);
+/* Reads conf_dir again (SIGHUP): new and changed unit caps are applied,
+ * those whose file is gone are dropped from the kernel. */
+int manager_reload(Manager *m);
 
 /* cgroupd/rescapd-manager.c */
 /* A failed kernel request about subject ("fetch 123", "caps on x.service")

@@ -8,7 +8,8 @@ if [ "$RTEST_KERNEL" = lsm ]; then BACKEND=lsm; else BACKEND=module; fi
 
 rescapd_install() {
 	[ -f /etc/systemd/system/rescapd.service ] && return 0
-	mkdir -p /etc/dbus-1/system.d /usr/share/dbus-1/system-services /usr/share/polkit-1/actions /etc/rescap
+	# No /etc/rescap: the unit's ConfigurationDirectory= makes it.
+	mkdir -p /etc/dbus-1/system.d /usr/share/dbus-1/system-services /usr/share/polkit-1/actions
 	cp "$REPO/dbus/org.rescap1.conf" /etc/dbus-1/system.d/
 	cp "$REPO/dbus/org.rescap1.service" /usr/share/dbus-1/system-services/
 	cp "$REPO/dbus/org.rescap1.policy" /usr/share/polkit-1/actions/
@@ -16,6 +17,9 @@ rescapd_install() {
 	# under /tmp or /home, which the unit's PrivateTmp and ProtectHome hide.
 	install -D -m 755 "$O/bin/rescapd" /usr/libexec/rescapd
 	cp "$REPO/dbus/rescapd.service" /etc/systemd/system/rescapd.service
+	# As make install: the alias dbus-org.rescap1.service, which D-Bus
+	# activation starts (org.rescap1.service's SystemdService=).
+	systemctl enable rescapd.service 2>/dev/null || fail "systemctl enable rescapd"
 	systemctl daemon-reload
 	busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig ||
 		fail "dbus ReloadConfig"

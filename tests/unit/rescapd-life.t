@@ -1,0 +1,106 @@
+# rescapd's life cycle on the host, without a kernel: on a private system
+# bus, rescapd built with ASan/UBSan, systemd's notification socket played
+# by a small listener. It pings the watchdog (WATCHDOG_USEC); SIGHUP reads
+# its configuration directory again (RELOADING=1, then READY=1) and keeps
+# running: new and changed files give the unit objects their caps, a
+# removed file drops them, a file that does not parse keeps what it had;
+# the end of its bus connection ends it, with status 1.
+. ../lib/lib.sh
+
+[ "$(id -u)" = 0 ] || skip "needs root (the bus policy lets root own org.rescap1)"
+d=$(mktemp -d)
+trap 'kill $daemon $bus $listener 2>/dev/null; rm -rf "$d"' EXIT
+cat >"$d/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$d/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow receive_type="*"/>
+  </policy>
+  <include>$REPO/dbus/org.rescap1.conf</include>
+</busconfig>
+CONF
+dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile &
+bus=$!
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/bus"
+i=0; until [ -S "$d/bus" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+# systemd's side of sd_notify: each datagram, one line.
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+f = open(sys.argv[2], "a", buffering=1)
+while True:
+    f.write(s.recv(4096).decode(errors="replace").replace("\n", " ") + "\n")
+' "$d/notify" "$d/notify.log" &
+listener=$!
+i=0; until [ -S "$d/notify" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+mkdir "$d/conf"
+printf '[Cap]\nHeapMax=1G\n' >"$d/conf/a.service.conf"
+NOTIFY_SOCKET="$d/notify" WATCHDOG_USEC=400000 \
+	"$O/tests/rescapd-san" --conf-dir="$d/conf" 2>"$d/rescapd.log" &
+daemon=$!
+
+# count WHAT: notification lines with WHAT
+count() { grep -c "$1" "$d/notify.log" 2>/dev/null; }
+# wait_count N WHAT: up to 5 s for N such lines
+wait_count() {
+	_i=0
+	until [ "$(count "$2")" -ge "$1" ]; do
+		_i=$((_i + 1))
+		[ $_i -le 50 ] || fail "$1 '$2' notification(s) awaited, got: $(cat "$d/notify.log")"
+		sleep 0.1
+	done
+}
+unit_prop() { busctl --system get-property org.rescap1 "/org/rescap1/unit/$1" org.rescap1.Unit "$2"; }
+
+wait_count 1 READY=1
+# Every 200 ms at WATCHDOG_USEC=400000: several in 1.5 s.
+n0=$(count WATCHDOG=1)
+sleep 1.5
+n1=$(count WATCHDOG=1)
+[ $((n1 - n0)) -ge 3 ] || fail "$((n1 - n0)) watchdog pings in 1.5 s at a 400 ms watchdog: $(cat "$d/notify.log")"
+expect_eq "HeapMax of a.service" "t 1073741824" "$(unit_prop a_2eservice HeapMax)"
+
+# A changed file and a new one.
+printf '[Cap]\nHeapMax=2G\n' >"$d/conf/a.service.conf"
+printf '[Cap]\nFDMax=100\n' >"$d/conf/b.service.conf"
+kill -HUP $daemon
+wait_count 2 READY=1
+kill -0 $daemon 2>/dev/null || fail "SIGHUP ended rescapd: $(tail -5 "$d/rescapd.log")"
+[ "$(count RELOADING=1)" = 1 ] || fail "no RELOADING=1: $(cat "$d/notify.log")"
+grep -q 'RELOADING=1.*MONOTONIC_USEC=[0-9]' "$d/notify.log" || fail "RELOADING=1 without MONOTONIC_USEC"
+expect_eq "HeapMax of a.service after SIGHUP" "t 2147483648" "$(unit_prop a_2eservice HeapMax)"
+expect_eq "FDMax of b.service after SIGHUP" "t 100" "$(unit_prop b_2eservice FDMax)"
+
+# A file that does not parse keeps its caps; a removed one loses them.
+printf '[Cap]\nHeapMax=lots\n' >"$d/conf/a.service.conf"
+rm "$d/conf/b.service.conf"
+kill -HUP $daemon
+wait_count 3 READY=1
+expect_eq "HeapMax of a.service from a bad file" "t 2147483648" "$(unit_prop a_2eservice HeapMax)"
+expect_eq "FDMax of b.service after its removal" "t 18446744073709551615" "$(unit_prop b_2eservice FDMax)"
+grep -q 'a.service keeps the caps it had' "$d/rescapd.log" || fail "not logged: $(cat "$d/rescapd.log")"
+
+# The bus goes away: so does rescapd, with status 1.
+kill $bus
+wait $bus 2>/dev/null
+i=0
+while kill -0 $daemon 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -le 50 ] || fail "rescapd still runs 5 s after its bus went away"
+	sleep 0.1
+done
+wait $daemon
+rc=$?
+[ $rc = 1 ] || fail "rescapd exit status $rc after the bus went away (want 1): $(tail -5 "$d/rescapd.log")"
+grep -q 'the bus connection was lost' "$d/rescapd.log" || fail "not logged: $(cat "$d/rescapd.log")"
+grep -q 'ERROR: AddressSanitizer\|runtime error' "$d/rescapd.log" && fail "sanitizer: $(cat "$d/rescapd.log")"
+exit 0
