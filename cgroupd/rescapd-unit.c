@@ -131,78 +131,165 @@ static char *strip(char *s) {
         return s;
 }
 
-int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_line) {
-        char *copy = strdup(text), *line, *save = NULL;
-        bool in_cap = false;
+static const char *const unit_caps_keys[_UNIT_CAPS_KEY_MAX] = {
+        [UNIT_CAPS_HEAP_MAX] = "HeapMax",
+        [UNIT_CAPS_FD_MAX] = "FDMax",
+        [UNIT_CAPS_ACTION] = "Action",
+        [UNIT_CAPS_SOFT_PERCENT] = "SoftPercent",
+};
+
+const char *unit_caps_key_name(UnitCapsKey key) {
+        return key >= 0 && key < _UNIT_CAPS_KEY_MAX ? unit_caps_keys[key] : NULL;
+}
+
+int unit_caps_key_from_name(const char *name) {
+        for (int k = 0; k < _UNIT_CAPS_KEY_MAX; k++)
+                if (strcmp(name, unit_caps_keys[k]) == 0)
+                        return k;
+        return -ENOENT;
+}
+
+void unit_caps_reset_key(UnitCaps *u, UnitCapsKey key) {
+        switch (key) {
+        case UNIT_CAPS_HEAP_MAX:
+                u->heap_max = RESCAP_NO_CAP;
+                break;
+        case UNIT_CAPS_FD_MAX:
+                u->fd_max = RESCAP_NO_CAP;
+                break;
+        case UNIT_CAPS_ACTION:
+                u->action = 0;
+                break;
+        case UNIT_CAPS_SOFT_PERCENT:
+                u->soft_pct = 0;
+                break;
+        default:
+                break;
+        }
+}
+
+int unit_caps_set(UnitCaps *u, const char *key, const char *value, uint64_t physical, const char **ret_why) {
+        const char *why = NULL;
+        uint32_t action;
+        uint64_t v;
+        int k, r;
+
+        k = unit_caps_key_from_name(key);
+        if (k < 0) {
+                why = "unknown key";
+                r = -ENOENT;
+                goto out;
+        }
+        switch (k) {
+        case UNIT_CAPS_HEAP_MAX:
+                r = physical ? parse_size_or_percent(value, physical, &v) : parse_size(value, &v);
+                if (r < 0)
+                        why = r == -ERANGE ? "size out of range" :
+                              physical ? "not a size (512M, 1.5G, 50%, infinity)" : "not a size (512M, 1.5G, infinity)";
+                else if (v == 0) {
+                        why = "a heap cap of 0 bytes";
+                        r = -ERANGE;
+                } else
+                        u->heap_max = v;
+                break;
+        case UNIT_CAPS_FD_MAX:
+                r = parse_count(value, &v);
+                if (r < 0)
+                        why = r == -ERANGE ? "count out of range" : "not a count (1024, infinity)";
+                else if (v == 0) {
+                        why = "an fd cap of 0";
+                        r = -ERANGE;
+                } else
+                        u->fd_max = v;
+                break;
+        case UNIT_CAPS_ACTION:
+                r = rk_action_from_name(value, &action);
+                if (r < 0) {
+                        why = "not an action (kill, deny, notify)";
+                        r = -EINVAL;
+                } else
+                        u->action = action;
+                break;
+        default:
+                r = parse_count(value, &v);
+                if (r < 0 || v > 99) {
+                        why = "not a percentage of the cap (0 to 99)";
+                        r = r < 0 ? r : -ERANGE;
+                } else
+                        u->soft_pct = (uint32_t) v;
+                break;
+        }
+        if (r >= 0)
+                r = k;
+out:
+        if (ret_why)
+                *ret_why = why;
+        return r;
+}
+
+int unit_caps_parse_section(const char *text, const char *section, UnitCapsLineFn fn, void *userdata) {
+        size_t section_len = strlen(section);
+        char *copy = strdup(text), *next = copy;
+        bool in_section = false;
         unsigned n = 0;
         int r = 0;
 
         if (!copy)
                 return -ENOMEM;
-        ret->heap_max = RESCAP_NO_CAP;
-        ret->fd_max = RESCAP_NO_CAP;
-        ret->action = 0;
-        ret->soft_pct = 0;
-        for (char *p = copy;; p = NULL) {
-                char *eq, *key, *val;
-                uint64_t v;
+        /* strtok_r would skip empty lines and miscount them */
+        while (next) {
+                char *line = next, *eq;
 
-                /* strtok_r would skip empty lines and miscount them */
-                line = p ? p : save;
-                if (!line)
-                        break;
-                save = strchr(line, '\n');
-                if (save)
-                        *save++ = 0;
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
                 n++;
                 line = strip(line);
                 if (!*line || *line == '#' || *line == ';')
                         continue;
                 if (*line == '[') {
-                        in_cap = strcmp(line, "[Cap]") == 0;
+                        in_section = strlen(line) == section_len + 2 && line[section_len + 1] == ']' &&
+                                     strncmp(line + 1, section, section_len) == 0;
                         continue;
                 }
-                if (!in_cap)
-                        continue;       /* other sections: for later versions */
+                if (!in_section)
+                        continue;       /* other sections: for later versions, or systemd's */
                 eq = strchr(line, '=');
-                if (!eq) {
-                        r = -EINVAL;
+                if (eq)
+                        *eq = 0;
+                r = fn(n, strip(line), eq ? strip(eq + 1) : NULL, userdata);
+                if (r < 0)
                         break;
-                }
-                *eq = 0;
-                key = strip(line);
-                val = strip(eq + 1);
-                if (strcmp(key, "HeapMax") == 0) {
-                        if (parse_size(val, &v) < 0 || v == 0) {
-                                r = -EINVAL;
-                                break;
-                        }
-                        ret->heap_max = v;
-                } else if (strcmp(key, "FDMax") == 0) {
-                        if (parse_count(val, &v) < 0 || v == 0) {
-                                r = -EINVAL;
-                                break;
-                        }
-                        ret->fd_max = v;
-                } else if (strcmp(key, "Action") == 0) {
-                        if (rk_action_from_name(val, &ret->action) < 0) {
-                                r = -EINVAL;
-                                break;
-                        }
-                } else if (strcmp(key, "SoftPercent") == 0) {
-                        if (parse_count(val, &v) < 0 || v > 99) {
-                                r = -EINVAL;
-                                break;
-                        }
-                        ret->soft_pct = (uint32_t) v;
-                } else {
-                        r = -EINVAL;
-                        break;
-                }
         }
         free(copy);
-        if (r < 0 && ret_line)
-                *ret_line = n;
+        return r;
+}
+
+struct cap_file {
+        UnitCaps *caps;
+        unsigned bad_line;
+};
+
+static int parse_cap_line(unsigned line, const char *key, const char *value, void *userdata) {
+        struct cap_file *f = userdata;
+
+        /* the first bad line stops rescapd's own files: none is half read */
+        if (!value || unit_caps_set(f->caps, key, value, 0, NULL) < 0) {
+                f->bad_line = line;
+                return -EINVAL;
+        }
+        return 0;
+}
+
+int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_line) {
+        struct cap_file f = { .caps = ret };
+        int r;
+
+        for (UnitCapsKey k = 0; k < _UNIT_CAPS_KEY_MAX; k++)
+                unit_caps_reset_key(ret, k);
+        r = unit_caps_parse_section(text, "Cap", parse_cap_line, &f);
+        if (r < 0 && f.bad_line && ret_line)
+                *ret_line = f.bad_line;
         return r;
 }
 

@@ -48,6 +48,38 @@ int unit_from_cgroup_path(const char *path, char *buf, size_t size);
  * empty components, at most 4095 bytes. */
 bool cgroup_path_is_valid(const char *path);
 
+/* The keys of a caps section. */
+typedef enum UnitCapsKey {
+        UNIT_CAPS_HEAP_MAX,
+        UNIT_CAPS_FD_MAX,
+        UNIT_CAPS_ACTION,
+        UNIT_CAPS_SOFT_PERCENT,
+        _UNIT_CAPS_KEY_MAX,
+} UnitCapsKey;
+
+/* "HeapMax", ...; NULL for no key. */
+const char *unit_caps_key_name(UnitCapsKey key);
+/* The key of a name, -ENOENT for none. */
+int unit_caps_key_from_name(const char *name);
+/* The key back at its default: no cap, the default action, no soft
+ * limit. */
+void unit_caps_reset_key(UnitCaps *u, UnitCapsKey key);
+/* Sets one key from its text: HeapMax (systemd's size syntax; with
+ * physical, the machine's memory in bytes, also a share of it as
+ * MemoryMax= takes it: 50%; 0: no shares), FDMax, Action, SoftPercent.
+ * Returns the key, or -ENOENT (unknown key), -EINVAL or -ERANGE (bad
+ * value: *u is left as it was) with a reason for people in *ret_why. */
+int unit_caps_set(UnitCaps *u, const char *key, const char *value, uint64_t physical, const char **ret_why);
+
+/* The one reader of caps files, for rescapd's own ("[Cap]") and unit
+ * files ("[X-Rescap]"): calls fn for each line of every [section] of
+ * text, with its 1-based number, its key and its value (both stripped of
+ * blanks; value NULL for a line without '='). Comments (#, ;), blank
+ * lines and other sections are skipped. Stops at fn's first negative
+ * return, which it returns; -ENOMEM. */
+typedef int (*UnitCapsLineFn)(unsigned line, const char *key, const char *value, void *userdata);
+int unit_caps_parse_section(const char *text, const char *section, UnitCapsLineFn fn, void *userdata);
+
 /* Parses the text of a unit's file (caps start as none); -EINVAL with the
  * 1-based line number in *ret_line on a bad line. */
 int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_line);
