@@ -145,7 +145,12 @@ $(O)/tests/test-rescapd: tests/unit/test-rescapd.c tests/unit/check.h cgroupd/re
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
-UNIT_BINS	+= $(O)/tests/rescapd-san $(O)/tests/test-rescapd
+$(O)/tests/test-unit-config: tests/unit/test-unit-config.c tests/unit/check.h cgroupd/unit-config.c \
+		cgroupd/rescapd-unit.c $(KLINK_SRCS) $(RESCAPD_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
+
+UNIT_BINS	+= $(O)/tests/rescapd-san $(O)/tests/test-rescapd $(O)/tests/test-unit-config
 
 USER_BINS	:= $(O)/bin/rescapctl $(O)/bin/rescapd
 TEST_BINS	:= $(patsubst tests/helpers/%.c,$(O)/bin/%,$(wildcard tests/helpers/*.c))
