@@ -5,7 +5,6 @@
  *   rtest-dbus-fuzz --list
  *   rtest-dbus-fuzz --seed S --count N --errors org.rescap1.5
  *                   [--pids P,P,...] [--units U,U,...] [--rss no]
- *                   [--known-issues self-register]
  *
  * --list prints the methods and properties of the table below, one a line
  * ("method IFACE NAME IN OUT", "property IFACE NAME TYPE ACCESS"); a host
@@ -159,10 +158,6 @@ static double now_sec(void) {
         clock_gettime(CLOCK_MONOTONIC, &ts);
         return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
-/* Known issues (--known-issues), each leaving one shape out, said at start:
- * self-register: Register of rescapd's own pid is accepted and locks
- * rescapd out of the kernel (issue 13, item 1). */
-static bool known_self_register;
 static bool registering;
 
 /* How often each error name came back, for the summary. */
@@ -213,7 +208,7 @@ static uint32_t gen_pid(bool *pool) {
          * (the kernel's rule, tests/e2e/dbus/caller.t), and the fuzzer
          * must go on changing things. */
         case 2: return registering ? daemon_pid : own_pid;
-        case 3: return registering && known_self_register ? 1 : daemon_pid;
+        case 3: return daemon_pid;     /* Register: NotTrackable */
         case 4: return (uint32_t) INT32_MAX + 1;
         case 5: return UINT32_MAX;
         case 6: return 4194304 + rnd_below(1 << 20);   /* above pid_max */
@@ -1023,7 +1018,7 @@ static void parse_list(const char *arg, bool pids) {
 
 static void usage(void) {
         fprintf(stderr, "usage: rtest-dbus-fuzz --list\n"
-                        "       rtest-dbus-fuzz --seed S --count N --errors MANPAGE [--pids P,...] [--units U,...] [--rss no] [--known-issues self-register]\n");
+                        "       rtest-dbus-fuzz --seed S --count N --errors MANPAGE [--pids P,...] [--units U,...] [--rss no]\n");
         exit(2);
 }
 
@@ -1058,8 +1053,6 @@ int main(int argc, char **argv) {
                         errors_file = v;
                 else if (strcmp(a, "--pids") == 0)
                         parse_list(v, true);
-                else if (strcmp(a, "--known-issues") == 0)
-                        known_self_register = strstr(v, "self-register") != NULL;
                 else if (strcmp(a, "--rss") == 0)
                         check_rss = strcmp(v, "no") != 0;
                 else if (strcmp(a, "--units") == 0)
@@ -1092,8 +1085,6 @@ int main(int argc, char **argv) {
         rss_at = count > 1000 ? 1000 : count / 5;
         printf("rtest-dbus-fuzz: seed %" PRIu64 " count %lu uid %u rescapd pid %" PRIu32 " pids %u units %u errors %u\n",
                seed, count, (unsigned) geteuid(), daemon_pid, n_pool_pids, n_pool_units, n_documented_errors);
-        if (known_self_register)
-                printf("rtest-dbus-fuzz: known issue self-register: rescapd's pid is not offered to Register*\n");
         fflush(stdout);
         clock_gettime(CLOCK_MONOTONIC, &t0);
         for (call_no = 1; call_no <= count; call_no++) {
