@@ -285,6 +285,27 @@ int rk_may_change(rk_link *l, const rk_caller *caller) {
         return rk_transact(l, nlh, NULL, NULL);
 }
 
+int rk_arm(rk_link *l, const char *path, const rk_caps *caps, const rk_caller *caller) {
+        struct nlmsghdr *nlh = rk_msg(l, l->family, NLM_F_ACK, RESCAP_CMD_ARM, RESCAP_FAMILY_VERSION);
+
+        if (strlen(path) >= RK_BUFSIZE / 2)
+                return -ENAMETOOLONG;
+        mnl_attr_put_strz(nlh, RESCAP_A_ARMED_PATH, path);
+        rk_put_caps(nlh, caps);
+        rk_put_caller(nlh, caller);
+        return rk_transact(l, nlh, NULL, NULL);
+}
+
+int rk_disarm(rk_link *l, const char *path, const rk_caller *caller) {
+        struct nlmsghdr *nlh = rk_msg(l, l->family, NLM_F_ACK, RESCAP_CMD_DISARM, RESCAP_FAMILY_VERSION);
+
+        if (strlen(path) >= RK_BUFSIZE / 2)
+                return -ENAMETOOLONG;
+        mnl_attr_put_strz(nlh, RESCAP_A_ARMED_PATH, path);
+        rk_put_caller(nlh, caller);
+        return rk_transact(l, nlh, NULL, NULL);
+}
+
 static uint64_t rk_u64(const struct nlattr *a) {
         return mnl_attr_validate(a, MNL_TYPE_U64) >= 0 ? mnl_attr_get_u64(a) : 0;
 }
@@ -444,6 +465,46 @@ static int rk_dump_cmd(rk_link *l, uint8_t cmd, struct rk_dump_ctx how) {
 
 int rk_dump(rk_link *l, int (*cb)(const rk_proc *p, void *userdata), void *userdata) {
         return rk_dump_cmd(l, RESCAP_CMD_GET, (struct rk_dump_ctx) { .proc_cb = cb, .userdata = userdata });
+}
+
+struct rk_armed_ctx {
+        int (*cb)(const rk_armed *a, void *userdata);
+        void *userdata;
+        rk_armed a;
+};
+
+static int rk_armed_cb(const struct nlmsghdr *nlh, void *userdata) {
+        const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+        struct rk_armed_ctx *c = userdata;
+        const struct nlattr *a;
+
+        c->a = (rk_armed) { .heap_cap = RESCAP_NO_CAP, .fd_cap = RESCAP_NO_CAP };
+        mnl_attr_for_each(a, nlh, sizeof(*g)) {
+                switch (mnl_attr_get_type(a)) {
+                case RESCAP_A_ARMED_PATH:      rk_str(a, c->a.path, sizeof(c->a.path), 0); break;
+                case RESCAP_A_HEAP_CAP:        c->a.heap_cap = rk_u64(a); break;
+                case RESCAP_A_FD_CAP:          c->a.fd_cap = rk_u64(a); break;
+                case RESCAP_A_ACTION:          c->a.action = rk_u32(a); break;
+                case RESCAP_A_SOFT_PCT:        c->a.soft_pct = rk_u32(a); break;
+                case RESCAP_A_ATTACHES:        c->a.attaches = rk_u64(a); break;
+                case RESCAP_A_ATTACH_FAILURES: c->a.attach_failures = rk_u64(a); break;
+                }
+        }
+        return c->cb(&c->a, c->userdata);
+}
+
+int rk_dump_armed(rk_link *l, int (*cb)(const rk_armed *a, void *userdata), void *userdata) {
+        struct rk_armed_ctx *c = malloc(sizeof(*c));
+        int r;
+
+        if (!c)
+                return -ENOMEM;
+        c->cb = cb;
+        c->userdata = userdata;
+        r = rk_transact(l, rk_msg(l, l->family, NLM_F_DUMP | NLM_F_ACK, RESCAP_CMD_LIST_ARMED,
+                                  RESCAP_FAMILY_VERSION), rk_armed_cb, c);
+        free(c);
+        return r;
 }
 
 int rk_dump_cgroups(rk_link *l, int (*cb)(const rk_group *g, void *userdata), void *userdata) {

@@ -77,6 +77,15 @@ typedef struct rk_group {
         rk_member members[RK_MEMBERS_MAX];
 } rk_group;
 
+/* An armed cgroup path and its caps (list-armed). */
+typedef struct rk_armed {
+        char path[RK_PATH_SIZE];
+        uint64_t heap_cap, fd_cap;
+        uint32_t action;
+        uint32_t soft_pct;
+        uint64_t attaches, attach_failures;
+} rk_armed;
+
 /* A change of caps: each field marked present is set. */
 typedef struct rk_caps {
         bool has_heap, has_fds, has_action, has_soft_pct;
@@ -128,6 +137,12 @@ int rk_set_caps(rk_link *l, rk_target t, const rk_caps *caps);
 int rk_reset(rk_link *l, rk_target t);
 /* Whether a change may be made (for caller, if not NULL); changes nothing. */
 int rk_may_change(rk_link *l, const rk_caller *caller);
+/* Arms a cgroup path (from the root of the hierarchy) with caps (those
+ * not marked present: none, kill, no soft threshold); disarms one; lists
+ * them. caller as in rk_target (NULL: the requester). */
+int rk_arm(rk_link *l, const char *path, const rk_caps *caps, const rk_caller *caller);
+int rk_disarm(rk_link *l, const char *path, const rk_caller *caller);
+int rk_dump_armed(rk_link *l, int (*cb)(const rk_armed *a, void *userdata), void *userdata);
 /* Calls cb for each tracked process; after a negative return it calls
  * cb no more, reads the rest of the dump (the link is ready for the next
  * request) and returns that value. */

@@ -55,6 +55,13 @@ static void usage(FILE *f) {
                 "  list --cgroups             every cgroup policy\n"
                 "                             (CGROUP: an id, a cgroup2 directory, or a path\n"
                 "                             under /sys/fs/cgroup; always the kernel directly)\n"
+                "  arm CGROUP-PATH [--heap SIZE] [--fds N] [--action A] [--soft P] [--force]\n"
+                "                             caps for every cgroup made at the path (from\n"
+                "                             the root of the hierarchy; glob characters in\n"
+                "                             its last component: each matching name), and\n"
+                "                             for the cgroup there now\n"
+                "  disarm CGROUP-PATH         stop arming the path\n"
+                "  list --armed               every armed path (the kernel directly)\n"
                 "  monitor [--samples]        print kill and threshold events as they come\n"
                 "                             (and, through rescapd, the monitoring samples)\n"
                 "Through rescapd only:\n"
@@ -505,6 +512,71 @@ out:
         return r;
 }
 
+static int armed_list_cb(const rk_armed *a, void *userdata) {
+        struct list_ctx *c = userdata;
+        char b[32], f[32];
+
+        if (arg_json) {
+                printf("%s{\"path\":", c->n ? "," : "[");
+                json_string(a->path);
+                json_cap("heap_cap", a->heap_cap);
+                json_cap("fd_cap", a->fd_cap);
+                printf(",\"action\":\"%s\",\"soft_pct\":%" PRIu32 ",\"attaches\":%" PRIu64
+                       ",\"attach_failures\":%" PRIu64 "}",
+                       rk_action_name(a->action), a->soft_pct, a->attaches, a->attach_failures);
+        } else {
+                if (!c->n)
+                        printf("%10s %8s %-6s %4s %8s %6s %s\n",
+                               "HEAP_CAP", "FD_CAP", "ACTION", "SOFT", "ATTACHES", "MISSED", "PATH");
+                printf("%10s %8s %-6s %4" PRIu32 " %8" PRIu64 " %6" PRIu64 " %s\n",
+                       cap_str(b, sizeof(b), a->heap_cap, true), cap_str(f, sizeof(f), a->fd_cap, false),
+                       rk_action_name(a->action), a->soft_pct, a->attaches, a->attach_failures,
+                       tty_str(a->path));
+        }
+        c->n++;
+        return 0;
+}
+
+/* arm PATH [caps], disarm PATH, list --armed: the kernel directly. */
+static int armed_main(const char *cmd, int argc, char **argv) {
+        struct list_ctx ctx = {};
+        rk_link *l = NULL;
+        rk_caps caps;
+        int r;
+
+        if (strcmp(cmd, "list") == 0) {
+                r = open_link(&l);
+                if (r)
+                        return r;
+                r = rk_dump_armed(l, armed_list_cb, &ctx);
+                if (arg_json)
+                        printf("%s\n", ctx.n ? "]" : "[]");
+                r = r < 0 ? fail(l, "list --armed", r) : 0;
+                rk_link_free(l);
+                return r;
+        }
+        if (argc < 1 || (strcmp(cmd, "disarm") == 0 && argc != 1)) {
+                fprintf(stderr, "rescapctl: %s CGROUP-PATH%s\n", cmd,
+                        strcmp(cmd, "arm") == 0 ? " [--heap SIZE] [--fds N] [--action A] [--soft P] [--force]" : "");
+                return EXIT_USAGE;
+        }
+        if (strcmp(cmd, "arm") == 0) {
+                r = parse_cap_options("arm", argc, argv, &caps, NULL);
+                if (r)
+                        return r;
+        }
+        r = open_link(&l);
+        if (r)
+                return r;
+        if (strcmp(cmd, "arm") == 0)
+                r = rk_arm(l, argv[0], &caps, NULL);
+        else
+                r = rk_disarm(l, argv[0], NULL);
+        r = r < 0 ? fail(l, cmd, r) : 0;
+        rk_link_free(l);
+        return r;
+}
+
 static int cmd_cap(rk_link *l, rk_target t, int argc, char **argv) {
         rk_caps caps;
         int r;
@@ -591,6 +663,15 @@ int main(int argc, char **argv) {
                         return EXIT_USAGE;
                 }
                 return cgroup_main(cmd, argc, argv);
+        }
+
+        if (strcmp(cmd, "arm") == 0 || strcmp(cmd, "disarm") == 0 ||
+            (strcmp(cmd, "list") == 0 && argc == 1 && strcmp(argv[0], "--armed") == 0)) {
+                if (arg_path == 'b') {
+                        fprintf(stderr, "rescapctl: %s talks to the kernel, not to rescapd\n", cmd);
+                        return EXIT_USAGE;
+                }
+                return armed_main(cmd, argc, argv);
         }
 
         if (strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0) {

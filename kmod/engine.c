@@ -6,6 +6,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 
+#include "armed.h"
 #include "engine.h"
 #include "events.h"
 #include "group.h"
@@ -17,8 +18,8 @@
 /**
  * rescap_engine_init - set up the engine's state and see processes exit
  *
- * Attaches to process fork and exit (lifetime.c) and to cgroup removal
- * (group.c). The attachment then
+ * Attaches to process fork and exit (lifetime.c), to cgroup removal
+ * (group.c) and to cgroup creation (armed.c). The attachment then
  * hooks growth, and only after that opens the control plane with
  * rescap_engine_start(): no process can be registered before its exit
  * would be seen.
@@ -39,9 +40,14 @@ int rescap_engine_init(void)
 	err = rescap_groups_attach();
 	if (err)
 		goto groups;
+	err = rescap_armed_attach();
+	if (err)
+		goto detach;
 	err = rescap_lifetime_attach();
 	if (!err)
 		return 0;
+	rescap_armed_detach();
+detach:
 	rescap_groups_detach();
 groups:
 	rescap_groups_exit();
@@ -91,6 +97,7 @@ void rescap_engine_stop(void)
 void rescap_engine_exit(void)
 {
 	rescap_lifetime_detach();
+	rescap_armed_detach();
 	rescap_groups_detach();
 	rescap_checks_drain();
 	rescap_procs_exit();

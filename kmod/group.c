@@ -340,6 +340,45 @@ out:
 }
 
 /**
+ * rescap_group_alloc - memory for a new policy
+ * @gfp: allocation flags
+ *
+ * Return: a policy for rescap_group_attach(), or NULL.
+ */
+struct rescap_group *rescap_group_alloc(const gfp_t gfp)
+{
+	return kzalloc(sizeof(struct rescap_group), gfp);
+}
+
+/**
+ * rescap_group_attach - make a policy from rescap_group_alloc() a cgroup's
+ * @group: the policy (zeroed memory); consumed: linked, or freed
+ * @cgrp: the cgroup; a reference is taken
+ * @caps: its caps
+ *
+ * Context: any context but hard interrupts; does not sleep.
+ * Return: 0, -EEXIST when the cgroup has a policy already, -ENOENT when it
+ * is being removed, or the table's error (-ENOMEM, -EBUSY).
+ */
+int rescap_group_attach(struct rescap_group *const group,
+			struct cgroup *const cgrp,
+			const struct rescap_caps *const caps)
+{
+	int err;
+
+	cgroup_get(cgrp);
+	group->cgrp = cgrp;
+	group->id = cgroup_id(cgrp);
+	refcount_set(&group->ref, 1);
+	spin_lock_init(&group->lock);
+	group->caps = *caps;
+	err = rescap_group_link(group);
+	if (err)
+		rescap_group_put(group);
+	return err;
+}
+
+/**
  * rescap_group_set_caps - create or change the policy of a cgroup
  * @cgrp: the cgroup, referenced by the caller
  * @check: called with the caps as they would be (the policy's, or none for
@@ -378,21 +417,13 @@ int rescap_group_set_caps(struct cgroup *const cgrp,
 		goto out;
 	}
 	err = -ENOMEM;
-	group = kzalloc(sizeof(*group), GFP_KERNEL);
+	group = rescap_group_alloc(GFP_KERNEL);
 	if (!group)
 		goto out;
-	cgroup_get(cgrp);
-	group->cgrp = cgrp;
-	group->id = cgroup_id(cgrp);
-	refcount_set(&group->ref, 1);
-	spin_lock_init(&group->lock);
-	group->caps = caps;
-	err = rescap_group_link(group);
+	err = rescap_group_attach(group, cgrp, &caps);
 	if (err == -EEXIST)
 		err = -EAGAIN;	/* cannot happen under the mutex */
-	if (err)
-		rescap_group_put(group);
-	group = NULL;	/* its reference is the table's */
+	group = NULL;	/* its reference is the table's, or it is gone */
 out:
 	mutex_unlock(&rescap_groups_mutex);
 	rescap_group_put(group);

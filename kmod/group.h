@@ -166,6 +166,9 @@ void rescap_ungoverned_remember(const struct cgroup *cgrp, unsigned long gen);
 struct rescap_group *rescap_group_get(struct cgroup *cgrp);
 bool rescap_group_tryget(struct rescap_group *group);
 void rescap_group_put(struct rescap_group *group);
+struct rescap_group *rescap_group_alloc(gfp_t gfp);
+int rescap_group_attach(struct rescap_group *group, struct cgroup *cgrp,
+			const struct rescap_caps *caps);
 int rescap_group_set_caps(struct cgroup *cgrp,
 			  int (*check)(struct rescap_caps *caps, void *arg),
 			  void *arg);

@@ -23,6 +23,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "armed.h"
 #include "group.h"
 #include "measure.h"
 #include "netlink.h"
@@ -945,6 +946,194 @@ int rescap_nl_list_cgroups_dumpit(struct sk_buff *skb,
 			rescap_group_put(groups[i]);
 		}
 	} while (n && !err);
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;	/* the next call goes on from the cursor */
+	return err ?: skb->len;
+}
+
+/* An arm's caps for a cgroup at the path now: set whole, weighed whole. */
+struct rescap_nl_arm_change {
+	struct genl_info *info;
+	struct cgroup *cgrp;
+	const struct rescap_caps *caps;
+};
+
+static int rescap_nl_arm_check(struct rescap_caps *const caps, void *const arg)
+{
+	const struct rescap_nl_arm_change *const change = arg;
+	const struct rescap_caps old = *caps;
+	const bool enforces = change->caps->action != old.action &&
+			      change->caps->action != RESCAP_ACTION_NOTIFY;
+	struct rescap_usage max = {};
+
+	*caps = *change->caps;
+	if (change->info->attrs[RESCAP_A_FORCE])
+		return 0;
+	rescap_cgroup_members(change->cgrp, rescap_nl_max_usage, &max);
+	if (((caps->heap != old.heap || enforces) &&
+	     rescap_cap_below_usage(caps->heap, max.heap)) ||
+	    ((caps->fds != old.fds || enforces) &&
+	     rescap_cap_below_usage(caps->fds, max.fds))) {
+		GENL_SET_ERR_MSG(change->info,
+				 "a member of the cgroup at the path is over a cap already (set force to apply it)");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/*
+ * The path of an arm or disarm request, checked, or an ERR_PTR: absolute,
+ * below the root, no empty, "." or ".." component, no newline (mkdir
+ * refuses those), glob characters in the last component only; from the
+ * root of the hierarchy, which the requester must see whole.
+ */
+static const char *rescap_nl_armed_path(struct genl_info *const info)
+{
+	struct nlattr *const attr = info->attrs[RESCAP_A_ARMED_PATH];
+	const char *path, *c, *next;
+
+	if (!attr) {
+		GENL_SET_ERR_MSG(info, "armed-path is needed");
+		return ERR_PTR(-EINVAL);
+	}
+	if (current->nsproxy->cgroup_ns->root_cset->dfl_cgrp !=
+	    &cgrp_dfl_root.cgrp) {
+		GENL_SET_ERR_MSG(info, "arming needs the initial cgroup namespace");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	path = nla_data(attr);
+	if (path[0] != '/' || !path[1] || strchr(path, '\n')) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "an armed path is absolute, below the root, with no newline");
+		return ERR_PTR(-EINVAL);
+	}
+	for (c = path; *c; c = next) {
+		next = strchrnul(c + 1, '/');
+		if (next == c + 1 || (next == c + 2 && c[1] == '.') ||
+		    (next == c + 3 && c[1] == '.' && c[2] == '.')) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "an armed path has no empty, \".\" or \"..\" component");
+			return ERR_PTR(-EINVAL);
+		}
+		if (*next && rescap_armed_glob(c + 1, next - c - 1)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "glob characters are allowed in the last component only");
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	return path;
+}
+
+/* Gives the caps of an arm to the cgroup at its exact path, if any. */
+static int rescap_nl_arm_present(struct genl_info *const info,
+				 const char *const path,
+				 const struct rescap_caps *const caps)
+{
+	struct rescap_nl_arm_change change = { .info = info, .caps = caps };
+	int err;
+
+	change.cgrp = cgroup_get_from_path(path);
+	if (IS_ERR(change.cgrp))
+		return 0;	/* none now */
+	if (rescap_cgroup_threaded(change.cgrp)) {
+		GENL_SET_ERR_MSG(info, "the cgroup at the path is threaded: no policy");
+		err = -EOPNOTSUPP;
+	} else {
+		err = rescap_group_set_caps(change.cgrp, rescap_nl_arm_check,
+					    &change);
+		if (err == -ENOENT)
+			err = 0;	/* removed meanwhile */
+	}
+	cgroup_put(change.cgrp);
+	return err;
+}
+
+int rescap_nl_arm_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rescap_caps caps = rescap_caps_none, old;
+	const char *path;
+	bool existed;
+	int err;
+
+	err = rescap_nl_may_change(skb, info);
+	if (err)
+		return err;
+	path = rescap_nl_armed_path(info);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	err = rescap_nl_update_caps(info, &caps);
+	if (err)
+		return err;
+	/* Armed first: a cgroup made meanwhile at the path has the caps. */
+	err = rescap_armed_set(path, &caps, &old, &existed);
+	if (err)
+		return err;
+	if (!rescap_armed_glob(path, strlen(path)))
+		err = rescap_nl_arm_present(info, path, &caps);
+	if (err) {
+		if (existed)
+			rescap_armed_set(path, &old, &caps, &existed);
+		else
+			rescap_armed_remove(path);
+	}
+	return err;
+}
+
+int rescap_nl_disarm_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *path;
+	int err;
+
+	err = rescap_nl_may_change(skb, info);
+	if (err)
+		return err;
+	path = rescap_nl_armed_path(info);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	err = rescap_armed_remove(path);
+	if (err == -ENOENT)
+		GENL_SET_ERR_MSG(info, "the path is not armed");
+	return err;
+}
+
+static int rescap_nl_put_armed(struct sk_buff *const skb,
+			       const struct rescap_armed *const armed,
+			       void *const arg)
+{
+	const struct netlink_callback *const cb = arg;
+	void *const hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, &rescap_family,
+				      NLM_F_MULTI, RESCAP_CMD_LIST_ARMED);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, RESCAP_A_ARMED_PATH, armed->path) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_HEAP_CAP, READ_ONCE(armed->caps.heap),
+			      RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_FD_CAP, READ_ONCE(armed->caps.fds),
+			      RESCAP_A_PAD) ||
+	    nla_put_u32(skb, RESCAP_A_ACTION, READ_ONCE(armed->caps.action)) ||
+	    nla_put_u32(skb, RESCAP_A_SOFT_PCT, READ_ONCE(armed->caps.soft_pct)) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_ATTACHES,
+			      atomic64_read(&armed->attaches), RESCAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, RESCAP_A_ATTACH_FAILURES,
+			      atomic64_read(&armed->failures), RESCAP_A_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+int rescap_nl_list_armed_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	int err;
+
+	if (!netlink_capable(cb->skb, CAP_SYS_RESOURCE))
+		return -EPERM;
+	err = rescap_armed_dump(skb, (u64 *)&cb->args[0], rescap_nl_put_armed,
+				cb);
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;	/* the next call goes on from the cursor */
 	return err ?: skb->len;

@@ -11,7 +11,7 @@
 #include <uapi/linux/rescap.h>
 
 /* Global operation policy for rescap */
-const struct nla_policy rescap_nl_policy[RESCAP_A_CALLER_AUTHORIZED + 1] = {
+const struct nla_policy rescap_nl_policy[RESCAP_A_ARMED_PATH + 1] = {
 	[RESCAP_A_PID] = { .type = NLA_U32, },
 	[RESCAP_A_PIDFD] = { .type = NLA_S32, },
 	[RESCAP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
@@ -24,10 +24,11 @@ const struct nla_policy rescap_nl_policy[RESCAP_A_CALLER_AUTHORIZED + 1] = {
 	[RESCAP_A_CGROUP_FD] = { .type = NLA_S32, },
 	[RESCAP_A_CALLER_PIDFD] = { .type = NLA_S32, },
 	[RESCAP_A_CALLER_AUTHORIZED] = { .type = NLA_FLAG, },
+	[RESCAP_A_ARMED_PATH] = { .type = NLA_NUL_STRING, .len = 1023, },
 };
 
 /* Ops table for rescap */
-const struct genl_small_ops rescap_nl_ops[7] = {
+const struct genl_small_ops rescap_nl_ops[10] = {
 	{
 		.cmd	= RESCAP_CMD_REGISTER,
 		.doit	= rescap_nl_register_doit,
@@ -56,5 +57,17 @@ const struct genl_small_ops rescap_nl_ops[7] = {
 	{
 		.cmd	= RESCAP_CMD_MAY_CHANGE,
 		.doit	= rescap_nl_may_change_doit,
+	},
+	{
+		.cmd	= RESCAP_CMD_ARM,
+		.doit	= rescap_nl_arm_doit,
+	},
+	{
+		.cmd	= RESCAP_CMD_DISARM,
+		.doit	= rescap_nl_disarm_doit,
+	},
+	{
+		.cmd	= RESCAP_CMD_LIST_ARMED,
+		.dumpit	= rescap_nl_list_armed_dumpit,
 	},
 };

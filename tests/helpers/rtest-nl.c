@@ -42,13 +42,14 @@ static const char *const attr_names[] = {
         [RESCAP_A_HEAP_CAP] = "heap-cap", [RESCAP_A_FD_CAP] = "fd-cap",
         [RESCAP_A_ACTION] = "action", [RESCAP_A_SOFT_PCT] = "soft-pct",
         [RESCAP_A_FORCE] = "force", [RESCAP_A_CGROUP_ID] = "cgroup-id",
-        [RESCAP_A_CGROUP_FD] = "cgroup-fd",
+        [RESCAP_A_CGROUP_FD] = "cgroup-fd", [RESCAP_A_ARMED_PATH] = "armed-path",
 };
 
 static const char *const cmd_names[] = {
         [RESCAP_CMD_REGISTER] = "register", [RESCAP_CMD_DEREGISTER] = "deregister",
         [RESCAP_CMD_GET] = "get", [RESCAP_CMD_SET_CAP] = "set-cap", [RESCAP_CMD_RESET] = "reset",
-        [RESCAP_CMD_LIST_CGROUPS] = "list-cgroups",
+        [RESCAP_CMD_LIST_CGROUPS] = "list-cgroups", [RESCAP_CMD_ARM] = "arm",
+        [RESCAP_CMD_DISARM] = "disarm", [RESCAP_CMD_LIST_ARMED] = "list-armed",
 };
 
 static long lookup(const char *const *names, size_t n, const char *s) {
