@@ -55,39 +55,104 @@ int manager_cgroup_request(Manager *m, const char *cgroup, const rk_caps *caps, 
         return manager_kernel_request_check(m, r);
 }
 
-int manager_apply_cgroup_caps(Manager *m, const char *cgroup, const UnitCaps *u, bool force,
-                              const rk_caller *caller) {
-        const rk_caps caps = {
+static rk_caps unit_caps_request(const UnitCaps *u, bool force) {
+        return (rk_caps) {
                 .has_heap = true, .heap = u->heap_max,
                 .has_fds = true, .fds = u->fd_max,
                 .has_action = true, .action = u->action ?: RESCAP_ACTION_KILL,
                 .has_soft_pct = true, .soft_pct = u->soft_pct,
                 .force = force,
         };
+}
+
+/* A unit's caps in the kernel: its cgroup path armed with them, so that
+ * every cgroup systemd makes there has them from its first moment (and
+ * the cgroup there now gets them too); with no caps, the path disarmed
+ * and the policy of the cgroup there dropped. */
+static int manager_arm_unit(Manager *m, const char *path, const UnitCaps *u, bool force,
+                            const rk_caller *caller) {
+        const rk_caps caps = unit_caps_request(u, force);
         int r;
 
+        if (!m->link)
+                return -ENOPKG;
         if (!unit_caps_is_empty(u))
-                return manager_cgroup_request(m, cgroup, &caps, caller);
-        r = manager_cgroup_request(m, cgroup, NULL, caller);
-        return r == -ENOENT ? 0 : r;    /* no policy there: nothing to drop */
+                return manager_kernel_request_check(m, rk_arm(m->link, path, &caps, caller));
+        r = manager_kernel_request_check(m, rk_disarm(m->link, path, caller));
+        if (r < 0 && r != -ENOENT)
+                return r;
+        r = manager_cgroup_request(m, path, NULL, caller);
+        return r == -ENOENT ? 0 : r;    /* no cgroup or no policy there */
+}
+
+struct disarm_ctx {
+        Manager *m;
+        const char *unit;       /* NULL: every unit without caps */
+        const rk_caller *caller;
+        char **paths;
+        size_t n;
+};
+
+static int disarm_collect(const rk_armed *a, void *userdata) {
+        struct disarm_ctx *c = userdata;
+        const char *name = strrchr(a->path, '/');
+        char **paths;
+
+        name = name ? name + 1 : a->path;
+        if (c->unit ? strcmp(name, c->unit) != 0
+                    : !unit_name_is_valid(name) || unit_caps_find(&c->m->units, name))
+                return 0;
+        paths = realloc(c->paths, (c->n + 1) * sizeof(char *));
+        if (!paths)
+                return -ENOMEM;
+        c->paths = paths;
+        c->paths[c->n] = strdup(a->path);
+        if (!c->paths[c->n])
+                return -ENOMEM;
+        c->n++;
+        return 0;
+}
+
+/* Disarms the armed paths of a unit that systemd no longer knows (they
+ * end in its name), or, with unit NULL, those of units without caps left
+ * by an earlier run: rescapd owns the armed paths that end in a unit name.
+ * Returns how many it disarmed, or a negative errno. */
+static int manager_disarm_stale(Manager *m, const char *unit, const rk_caller *caller) {
+        struct disarm_ctx c = { .m = m, .unit = unit, .caller = caller };
+        int r, n = 0;
+
+        if (!m->link)
+                return -ENOPKG;
+        r = manager_kernel_request_check(m, rk_dump_armed(m->link, disarm_collect, &c));
+        for (size_t i = 0; i < c.n; i++) {
+                int k = r < 0 ? 0 : manager_kernel_request_check(m, rk_disarm(m->link, c.paths[i], caller));
+
+                if (k < 0 && k != -ENOENT)
+                        r = k;
+                else if (k == 0)
+                        n++;
+                free(c.paths[i]);
+        }
+        free(c.paths);
+        return r < 0 ? r : n;
+}
+
+int manager_disarm_orphans(Manager *m) {
+        return manager_disarm_stale(m, NULL, NULL);
 }
 
 int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
-        sd_bus_error e = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *unit = NULL, *cgroup = NULL;
+        _cleanup_free_ char *path = NULL;
         int r;
 
-        r = group_resolve(m->bus, CGROUP_ROOT, u->unit, &unit, &cgroup, &e);
-        sd_bus_error_free(&e);
+        r = unit_cgroup_path(m->bus, u->unit, &path);
         if (r < 0)
-                return 0;       /* systemd does not know it now: not running */
-        if (!cgroup[0])
-                return 0;
-        if (manager_cgroup_governs_self(m, cgroup))
+                return r;
+        if (!path[0])
+                return 0;       /* systemd does not know it now */
+        if (manager_cgroup_governs_self(m, path))
                 return -EDEADLK;
-        r = manager_apply_cgroup_caps(m, cgroup, u, true, NULL);
-        /* Stopped since systemd answered: its cgroup is gone. */
-        return r == -ENOENT ? 0 : r;
+        return manager_arm_unit(m, path, u, true, NULL);
 }
 
 bool manager_cgroup_governs_self(Manager *m, const char *cgroup) {
@@ -116,7 +181,7 @@ static bool path_is_unit_cgroup(Manager *m, const char *unit, const char *path) 
 int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bool reset,
                           const rk_caller *caller, sd_bus_error *error) {
         UnitCaps u = { .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP }, old;
-        _cleanup_free_ char *unit = NULL, *cgroup = NULL;
+        _cleanup_free_ char *unit = NULL, *cgroup = NULL, *path = NULL;
         const UnitCaps *have;
         char subject[300];
         bool existed;
@@ -169,14 +234,21 @@ int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bo
                 if (caps->has_soft_pct)
                         u.soft_pct = caps->soft_pct;
         }
-        /* The kernel judges the caller: on the unit's cgroup while it
-         * runs, and by asking alone when only the file changes. */
-        if (cgroup[0]) {
-                r = manager_apply_cgroup_caps(m, cgroup, &u, caps->force, caller);
-                if (r == -ENOENT)       /* stopped since systemd answered */
-                        r = 0;
-        } else
+        /* The kernel judges the caller: when it arms the unit's cgroup
+         * path, or, for a unit systemd no longer knows, when its paths are
+         * disarmed or, with caps, by asking alone (only the file changes). */
+        r = unit_cgroup_path(m->bus, unit, &path);
+        if (r >= 0 && path[0] && manager_cgroup_governs_self(m, path))
+                return sd_bus_error_setf(error, RESCAP_ERROR_NOT_SUPPORTED,
+                                         "%s would govern rescapd itself (in %s), and the kernel refuses "
+                                         "every change from a governed process", subject, m->self_cgroup);
+        if (r >= 0 && path[0])
+                r = manager_arm_unit(m, path, &u, caps->force, caller);
+        else if (r >= 0) {
                 r = manager_kernel_request_check(m, rk_may_change(m->link, caller));
+                if (r >= 0 && unit_caps_is_empty(&u))
+                        r = manager_disarm_stale(m, unit, caller);
+        }
         if (r < 0)
                 return manager_kernel_error(m, error, r, subject);
 
@@ -186,8 +258,8 @@ int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bo
                                            : unit_caps_list_put(&m->units, &u);
         if (r < 0) {
                 /* Back to what the file says. */
-                if (cgroup[0])
-                        (void) manager_apply_cgroup_caps(m, cgroup, &old, true, NULL);
+                if (path && path[0])
+                        (void) manager_arm_unit(m, path, &old, true, NULL);
                 return sd_bus_error_set_errnof(error, -r, "cannot persist the caps of %s under %s: %s",
                                                unit, m->conf_dir, strerror(-r));
         }

@@ -15,6 +15,7 @@
 
 #include "kernel-link.h"
 #include "rescapd-errors.h"
+#include "cleanup.h"
 #include "rescapd-unit.h"
 #include "size.h"
 
@@ -578,6 +579,82 @@ void unit_caps_list_free(UnitCapsList *l) {
         free(l->items);
         l->items = NULL;
         l->n = 0;
+}
+
+int slice_cgroup_path(const char *slice, char *buf, size_t size) {
+        size_t len = strlen(slice), n = 0;
+        const char *stem;
+
+        if (len < 7 || strcmp(slice + len - 6, ".slice") != 0 || !unit_name_is_valid(slice))
+                return -EINVAL;
+        len -= 6;
+        if (len == 1 && slice[0] == '-')
+                return snprintf(buf, size, "/") < (int) size ? 0 : -ENOBUFS;
+        if (slice[0] == '-' || slice[len - 1] == '-' || strstr(slice, "--"))
+                return -EINVAL;
+        /* Each prefix up to a '-' is a parent slice. */
+        for (stem = slice;; stem = strchr(stem, '-') + 1) {
+                const char *dash = memchr(stem, '-', len - (size_t) (stem - slice));
+                size_t plen = dash ? (size_t) (dash - slice) : len;
+                int w = snprintf(buf + n, size - n, "/%.*s.slice", (int) plen, slice);
+
+                if (w < 0 || (size_t) w >= size - n)
+                        return -ENOBUFS;
+                n += (size_t) w;
+                if (!dash)
+                        return 0;
+        }
+}
+
+int unit_cgroup_path(sd_bus *bus, const char *unit, char **ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *cgroup = NULL, *slice = NULL;
+        const char *iface = unit_type_interface(unit), *path;
+        char buf[4096];
+        int r;
+
+        *ret = NULL;
+        if (!iface || !unit_name_is_valid(unit))
+                return -EINVAL;
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "LoadUnit", &e, &reply, "s", unit);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "o", &path);
+        if (r >= 0)
+                r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface, "ControlGroup",
+                                               &e, &cgroup);
+        if (r >= 0 && !cgroup[0]) {
+                if (strcmp(iface, "org.freedesktop.systemd1.Slice") == 0)
+                        r = slice_cgroup_path(unit, buf, sizeof(buf));
+                else {
+                        r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface, "Slice",
+                                                       &e, &slice);
+                        if (r >= 0 && !slice[0])
+                                r = -ENOENT;    /* not loaded: no such unit */
+                        if (r >= 0)
+                                r = slice_cgroup_path(slice, buf, sizeof(buf));
+                        if (r >= 0 && strlen(buf) + 1 + strlen(unit) < sizeof(buf))
+                                strcat(strcmp(buf, "/") ? strcat(buf, "/") : buf, unit);
+                        else if (r >= 0)
+                                r = -ENOBUFS;
+                }
+                if (r >= 0) {
+                        free(cgroup);
+                        cgroup = strdup(buf);
+                        if (!cgroup)
+                                r = -ENOMEM;
+                }
+        }
+        if (r == -ENOENT || sd_bus_error_is_set(&e)) {
+                *ret = strdup("");      /* systemd does not know it */
+                return *ret ? 0 : -ENOMEM;
+        }
+        if (r < 0)
+                return r;
+        *ret = cgroup;
+        cgroup = NULL;
+        return 0;
 }
 
 int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,

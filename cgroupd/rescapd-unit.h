@@ -108,6 +108,17 @@ bool unit_caps_is_empty(const UnitCaps *u);
 bool unit_caps_equal(const UnitCaps *a, const UnitCaps *b);
 void unit_caps_list_free(UnitCapsList *l);
 
+/* The cgroup path of a slice ("system-foo.slice": "/system.slice/
+ * system-foo.slice"; "-.slice": "/"), as systemd makes it. Returns 0,
+ * -EINVAL for a name that is not a slice's, -ENOBUFS. */
+int slice_cgroup_path(const char *slice, char *buf, size_t size);
+/* Where a unit's processes run, whether it runs now or not: its
+ * ControlGroup while it runs, else where systemd makes it at its next
+ * start (its Slice's path, then its name; a slice's own path). The unit is
+ * loaded if it is not. *ret is "" for a unit systemd does not know.
+ * Returns 0 or a negative errno (the bus's). */
+int unit_cgroup_path(sd_bus *bus, const char *unit, char **ret);
+
 /* Resolves a group, a unit name or a cgroup path (leading '/'), to its unit
  * name and cgroup path: a unit through systemd (GetUnit, then its
  * ControlGroup), a path through cgroupfs (it must exist). Sets a named

@@ -284,6 +284,12 @@ static int on_kernel_events(sd_event_source *s, int fd, uint32_t revents, void *
 }
 
 static void apply_all_unit_caps(Manager *m) {
+        int n = manager_disarm_orphans(m);
+
+        if (n < 0)
+                log_msg("rescapd: cannot disarm the paths of units without caps: %s", strerror(-n));
+        else if (n > 0)
+                log_msg("rescapd: disarmed %d path(s) of units without caps", n);
         if (m->units.n)
                 log_msg("rescapd: applying the caps of %zu unit(s)", m->units.n);
         for (size_t i = 0; i < m->units.n; i++) {

@@ -122,22 +122,25 @@ int manager_kernel_error(Manager *m, sd_bus_error *error, int r, const char *sub
 /* A set-cap (caps) or reset (caps NULL) of the cgroup at path cgroup
  * (below CGROUP_ROOT), for caller (NULL: rescapd's own request). */
 int manager_cgroup_request(Manager *m, const char *cgroup, const rk_caps *caps, const rk_caller *caller);
-/* Sets the caps u on the cgroup at path cgroup (below CGROUP_ROOT) in the
- * kernel, or drops its policy when u has no caps. force: even below a
- * member's usage (that member is acted on at its next growth). */
-int manager_apply_cgroup_caps(Manager *m, const char *cgroup, const UnitCaps *u, bool force,
-                              const rk_caller *caller);
-/* Applies the persisted caps of a unit to its cgroup, forced: 0 also when
- * the unit is not running (it has no cgroup; its start applies them). */
+/* Arms the cgroup path of a unit with its persisted caps (forced), or, with
+ * none, disarms it and drops the policy there: the kernel gives the caps to
+ * every cgroup systemd makes at that path from its first moment, whether
+ * rescapd runs or not, and to the one there now. 0 also for a unit systemd
+ * does not know. */
 int manager_apply_unit_caps(Manager *m, const UnitCaps *u);
+/* Disarms the armed paths that end in the name of a unit without caps
+ * (left by an earlier run, or by a file removed while rescapd was
+ * stopped): rescapd owns the armed paths that end in a unit name. Returns
+ * how many it disarmed, or a negative errno. */
+int manager_disarm_orphans(Manager *m);
 /* Whether a policy on cgroup would govern rescapd itself: the kernel
  * refuses every change from a governed caller, so rescapd would lock
  * itself out. */
 bool manager_cgroup_governs_self(Manager *m, const char *cgroup);
 /* Caps on a group for caller, who the kernel judges: a unit, named by its
  * name or its own cgroup's path, gets them merged with the caps it has,
- * applied to its cgroup while it runs, persisted under the configuration
- * directory and re-applied at each start; any other cgroup path gets them
+ * armed on its cgroup path (manager_apply_unit_caps()) and persisted under
+ * the configuration directory; any other cgroup path gets them
  * in the kernel only, for as long as it exists. reset lifts them all.
  * Nothing is persisted that the kernel refused; a failed write puts the
  * kernel back to what the file says. Errors are named in error (an

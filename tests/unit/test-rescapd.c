@@ -321,8 +321,34 @@ static void test_errors(void) {
         }
 }
 
+static void check_slice(const char *slice, int want_r, const char *want) {
+        char buf[256];
+        int r = slice_cgroup_path(slice, buf, sizeof(buf));
+
+        CHECK(r == want_r && (r < 0 || strcmp(buf, want) == 0), "slice_cgroup_path(%s) = %d '%s' (want %d '%s')",
+              slice, r, r < 0 ? "" : buf, want_r, want);
+}
+
+/* Slices as systemd maps them to cgroups (systemd.slice(5)). */
+static void test_slices(void) {
+        char small[16];
+
+        check_slice("-.slice", 0, "/");
+        check_slice("system.slice", 0, "/system.slice");
+        check_slice("system-foo.slice", 0, "/system.slice/system-foo.slice");
+        check_slice("user-1000.slice", 0, "/user.slice/user-1000.slice");
+        check_slice("a-b-c.slice", 0, "/a.slice/a-b.slice/a-b-c.slice");
+        check_slice("foo.service", -EINVAL, "");
+        check_slice(".slice", -EINVAL, "");
+        check_slice("a--b.slice", -EINVAL, "");
+        check_slice("-a.slice", -EINVAL, "");
+        check_slice("a-.slice", -EINVAL, "");
+        CHECK(slice_cgroup_path("system-foo.slice", small, sizeof(small)) == -ENOBUFS, "a short buffer");
+}
+
 int main(void) {
         test_units();
+        test_slices();
         test_conf();
         test_persist();
         test_sample();
