@@ -83,8 +83,8 @@ bool cgroup_path_is_valid(const char *path) {
 }
 
 int unit_from_cgroup_path(const char *path, char *buf, size_t size) {
-        const char *p = path, *unit = NULL, *slice = NULL;
-        size_t unit_len = 0, slice_len = 0;
+        const char *p = path, *unit = NULL;
+        size_t unit_len = 0;
 
         if (strcmp(path, "/") == 0) {
                 if (size < sizeof("-.slice"))
@@ -92,26 +92,22 @@ int unit_from_cgroup_path(const char *path, char *buf, size_t size) {
                 strcpy(buf, "-.slice");
                 return 0;
         }
+        /* As the system manager sees it: slices from the root, then the
+         * first unit below them owns everything under it (a user manager's
+         * units are user@UID.service's, a container's scope its own). */
         while (*p) {
                 size_t n;
 
                 while (*p == '/')
                         p++;
                 n = strcspn(p, "/");
-                if (n && unit_name_is_valid_n(p, n)) {
-                        if (n > 6 && memcmp(p + n - 6, ".slice", 6) == 0) {
-                                slice = p;
-                                slice_len = n;
-                        } else {
-                                unit = p;
-                                unit_len = n;
-                        }
-                }
+                if (!n || !unit_name_is_valid_n(p, n))
+                        break;
+                unit = p;
+                unit_len = n;
+                if (n <= 6 || memcmp(p + n - 6, ".slice", 6) != 0)
+                        break;  /* not a slice: the owner */
                 p += n;
-        }
-        if (!unit) {
-                unit = slice;
-                unit_len = slice_len;
         }
         if (unit_len + 1 > size)
                 return -ENOBUFS;
@@ -661,7 +657,7 @@ int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,
                   char **ret_unit, char **ret_cgroup, sd_bus_error *error) {
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *reply = NULL;
-        const char *path, *iface;
+        const char *path;
         char *cgroup = NULL, *unit = NULL, *state = NULL;
         int r;
 
@@ -690,7 +686,6 @@ int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "'%s' is not a unit name with a cgroup "
                                          "(.service, .scope, .slice, .socket, .mount, .swap)", group);
-        iface = unit_type_interface(group);
         /* A unit that is stopped may not be loaded: load it (a unit file
          * nobody has used yet can have caps before its first start). */
         r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
@@ -712,17 +707,23 @@ int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,
                 return r;
         }
         free(state);
+        /* An alias (syslog.service) is its unit (rsyslog.service). */
         if (r >= 0)
-                r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface,
+                r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                               "org.freedesktop.systemd1.Unit", "Id", &e, &unit);
+        if (r >= 0 && !unit_name_is_valid(unit))
+                r = sd_bus_error_setf(&e, RESCAP_ERROR_NO_SUCH_UNIT, "%s is %s, which has no cgroup", group, unit);
+        if (r >= 0)
+                r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, unit_type_interface(unit),
                                                "ControlGroup", &e, &cgroup);
         sd_bus_message_unref(reply);
         if (r < 0) {
                 r = sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT,
                                       "cannot read the cgroup of %s: %s", group, e.message ?: strerror(-r));
                 sd_bus_error_free(&e);
+                free(unit);
                 return r;
         }
-        unit = strdup(group);
 done:
         if (!unit || !cgroup) {
                 free(unit);

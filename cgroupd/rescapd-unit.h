@@ -40,9 +40,12 @@ bool unit_name_is_valid(const char *s);
 /* The systemd interface that has the unit's ControlGroup property
  * ("org.freedesktop.systemd1.Service", ...), NULL for other suffixes. */
 const char *unit_type_interface(const char *unit);
-/* The unit a cgroup path belongs to: its deepest unit component that is
- * not a slice, else its deepest slice; "-.slice" for "/". "" when the path
- * names no unit. Returns 0 or -ENOBUFS. */
+/* The unit of the system manager a cgroup path belongs to, as systemd
+ * decides it: below the slices from the root, the first component that is
+ * a unit owns everything under it (a user manager's units belong to
+ * user@UID.service); a path that ends in slices is its deepest slice's;
+ * "-.slice" for "/". "" when the path names no unit. Returns 0 or
+ * -ENOBUFS. */
 int unit_from_cgroup_path(const char *path, char *buf, size_t size);
 /* A cgroup path rescapd accepts: absolute, no "." or ".." components, no
  * empty components, at most 4095 bytes. */

@@ -43,7 +43,14 @@ static void test_units(void) {
         unit_of("/system.slice", "system.slice");
         unit_of("/system.slice/leak.service", "leak.service");
         unit_of("/user.slice/user-1000.slice/session-2.scope", "session-2.scope");
-        unit_of("/user.slice/user-1000.slice/user@1000.service/app.slice/foo.service", "foo.service");
+        /* A user manager's units are its own: the system manager's unit is
+         * user@1000.service, whatever runs below it. */
+        unit_of("/user.slice/user-1000.slice/user@1000.service/app.slice/foo.service", "user@1000.service");
+        unit_of("/user.slice/user-1000.slice/user@1000.service", "user@1000.service");
+        unit_of("/system.slice/foo.service/sub/bar.service", "foo.service");
+        unit_of("/system.slice/system-getty.slice/getty@tty1.service", "getty@tty1.service");
+        unit_of("/machine.slice/machine-x.scope/system.slice/foo.service", "machine-x.scope");
+        unit_of("/system.slice/weird dir/foo.service", "system.slice");
         unit_of("/system.slice/docker-abc.scope/inner", "docker-abc.scope");
         unit_of("/init", "");
         unit_of("", "");
