@@ -65,12 +65,41 @@ static rk_caps unit_caps_request(const UnitCaps *u, bool force) {
         };
 }
 
+/* The caps of an instance's template, if it has any. */
+static const UnitCaps *manager_unit_template_caps(Manager *m, const char *unit) {
+        char tpl[256];
+
+        if (!unit_name_template_of(unit, tpl, sizeof(tpl)))
+                return NULL;
+        return unit_caps_find(&m->units, tpl);
+}
+
+/* An instance's caps as armed: its own, and its template's where it has
+ * none of its own (an instance cannot lift a template's cap). */
+static UnitCaps manager_unit_effective(Manager *m, const UnitCaps *u) {
+        const UnitCaps *t = manager_unit_template_caps(m, u->unit);
+        UnitCaps e = *u;
+
+        if (!t || unit_caps_is_empty(u))
+                return e;
+        if (e.heap_max == RESCAP_NO_CAP)
+                e.heap_max = t->heap_max;
+        if (e.fd_max == RESCAP_NO_CAP)
+                e.fd_max = t->fd_max;
+        if (!e.action)
+                e.action = t->action;
+        if (!e.soft_pct)
+                e.soft_pct = t->soft_pct;
+        return e;
+}
+
 /* A unit's caps in the kernel: its cgroup path armed with them, so that
  * every cgroup systemd makes there has them from its first moment (and
  * the cgroup there now gets them too); with no caps, the path disarmed
  * and the policy of the cgroup there dropped. */
 static int manager_arm_unit(Manager *m, const char *path, const UnitCaps *u, bool force,
                             const rk_caller *caller) {
+        const UnitCaps *tpl = manager_unit_template_caps(m, u->unit);
         const rk_caps caps = unit_caps_request(u, force);
         int r;
 
@@ -81,8 +110,46 @@ static int manager_arm_unit(Manager *m, const char *path, const UnitCaps *u, boo
         r = manager_kernel_request_check(m, rk_disarm(m->link, path, caller));
         if (r < 0 && r != -ENOENT)
                 return r;
-        r = manager_cgroup_request(m, path, NULL, caller);
+        if (tpl) {
+                /* An instance without caps of its own: its template's
+                 * pattern arms its next cgroups; the one there now gets
+                 * the template's caps. */
+                const rk_caps tcaps = unit_caps_request(tpl, true);
+
+                r = manager_cgroup_request(m, path, &tcaps, caller);
+        } else
+                r = manager_cgroup_request(m, path, NULL, caller);
         return r == -ENOENT ? 0 : r;    /* no cgroup or no policy there */
+}
+
+/* A template's instances that run now: each gets the template's caps
+ * merged under its own (manager_apply_unit_caps()). */
+static int manager_apply_instances(Manager *m, const char *template) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        const char *at = strchr(template, '@'), *name;
+        _cleanup_free_ char *pattern = NULL;
+        int r, ret = 0;
+
+        if (asprintf(&pattern, "%.*s*%s", (int) (at - template + 1), template, at + 1) < 0)
+                return -ENOMEM;
+        r = sd_bus_call_method(m->bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "ListUnitsByPatterns", &e, &reply,
+                               "asas", 0, 1, pattern);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
+        while (r > 0 && (r = sd_bus_message_read(reply, "(ssssssouso)", &name, NULL, NULL, NULL, NULL, NULL,
+                                                 NULL, NULL, NULL, NULL)) > 0) {
+                const UnitCaps *own = unit_caps_find(&m->units, name);
+                const UnitCaps none = { .unit = (char *) name, .heap_max = RESCAP_NO_CAP,
+                                        .fd_max = RESCAP_NO_CAP };
+                int k = manager_apply_unit_caps(m, own ?: &none);
+
+                if (k < 0 && !ret)
+                        ret = k;
+        }
+        return r < 0 ? r : ret;
 }
 
 struct disarm_ctx {
@@ -98,7 +165,16 @@ static int disarm_collect(const rk_armed *a, void *userdata) {
         const char *name = strrchr(a->path, '/');
         char **paths;
 
+        char tpl[256];
+        const char *star;
+
         name = name ? name + 1 : a->path;
+        /* A template's pattern, "foo@*.service": the template's. */
+        star = strchr(name, '*');
+        if (star && star > name && star[-1] == '@' && (size_t) (star - name) < sizeof(tpl)) {
+                snprintf(tpl, sizeof(tpl), "%.*s%s", (int) (star - name), name, star + 1);
+                name = tpl;
+        }
         if (c->unit ? strcmp(name, c->unit) != 0
                     : !unit_name_is_valid(name) || unit_caps_find(&c->m->units, name))
                 return 0;
@@ -143,16 +219,21 @@ int manager_disarm_orphans(Manager *m) {
 
 int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
         _cleanup_free_ char *path = NULL;
+        const bool template = unit_name_is_template(u->unit);
+        const UnitCaps e = manager_unit_effective(m, u);
         int r;
 
-        r = unit_cgroup_path(m->bus, u->unit, &path);
+        r = template ? template_cgroup_pattern(m->bus, u->unit, &path) : unit_cgroup_path(m->bus, u->unit, &path);
         if (r < 0)
                 return r;
         if (!path[0])
                 return 0;       /* systemd does not know it now */
-        if (manager_cgroup_governs_self(m, path))
+        if (!template && manager_cgroup_governs_self(m, path))
                 return -EDEADLK;
-        return manager_arm_unit(m, path, u, true, NULL);
+        r = manager_arm_unit(m, path, &e, true, NULL);
+        if (r >= 0 && template)
+                r = manager_apply_instances(m, u->unit);
+        return r;
 }
 
 bool manager_cgroup_governs_self(Manager *m, const char *cgroup) {
@@ -237,14 +318,19 @@ int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bo
         /* The kernel judges the caller: when it arms the unit's cgroup
          * path, or, for a unit systemd no longer knows, when its paths are
          * disarmed or, with caps, by asking alone (only the file changes). */
-        r = unit_cgroup_path(m->bus, unit, &path);
+        r = unit_name_is_template(unit) ? template_cgroup_pattern(m->bus, unit, &path)
+                                        : unit_cgroup_path(m->bus, unit, &path);
+        if (r >= 0 && !path[0] && unit_name_is_template(unit) && !unit_caps_find(&m->units, unit))
+                return sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_UNIT, "no template %s", unit);
         if (r >= 0 && path[0] && manager_cgroup_governs_self(m, path))
                 return sd_bus_error_setf(error, RESCAP_ERROR_NOT_SUPPORTED,
                                          "%s would govern rescapd itself (in %s), and the kernel refuses "
                                          "every change from a governed process", subject, m->self_cgroup);
-        if (r >= 0 && path[0])
-                r = manager_arm_unit(m, path, &u, caps->force, caller);
-        else if (r >= 0) {
+        if (r >= 0 && path[0]) {
+                const UnitCaps e = manager_unit_effective(m, &u);
+
+                r = manager_arm_unit(m, path, &e, caps->force, caller);
+        } else if (r >= 0) {
                 r = manager_kernel_request_check(m, rk_may_change(m->link, caller));
                 if (r >= 0 && unit_caps_is_empty(&u))
                         r = manager_disarm_stale(m, unit, caller);
@@ -264,6 +350,9 @@ int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bo
                                                unit, m->conf_dir, strerror(-r));
         }
         bus_unit_caps_changed(m, unit, existed);
+        /* The template's instances that run now, with their own caps. */
+        if (unit_name_is_template(unit) && path && path[0])
+                (void) manager_apply_instances(m, unit);
         return 0;
 }
 

@@ -653,6 +653,50 @@ int unit_cgroup_path(sd_bus *bus, const char *unit, char **ret) {
         return 0;
 }
 
+bool unit_name_is_template(const char *unit) {
+        const char *at = strchr(unit, '@');
+
+        return unit_name_is_valid(unit) && at && at[1] == '.';
+}
+
+bool unit_name_template_of(const char *unit, char *buf, size_t size) {
+        const char *at = strchr(unit, '@'), *dot = strrchr(unit, '.');
+
+        if (!unit_name_is_valid(unit) || !at || !dot || dot < at || at[1] == '.' ||
+            (size_t) (at - unit) + 1 + strlen(dot) + 1 > size)
+                return false;
+        snprintf(buf, size, "%.*s%s", (int) (at - unit + 1), unit, dot);
+        return true;
+}
+
+int template_cgroup_pattern(sd_bus *bus, const char *template, char **ret) {
+        const char *at = strchr(template, '@');
+        _cleanup_free_ char *probe = NULL, *path = NULL;
+        char *slash;
+        int r;
+
+        *ret = NULL;
+        if (!unit_name_is_template(template))
+                return -EINVAL;
+        /* An instance no one runs, loaded only to read its Slice. */
+        if (asprintf(&probe, "%.*srescap-probe%s", (int) (at - template + 1), template, at + 1) < 0)
+                return -ENOMEM;
+        r = unit_cgroup_path(bus, probe, &path);
+        if (r < 0)
+                return r;
+        slash = strrchr(path, '/');
+        if (!path[0] || !slash) {
+                *ret = strdup("");
+                return *ret ? 0 : -ENOMEM;
+        }
+        *slash = 0;
+        if (asprintf(ret, "%s/%.*s*%s", path, (int) (at - template + 1), template, at + 1) < 0) {
+                *ret = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,
                   char **ret_unit, char **ret_cgroup, sd_bus_error *error) {
         sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -686,6 +730,12 @@ int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "'%s' is not a unit name with a cgroup "
                                          "(.service, .scope, .slice, .socket, .mount, .swap)", group);
+        if (unit_name_is_template(group)) {
+                /* A template has no cgroup: its instances do. */
+                unit = strdup(group);
+                cgroup = strdup("");
+                goto done;
+        }
         /* A unit that is stopped may not be loaded: load it (a unit file
          * nobody has used yet can have caps before its first start). */
         r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",

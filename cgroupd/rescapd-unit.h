@@ -122,6 +122,15 @@ int slice_cgroup_path(const char *slice, char *buf, size_t size);
  * Returns 0 or a negative errno (the bus's). */
 int unit_cgroup_path(sd_bus *bus, const char *unit, char **ret);
 
+/* For a template ("foo@.service"): true. For an instance
+ * ("foo@bar.service"): its template's name in buf. Otherwise false. */
+bool unit_name_is_template(const char *unit);
+bool unit_name_template_of(const char *unit, char *buf, size_t size);
+/* Where a template's instances run: the pattern the kernel arms for them
+ * ("/system.slice/system-foo.slice/foo@*.service"), from the Slice of an
+ * instance systemd loads for the question. *ret as unit_cgroup_path(). */
+int template_cgroup_pattern(sd_bus *bus, const char *template, char **ret);
+
 /* Resolves a group, a unit name or a cgroup path (leading '/'), to its unit
  * name and cgroup path: a unit through systemd (GetUnit, then its
  * ControlGroup), a path through cgroupfs (it must exist). Sets a named
