@@ -33,9 +33,10 @@ pid=$(systemctl show -P MainPID rescapd)
 
 # calls NAME FILE: how many NAME calls strace -c counted in FILE.
 calls() { awk -v s="$1" '$NF == s { n = $4 } END { print n + 0 }' "$2"; }
-# bound SECONDS [PER]: PER (default 1) times a second of the SECONDS a
-# loop took, rounded up, and 2 more (the second before and after it).
-bound() { awk -v s="$1" -v k="${2:-1}" 'BEGIN { print k * (int(s) + 3) }'; }
+# bound SECONDS [PER [MORE]]: PER (default 1) times a second of the
+# SECONDS a loop took, rounded up, and 2 more (the second before and after
+# it), plus MORE (default 0).
+bound() { awk -v s="$1" -v k="${2:-1}" -v more="${3:-0}" 'BEGIN { print k * (int(s) + 3) + more }'; }
 
 # 51 tracked processes: a shell registered with inheritance, then its 50
 # children.
@@ -74,7 +75,10 @@ sleep 0.5
 kill -INT $st; wait $st; st=
 kill $mon; wait $mon 2>/dev/null; mon=
 n=$(grep -c '^method call' /tmp/bounded-systemd.mon)
-[ "$n" -le "$(bound "$secs" 3)" ] ||
-	fail "$N Gets of $U's properties in $secs s: $n calls by rescapd to systemd (at most $(bound "$secs" 3))"
+# MORE: rescapd's own calls when the unit's start job ends (it arms the
+# unit's cgroup path again: LoadUnit, ControlGroup), which may fall in the
+# loop.
+[ "$n" -le "$(bound "$secs" 3 6)" ] ||
+	fail "$N Gets of $U's properties in $secs s: $n calls by rescapd to systemd (at most $(bound "$secs" 3 6))"
 expect_eq "directory reads by rescapd during $N Gets of $U's usage" 0 "$(calls getdents64 /tmp/bounded-unit.strace)"
 exit 0
