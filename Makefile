@@ -9,6 +9,8 @@
 #   make bench           overhead of rescap, side by side in one VM per kernel
 #   make fuzz            the long netlink and D-Bus fuzz runs (FUZZ_N=1000000
 #                        messages, DBUS_FUZZ_N=20000 calls)
+#   make deb             the Debian packages, rescap-dkms and rescapd, into
+#                        $(O)/deb (dpkg-buildpackage, then lintian)
 #   make deps            install what building and testing need (apt-get)
 #   make kernel          our 6.12 debug kernel (rescap LSM built in)
 #   make modules         rescap.ko for both kernels
@@ -26,7 +28,7 @@ export O
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all deps kernel modules check demo bench fuzz clean help
+.PHONY: all deps kernel modules check demo bench fuzz clean help deb
 
 all: modules userspace
 
@@ -56,12 +58,16 @@ STOCK_KVER	= $(shell tests/vm/stock-kver)
 KMOD_SRCS	:= $(wildcard kmod/Kbuild kmod/engine.mk kmod/*.c kmod/*.h) include/uapi/linux/rescap.h
 TKMOD_SRCS	:= $(wildcard tests/kmods/Kbuild tests/kmods/*.c)
 
+# The version of the packages (debian/changelog), the module's modinfo version.
+VERSION		:= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+
 # $(call extmod,SOURCES,OUTDIR,KBUILD-MAKE)
 define extmod
 	@mkdir -p $(2)
 	@find $(2) -maxdepth 1 -type l -delete
 	@ln -s $(abspath $(1)) $(2)/
-	+$(3) M=$(2) W=1 KCFLAGS=-Werror RESCAP_INCLUDE=$(abspath include) modules
+	+$(3) M=$(2) W=1 KCFLAGS=-Werror RESCAP_INCLUDE=$(abspath include) \
+		RESCAP_VERSION=$(VERSION) modules
 endef
 
 # Debian's headers take a command-line O= as their own output directory, and
@@ -96,7 +102,7 @@ USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
 
 $(O)/bin/rescapctl: cgroupd/rescapctl.c cgroupd/rescapctl-bus.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
+	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
 $(O)/bin/rtest-nl $(O)/bin/rtest-bench $(O)/bin/rtest-race: $(O)/bin/%: tests/helpers/%.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
@@ -133,7 +139,7 @@ RESCAPD_HDRS	:= $(USER_HDRS) $(wildcard dbus/*.h)
 
 $(O)/bin/rescapd: $(RESCAPD_SRCS) $(KLINK_SRCS) $(RESCAPD_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
+	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
 # The daemon under ASan/UBSan, for the host tests of its bus object.
 $(O)/tests/rescapd-san: $(RESCAPD_SRCS) $(KLINK_SRCS) $(RESCAPD_HDRS)
@@ -182,6 +188,23 @@ install: $(USER_BINS)
 	@# the start at boot (unit caps are applied again then): systemctl enable,
 	@# on DESTDIR's tree when there is one.
 	systemctl $(if $(DESTDIR),--root=$(DESTDIR)) enable rescapd.service
+
+# ---- Debian packages: make deb ----
+#
+# Built from a copy of the tree's files (tracked, or new and not ignored)
+# under $(O)/deb, where dpkg-buildpackage leaves the .debs (it writes them
+# next to the source directory). Fails on a lintian error; lintian's
+# warnings are printed.
+
+DEB_DIR		:= $(O)/deb
+DEB_SRC		:= $(DEB_DIR)/rescap-$(VERSION)
+
+deb: deps
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 cp --parents -t $(DEB_SRC)
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	lintian --fail-on error $(DEB_DIR)/rescap_$(VERSION)_*.changes
 
 # ---- tests ----
 

@@ -51,3 +51,8 @@ module_exit(rescap_module_exit);
 
 MODULE_DESCRIPTION("rescap: per-process heap and file descriptor caps");
 MODULE_LICENSE("GPL");
+/* The package's version: DKMS builds (and make modules) pass RESCAP_VERSION. */
+#ifndef RESCAP_VERSION
+#define RESCAP_VERSION "unknown"
+#endif
+MODULE_VERSION(RESCAP_VERSION);
