@@ -10,25 +10,7 @@
 [ "$(id -u)" = 0 ] || skip "needs root (the bus policy lets root own org.rescap1)"
 d=$(mktemp -d)
 trap 'kill $daemon $bus $listener 2>/dev/null; rm -rf "$d"' EXIT
-cat >"$d/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$d/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow receive_type="*"/>
-  </policy>
-  <include>$REPO/dbus/org.rescap1.conf</include>
-</busconfig>
-CONF
-dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile &
-bus=$!
-export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/bus"
-i=0; until [ -S "$d/bus" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+. ./private-bus.sh
 
 # systemd's side of sd_notify: each datagram, one line.
 python3 -c '
@@ -44,9 +26,9 @@ i=0; until [ -S "$d/notify" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
 
 mkdir "$d/conf"
 printf '[Cap]\nHeapMax=1G\n' >"$d/conf/a.service.conf"
-NOTIFY_SOCKET="$d/notify" WATCHDOG_USEC=400000 \
-	"$O/tests/rescapd-san" --conf-dir="$d/conf" 2>"$d/rescapd.log" &
-daemon=$!
+export NOTIFY_SOCKET="$d/notify" WATCHDOG_USEC=400000
+rescapd_private "$d"
+unset NOTIFY_SOCKET WATCHDOG_USEC
 
 # count WHAT: notification lines with WHAT
 count() { grep -c "$1" "$d/notify.log" 2>/dev/null; }
