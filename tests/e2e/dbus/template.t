@@ -5,7 +5,7 @@
 # caps win over the template's, key by key (rtpl@big.service: FDMax 100,
 # the template's HeapMax kept). An instance running when the template
 # gets caps gets them too. Lifting the template's caps disarms the
-# pattern.
+# pattern. A template systemd does not have is NoSuchUnit.
 . ../../lib/lib.sh
 . ./setup.sh
 rescapd_up
@@ -43,6 +43,10 @@ for g in json.load(sys.stdin):
         print(g["fd_cap"], g["heap_cap"])' "$1"
 }
 S=/system.slice/system-rtpl.slice
+
+# A template systemd does not have: NoSuchUnit, nothing persisted.
+bus_error org.rescap1.Error.NoSuchUnit SetUnitCap string:rnone@.service uint64:$NOCAP uint64:16
+[ -e /etc/rescap/rnone@.service.conf ] && fail "caps persisted for a template that does not exist"
 
 # An instance running before the template has caps.
 systemctl start rtpl@early.service || fail "start rtpl@early"

@@ -86,6 +86,12 @@ for p in rt-arm "/" "/rt-arm//x" "/rt-arm/./x" "/rt-arm/../x" "/rt-arm/x/" '/rt-
 	out=$("$RESCAPCTL" --kernel arm "$p" --fds 10 2>&1) && fail "arm '$p' accepted"
 	case "$out" in *"Invalid argument"*) ;; *) fail "arm '$p': $out" ;; esac
 done
+"$RESCAPCTL" arm 2>/dev/null
+expect_eq "rescapctl arm without a path: usage" 2 $?
+"$RESCAPCTL" disarm /rt-arm/a /rt-arm/b 2>/dev/null
+expect_eq "rescapctl disarm with two paths: usage" 2 $?
+"$RESCAPCTL" --bus arm /rt-arm/x --fds 10 2>/dev/null
+expect_eq "rescapctl --bus arm (the kernel's only): usage" 2 $?
 nl_expect EINVAL arm fd-cap=u64:10
 nl_expect EINVAL arm armed-path=str:/$(head -c 1100 /dev/zero | tr '\0' a) fd-cap=u64:10
 nl_expect ERANGE arm armed-path=str:/rt-arm/x fd-cap=u64:0
