@@ -100,7 +100,7 @@ USER_LIBS	:= -lmnl
 KLINK_SRCS	:= cgroupd/kernel-link.c cgroupd/size.c cgroupd/utf8.c
 USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
 
-$(O)/bin/rescapctl: cgroupd/rescapctl.c cgroupd/rescapctl-bus.c $(KLINK_SRCS) $(USER_HDRS)
+$(O)/bin/rescapctl: cgroupd/rescapctl.c cgroupd/rescapctl-bus.c cgroupd/rescapd-unit.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
@@ -134,7 +134,8 @@ UNIT_BINS	:= $(O)/tests/test-size $(O)/tests/test-utf8
 # sd-bus and sd-event.
 SD_LIBS		:= $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 RESCAPD_SRCS	:= cgroupd/rescapd.c cgroupd/rescapd-manager.c cgroupd/rescapd-sample.c \
-		   cgroupd/rescapd-unit.c dbus/bus-manager.c dbus/bus-unit.c dbus/bus-auth.c
+		   cgroupd/rescapd-unit.c cgroupd/rescapd-config.c cgroupd/unit-config.c \
+		   dbus/bus-manager.c dbus/bus-unit.c dbus/bus-auth.c
 RESCAPD_HDRS	:= $(USER_HDRS) $(wildcard dbus/*.h)
 
 $(O)/bin/rescapd: $(RESCAPD_SRCS) $(KLINK_SRCS) $(RESCAPD_HDRS)

@@ -19,7 +19,9 @@
 #include "bus-contract.h"
 #include "kernel-link.h"
 #include "rescapctl.h"
+#include "cleanup.h"
 #include "rescapd-errors.h"
+#include "rescapd-unit.h"
 #include "size.h"
 
 #define DEST RESCAP_BUS_NAME
@@ -444,6 +446,108 @@ static int cmd_monitor(sd_bus *bus, bool samples) {
         return 0;
 }
 
+/* set-property UNIT KEY=VALUE... [--runtime]: the values parsed here, as
+ * rescapd's files take them (a share of memory for HeapMax=: this
+ * machine's), sent with SetUnitCapWithOptions. */
+static int cmd_set_property(sd_bus *bus, int argc, char **argv) {
+        const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+        const uint64_t physical = pages > 0 && page_size > 0 ? (uint64_t) pages * (uint64_t) page_size : 0;
+        UnitCaps u = { .unit = argv[0], .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP };
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        sd_bus_message *m = NULL;
+        bool runtime = false;
+        unsigned keys = 0;
+        int r;
+
+        for (int i = 1; i < argc; i++) {
+                _cleanup_free_ char *key = NULL;
+                const char *eq = strchr(argv[i], '='), *why = NULL;
+                int k;
+
+                if (strcmp(argv[i], "--runtime") == 0) {
+                        runtime = true;
+                        continue;
+                }
+                if (!eq) {
+                        fprintf(stderr, "rescapctl: set-property: '%s' is not KEY=VALUE\n", tty_str(argv[i]));
+                        return EXIT_USAGE;
+                }
+                key = strndup(argv[i], (size_t) (eq - argv[i]));
+                if (!key)
+                        return EXIT_FAILED;
+                if (!eq[1]) {
+                        fprintf(stderr, "rescapctl: set-property: %s= without a value: to lift a cap, "
+                                "say infinity; to drop rescapd's settings of a unit, unit-reset\n", tty_str(key));
+                        return EXIT_USAGE;
+                }
+                k = unit_caps_set(&u, key, eq + 1, physical, &why);
+                if (k == -ENOENT) {
+                        fprintf(stderr, "rescapctl: set-property: unknown key '%s' "
+                                "(HeapMax, FDMax, Action, SoftPercent)\n", tty_str(key));
+                        return EXIT_USAGE;
+                }
+                if (k < 0) {
+                        fprintf(stderr, "rescapctl: set-property: %s: %s\n", tty_str(argv[i]), why);
+                        return EXIT_USAGE;
+                }
+                keys |= 1U << k;
+        }
+        if (!keys) {
+                fprintf(stderr, "rescapctl: set-property: nothing to set (HeapMax=, FDMax=, Action=, SoftPercent=)\n");
+                return EXIT_USAGE;
+        }
+        r = sd_bus_message_new_method_call(bus, &m, DEST, PATH, IFACE, "SetUnitCapWithOptions");
+        if (r >= 0)
+                (void) sd_bus_message_set_allow_interactive_authorization(m, isatty(STDIN_FILENO));
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", argv[0]);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "{sv}");
+        if (r >= 0 && keys & (1U << UNIT_CAPS_HEAP_MAX))
+                r = sd_bus_message_append(m, "{sv}", "HeapMax", "t", u.heap_max);
+        if (r >= 0 && keys & (1U << UNIT_CAPS_FD_MAX))
+                r = sd_bus_message_append(m, "{sv}", "FDMax", "t", u.fd_max);
+        if (r >= 0 && keys & (1U << UNIT_CAPS_ACTION))
+                r = sd_bus_message_append(m, "{sv}", "Action", "s", rk_action_name(u.action));
+        if (r >= 0 && keys & (1U << UNIT_CAPS_SOFT_PERCENT))
+                r = sd_bus_message_append(m, "{sv}", "SoftPercent", "u", u.soft_pct);
+        if (r >= 0 && runtime)
+                r = sd_bus_message_append(m, "{sv}", "Runtime", "b", 1);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 0, &e, NULL);
+        sd_bus_message_unref(m);
+        r = r < 0 ? bus_fail("set-property", &e, r) : 0;
+        sd_bus_error_free(&e);
+        return r;
+}
+
+/* cat UNIT: the unit's settings from every layer, where each value comes
+ * from, and what is wrong (GetUnitConfig). */
+static int cmd_cat(sd_bus *bus, const char *unit) {
+        sd_bus_message *reply = NULL;
+        const char *text;
+        int r;
+
+        r = call(bus, "cat", "GetUnitConfig", &reply, "s", unit);
+        if (r)
+                return r;
+        r = sd_bus_message_read(reply, "s", &text);
+        /* Line by line: no terminal escapes from a file pass through. */
+        while (r >= 0 && *text) {
+                const size_t n = strcspn(text, "\n");
+                _cleanup_free_ char *line = strndup(text, n);
+
+                if (!line)
+                        break;
+                printf("%s\n", tty_str(line));
+                text += n + (text[n] == '\n');
+        }
+        sd_bus_message_unref(reply);
+        return r < 0 ? EXIT_FAILED : 0;
+}
+
 /* ---- dispatch ---- */
 
 int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
@@ -457,6 +561,10 @@ int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
                 return cmd_list(bus);
         if (strcmp(cmd, "monitor") == 0)
                 return cmd_monitor(bus, argc == 1 && strcmp(argv[0], "--samples") == 0);
+        if (strcmp(cmd, "set-property") == 0)
+                return cmd_set_property(bus, argc, argv);
+        if (strcmp(cmd, "cat") == 0)
+                return cmd_cat(bus, argv[0]);
         if (strncmp(cmd, "unit-", 5) == 0) {
                 if (strcmp(cmd, "unit-get") == 0)
                         return cmd_unit_get(bus, argv[0]);

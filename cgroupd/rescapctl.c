@@ -68,8 +68,15 @@ static void usage(FILE *f) {
                 "  status                     rescapd's version, backend, counts\n"
                 "  unit-get UNIT|CGROUP       caps and usage of a systemd unit\n"
                 "  unit-cap UNIT|CGROUP [--heap SIZE] [--fds N] [--action A] [--soft P] [--force]\n"
-                "                             caps of a unit, persisted under /etc/rescap\n"
-                "  unit-reset UNIT|CGROUP     lift the caps of a unit\n"
+                "                             caps of a unit, written to /etc/rescap\n"
+                "  unit-reset UNIT|CGROUP     drop rescapd's settings of a unit (/etc/rescap,\n"
+                "                             /run/rescap; unit files and /usr/lib/rescap stay)\n"
+                "  set-property UNIT KEY=VALUE... [--runtime]\n"
+                "                             as systemctl set-property: HeapMax= (512M, 1.5G,\n"
+                "                             50%%, infinity), FDMax=, Action=, SoftPercent=;\n"
+                "                             in /etc/rescap, or /run/rescap until reboot\n"
+                "  cat UNIT                   a unit's settings from every file, where each\n"
+                "                             value comes from, and the errors\n"
                 "\n"
                 "Options:\n"
                 "  --json                     JSON output\n"
@@ -674,13 +681,16 @@ int main(int argc, char **argv) {
                 return armed_main(cmd, argc, argv);
         }
 
-        if (strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0) {
-                if (strcmp(cmd, "status") != 0 && strcmp(cmd, "unit-get") != 0 &&
-                    strcmp(cmd, "unit-cap") != 0 && strcmp(cmd, "unit-reset") != 0) {
+        if (strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0 || strcmp(cmd, "set-property") == 0 ||
+            strcmp(cmd, "cat") == 0) {
+                const bool more = strcmp(cmd, "unit-cap") == 0 || strcmp(cmd, "set-property") == 0;
+
+                if (strcmp(cmd, "status") != 0 && strcmp(cmd, "unit-get") != 0 && strcmp(cmd, "cat") != 0 &&
+                    !more && strcmp(cmd, "unit-reset") != 0) {
                         fprintf(stderr, "rescapctl: unknown command '%s' (see rescapctl --help)\n", cmd);
                         return EXIT_USAGE;
                 }
-                if (strcmp(cmd, "status") == 0 ? argc != 0 : argc < 1 || (strcmp(cmd, "unit-cap") != 0 && argc != 1)) {
+                if (strcmp(cmd, "status") == 0 ? argc != 0 : argc < 1 || (!more && argc != 1)) {
                         fprintf(stderr, "rescapctl: %s: bad arguments (see rescapctl --help)\n", cmd);
                         return EXIT_USAGE;
                 }
@@ -727,7 +737,8 @@ int main(int argc, char **argv) {
                         sd_bus_flush_close_unref(bus);
                         goto out;
                 }
-                if (arg_path == 'b' || strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0) {
+                if (arg_path == 'b' || strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0 ||
+                    strcmp(cmd, "set-property") == 0 || strcmp(cmd, "cat") == 0) {
                         fprintf(stderr, "rescapctl: rescapd (%s) is not on the system bus: %s\n",
                                 "org.rescap1", strerror(-r));
                         return EXIT_NEED_DAEMON;

@@ -21,6 +21,7 @@
 #define RESCAP_ERROR_NO_SUCH_UNIT        "org.rescap1.Error.NoSuchUnit"
 #define RESCAP_ERROR_ALREADY_SUBSCRIBED  "org.rescap1.Error.AlreadySubscribed"
 #define RESCAP_ERROR_NOT_SUBSCRIBED      "org.rescap1.Error.NotSubscribed"
+#define RESCAP_ERROR_BAD_SETTINGS        "org.rescap1.Error.BadSettings"
 
 /* The first entry for an errno is the name rescapd sends for it. ENOPKG
  * (rescap is not loaded) and ENOMEDIUM (no such unit) are rescapd's own. */
@@ -36,6 +37,7 @@ static const sd_bus_error_map rescap_error_map[] = {
         SD_BUS_ERROR_MAP(RESCAP_ERROR_INVALID_CAP,        EDOM),
         SD_BUS_ERROR_MAP(RESCAP_ERROR_ALREADY_SUBSCRIBED, EALREADY),
         SD_BUS_ERROR_MAP(RESCAP_ERROR_NOT_SUBSCRIBED,     ENOTCONN),
+        SD_BUS_ERROR_MAP(RESCAP_ERROR_BAD_SETTINGS,       EBADMSG),
         SD_BUS_ERROR_MAP_END
 };
 

@@ -74,25 +74,6 @@ static const UnitCaps *manager_unit_template_caps(Manager *m, const char *unit) 
         return unit_caps_find(&m->units, tpl);
 }
 
-/* An instance's caps as armed: its own, and its template's where it has
- * none of its own (an instance cannot lift a template's cap). */
-static UnitCaps manager_unit_effective(Manager *m, const UnitCaps *u) {
-        const UnitCaps *t = manager_unit_template_caps(m, u->unit);
-        UnitCaps e = *u;
-
-        if (!t || unit_caps_is_empty(u))
-                return e;
-        if (e.heap_max == RESCAP_NO_CAP)
-                e.heap_max = t->heap_max;
-        if (e.fd_max == RESCAP_NO_CAP)
-                e.fd_max = t->fd_max;
-        if (!e.action)
-                e.action = t->action;
-        if (!e.soft_pct)
-                e.soft_pct = t->soft_pct;
-        return e;
-}
-
 /* A unit's caps in the kernel: its cgroup path armed with them, so that
  * every cgroup systemd makes there has them from its first moment (and
  * the cgroup there now gets them too); with no caps, the path disarmed
@@ -220,7 +201,6 @@ int manager_disarm_orphans(Manager *m) {
 int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
         _cleanup_free_ char *path = NULL;
         const bool template = unit_name_is_template(u->unit);
-        const UnitCaps e = manager_unit_effective(m, u);
         int r;
 
         r = template ? template_cgroup_pattern(m->bus, u->unit, &path) : unit_cgroup_path(m->bus, u->unit, &path);
@@ -230,7 +210,7 @@ int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
                 return 0;       /* systemd does not know it now */
         if (!template && manager_cgroup_governs_self(m, path))
                 return -EDEADLK;
-        r = manager_arm_unit(m, path, &e, true, NULL);
+        r = manager_arm_unit(m, path, u, true, NULL);
         if (r >= 0 && template)
                 r = manager_apply_instances(m, u->unit);
         return r;
@@ -259,11 +239,43 @@ static bool path_is_unit_cgroup(Manager *m, const char *unit, const char *path) 
         return ret;
 }
 
-int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bool reset,
+/* A unit's file in one of rescapd's layers, as it was before a change. */
+typedef struct LayerFile {
+        const char *dir;
+        UnitCaps caps;
+        unsigned keys;
+} LayerFile;
+
+static int layer_read(const char *dir, const char *unit, LayerFile *ret, sd_bus_error *error) {
+        unsigned line = 0;
+        int r;
+
+        *ret = (LayerFile) { .dir = dir, .caps.unit = (char *) unit };
+        r = unit_caps_read(dir, unit, &ret->caps, &ret->keys, &line);
+        ret->caps.unit = (char *) unit;
+        if (r == -EINVAL)
+                return sd_bus_error_setf(error, RESCAP_ERROR_BAD_SETTINGS,
+                                         "%s/%s.conf:%u does not parse: fix or remove it first", dir, unit, line);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot read %s/%s.conf: %s", dir, unit, strerror(-r));
+        return 0;
+}
+
+static int layer_write(const LayerFile *f, sd_bus_error *error) {
+        int r = unit_caps_save(f->dir, &f->caps, f->keys);
+
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot write the caps of %s under %s: %s",
+                                               f->caps.unit, f->dir, strerror(-r));
+        return 0;
+}
+
+int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bool reset, bool runtime,
                           const rk_caller *caller, sd_bus_error *error) {
-        UnitCaps u = { .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP }, old;
         _cleanup_free_ char *unit = NULL, *cgroup = NULL, *path = NULL;
-        const UnitCaps *have;
+        LayerFile old[2] = {}, new[2];
+        UnitConfig c = {};
+        size_t n = 0, written = 0;
         char subject[300];
         bool existed;
         int r;
@@ -296,28 +308,6 @@ int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bo
                 return 0;
         }
 
-        have = unit_caps_find(&m->units, unit);
-        existed = have;
-        if (have)
-                u = *have;
-        old = u;
-        u.unit = unit;
-        if (reset) {
-                u.heap_max = u.fd_max = RESCAP_NO_CAP;
-                u.action = u.soft_pct = 0;
-        } else {
-                if (caps->has_heap)
-                        u.heap_max = caps->heap;
-                if (caps->has_fds)
-                        u.fd_max = caps->fds;
-                if (caps->has_action)
-                        u.action = caps->action;
-                if (caps->has_soft_pct)
-                        u.soft_pct = caps->soft_pct;
-        }
-        /* The kernel judges the caller: when it arms the unit's cgroup
-         * path, or, for a unit systemd no longer knows, when its paths are
-         * disarmed or, with caps, by asking alone (only the file changes). */
         r = unit_name_is_template(unit) ? template_cgroup_pattern(m->bus, unit, &path)
                                         : unit_cgroup_path(m->bus, unit, &path);
         if (r >= 0 && !path[0] && unit_name_is_template(unit) && !unit_caps_find(&m->units, unit))
@@ -326,34 +316,90 @@ int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bo
                 return sd_bus_error_setf(error, RESCAP_ERROR_NOT_SUPPORTED,
                                          "%s would govern rescapd itself (in %s), and the kernel refuses "
                                          "every change from a governed process", subject, m->self_cgroup);
-        if (r >= 0 && path[0]) {
-                const UnitCaps e = manager_unit_effective(m, &u);
-
-                r = manager_arm_unit(m, path, &e, caps->force, caller);
-        } else if (r >= 0) {
-                r = manager_kernel_request_check(m, rk_may_change(m->link, caller));
-                if (r >= 0 && unit_caps_is_empty(&u))
-                        r = manager_disarm_stale(m, unit, caller);
-        }
         if (r < 0)
                 return manager_kernel_error(m, error, r, subject);
 
-        r = unit_caps_is_empty(&u) ? unit_caps_remove(m->conf_dir, unit) : unit_caps_save(m->conf_dir, &u);
-        if (r >= 0)
-                r = unit_caps_is_empty(&u) ? (unit_caps_list_drop(&m->units, unit), 0)
-                                           : unit_caps_list_put(&m->units, &u);
-        if (r < 0) {
-                /* Back to what the file says. */
-                if (path && path[0])
-                        (void) manager_arm_unit(m, path, &old, true, NULL);
-                return sd_bus_error_set_errnof(error, -r, "cannot persist the caps of %s under %s: %s",
-                                               unit, m->conf_dir, strerror(-r));
+        /* The files: a reset removes both of rescapd's; a change sets the
+         * keys given in the one of its layer, over what that file says. */
+        if (reset || !runtime)
+                r = layer_read(m->conf_dir, unit, &old[n++], error);
+        if (r >= 0 && (reset || runtime))
+                r = layer_read(m->runtime_dir, unit, &old[n++], error);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                UnitCaps *u = &new[i].caps;
+
+                new[i] = old[i];
+                if (reset) {
+                        new[i].keys = 0;
+                        continue;
+                }
+                if (caps->has_heap)
+                        u->heap_max = caps->heap;
+                if (caps->has_fds)
+                        u->fd_max = caps->fds;
+                if (caps->has_action)
+                        u->action = caps->action;
+                if (caps->has_soft_pct)
+                        u->soft_pct = caps->soft_pct;
+                new[i].keys |= (caps->has_heap ? 1U << UNIT_CAPS_HEAP_MAX : 0) |
+                               (caps->has_fds ? 1U << UNIT_CAPS_FD_MAX : 0) |
+                               (caps->has_action ? 1U << UNIT_CAPS_ACTION : 0) |
+                               (caps->has_soft_pct ? 1U << UNIT_CAPS_SOFT_PERCENT : 0);
         }
+
+        /* The kernel judges the caller before anything changes; it judges
+         * it again when it arms the unit's path. */
+        r = manager_kernel_request_check(m, rk_may_change(m->link, caller));
+        if (r < 0)
+                return manager_kernel_error(m, error, r, subject);
+        for (; written < n; written++) {
+                r = layer_write(&new[written], error);
+                if (r < 0)
+                        goto rollback;
+        }
+        r = manager_unit_config(m, unit, &c);
+        if (r < 0) {
+                sd_bus_error_set_errnof(error, -r, "cannot read the caps of %s: %s", unit, strerror(-r));
+                goto rollback;
+        }
+        if (path[0])
+                r = manager_arm_unit(m, path, &c.caps, caps->force, caller);
+        else if (unit_caps_is_empty(&c.caps))
+                r = manager_disarm_stale(m, unit, caller);
+        if (r < 0) {
+                manager_kernel_error(m, error, r, subject);
+                goto rollback;
+        }
+
+        existed = unit_caps_find(&m->units, unit);
+        if (unit_caps_is_empty(&c.caps))
+                unit_caps_list_drop(&m->units, unit);
+        else if (unit_caps_list_put(&m->units, &c.caps) < 0) {
+                r = -ENOMEM;
+                sd_bus_error_set_errno(error, ENOMEM);
+                goto rollback;
+        }
+        unit_config_free(&c);
         bus_unit_caps_changed(m, unit, existed);
         /* The template's instances that run now, with their own caps. */
-        if (unit_name_is_template(unit) && path && path[0])
+        if (unit_name_is_template(unit) && path[0])
                 (void) manager_apply_instances(m, unit);
         return 0;
+
+rollback:
+        /* The files back as they were, and the kernel with them. */
+        unit_config_free(&c);
+        while (written-- > 0)
+                (void) layer_write(&old[written], NULL);
+        if (path[0]) {
+                const UnitCaps *have = unit_caps_find(&m->units, unit);
+                const UnitCaps none = { .unit = unit, .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP };
+
+                (void) manager_arm_unit(m, path, have ?: &none, true, NULL);
+        }
+        return r;
 }
 
 /* The journal's record of a kill or a warning, in the unit's log too

@@ -264,21 +264,25 @@ int unit_caps_parse_section(const char *text, const char *section, UnitCapsLineF
 
 struct cap_file {
         UnitCaps *caps;
+        unsigned keys;
         unsigned bad_line;
 };
 
 static int parse_cap_line(unsigned line, const char *key, const char *value, void *userdata) {
         struct cap_file *f = userdata;
+        int k;
 
         /* the first bad line stops rescapd's own files: none is half read */
-        if (!value || unit_caps_set(f->caps, key, value, 0, NULL) < 0) {
+        k = value ? unit_caps_set(f->caps, key, value, 0, NULL) : -EINVAL;
+        if (k < 0) {
                 f->bad_line = line;
                 return -EINVAL;
         }
+        f->keys |= 1U << k;
         return 0;
 }
 
-int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_line) {
+int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_keys, unsigned *ret_line) {
         struct cap_file f = { .caps = ret };
         int r;
 
@@ -287,34 +291,47 @@ int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_line) {
         r = unit_caps_parse_section(text, "Cap", parse_cap_line, &f);
         if (r < 0 && f.bad_line && ret_line)
                 *ret_line = f.bad_line;
+        if (ret_keys)
+                *ret_keys = r < 0 ? 0 : f.keys;
         return r;
 }
 
-char *unit_caps_format(const UnitCaps *u) {
-        char heap[32], fds[32], action[32] = "", soft[32] = "", *text = NULL;
+char *unit_caps_format(const UnitCaps *u, unsigned keys) {
+        char *text = NULL, value[64];
+        size_t len = 0;
+        FILE *f;
 
-        if (u->fd_max == RESCAP_NO_CAP)
-                snprintf(fds, sizeof(fds), "infinity");
-        else
-                snprintf(fds, sizeof(fds), "%" PRIu64, u->fd_max);
-        if (u->heap_max == RESCAP_NO_CAP)
-                snprintf(heap, sizeof(heap), "infinity");
-        else
-                snprintf(heap, sizeof(heap), "%" PRIu64, u->heap_max);
-        /* Settings left at their default are not written: read back, they
-         * stay defaults (an explicit Action=kill would not). */
-        if (u->action)
-                snprintf(action, sizeof(action), "Action=%s\n", rk_action_name(u->action));
-        if (u->soft_pct)
-                snprintf(soft, sizeof(soft), "SoftPercent=%" PRIu32 "\n", u->soft_pct);
-        if (asprintf(&text,
-                     "# rescap caps of %s, written by rescapd.\n"
-                     "[Cap]\n"
-                     "HeapMax=%s\n"
-                     "FDMax=%s\n"
-                     "%s%s",
-                     u->unit, heap, fds, action, soft) < 0)
+        f = open_memstream(&text, &len);
+        if (!f)
                 return NULL;
+        fprintf(f, "# rescap caps of %s, written by rescapd.\n[Cap]\n", u->unit);
+        for (UnitCapsKey k = 0; k < _UNIT_CAPS_KEY_MAX; k++) {
+                uint64_t v;
+
+                if (!(keys & (1U << k)))
+                        continue;
+                switch (k) {
+                case UNIT_CAPS_HEAP_MAX:
+                case UNIT_CAPS_FD_MAX:
+                        v = k == UNIT_CAPS_HEAP_MAX ? u->heap_max : u->fd_max;
+                        if (v == RESCAP_NO_CAP)
+                                snprintf(value, sizeof(value), "infinity");
+                        else
+                                snprintf(value, sizeof(value), "%" PRIu64, v);
+                        break;
+                case UNIT_CAPS_ACTION:
+                        snprintf(value, sizeof(value), "%s", rk_action_name(u->action ?: RESCAP_ACTION_KILL));
+                        break;
+                default:
+                        snprintf(value, sizeof(value), "%" PRIu32, u->soft_pct);
+                        break;
+                }
+                fprintf(f, "%s=%s\n", unit_caps_key_name(k), value);
+        }
+        if (fclose(f) != 0) {
+                free(text);
+                return NULL;
+        }
         return text;
 }
 
@@ -327,7 +344,10 @@ static char *read_file(int dirfd, const char *name) {
                 return NULL;
         fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0) {
+                const int e = errno;
+
                 free(buf);
+                errno = e;
                 return NULL;
         }
         for (;;) {
@@ -350,51 +370,6 @@ static char *read_file(int dirfd, const char *name) {
         close(fd);
         buf[len] = 0;
         return buf;
-}
-
-int unit_caps_load_dir(const char *dir, UnitCapsList *ret) {
-        struct dirent *de;
-        DIR *d;
-
-        ret->items = NULL;
-        ret->n = 0;
-        d = opendir(dir);
-        if (!d)
-                return errno == ENOENT ? 0 : -errno;
-        while ((de = readdir(d))) {
-                size_t len = strlen(de->d_name);
-                UnitCaps u = {}, *items;
-                unsigned line = 0;
-                char *text;
-
-                if (len <= 5 || strcmp(de->d_name + len - 5, ".conf") != 0)
-                        continue;
-                u.unit = strndup(de->d_name, len - 5);
-                if (!u.unit)
-                        break;
-                if (!unit_name_is_valid(u.unit)) {
-                        fprintf(stderr, "rescapd: %s/%s: not a unit name, ignored\n", dir, de->d_name);
-                        free(u.unit);
-                        continue;
-                }
-                text = read_file(dirfd(d), de->d_name);
-                if (!text || unit_caps_parse(text, &u, &line) < 0) {
-                        fprintf(stderr, "rescapd: %s/%s:%u: cannot parse, ignored\n", dir, de->d_name, line);
-                        free(text);
-                        free(u.unit);
-                        continue;
-                }
-                free(text);
-                items = realloc(ret->items, (ret->n + 1) * sizeof(*items));
-                if (!items) {
-                        free(u.unit);
-                        break;
-                }
-                ret->items = items;
-                ret->items[ret->n++] = u;
-        }
-        closedir(d);
-        return 0;
 }
 
 static int write_all(int fd, const char *buf, size_t len) {
@@ -432,14 +407,16 @@ static int open_dir(const char *dir, bool create) {
         return fd < 0 ? -errno : fd;
 }
 
-int unit_caps_save(const char *dir, const UnitCaps *u) {
+int unit_caps_save(const char *dir, const UnitCaps *u, unsigned keys) {
         char *text = NULL, *name = NULL, *tmp = NULL;
         int dfd = -1, fd = -1, r;
 
+        if (!keys)
+                return unit_caps_remove(dir, u->unit);
         r = conf_name(u->unit, &name);
         if (r < 0)
                 return r;
-        text = unit_caps_format(u);
+        text = unit_caps_format(u, keys);
         if (!text) {
                 r = -ENOMEM;
                 goto out;
@@ -506,16 +483,31 @@ int unit_caps_remove(const char *dir, const char *unit) {
         return r;
 }
 
-bool unit_caps_file_exists(const char *dir, const char *unit) {
-        char *name = NULL, *path = NULL;
-        bool ret;
+int unit_caps_read(const char *dir, const char *unit, UnitCaps *ret, unsigned *ret_keys, unsigned *ret_line) {
+        char *name = NULL, *text;
+        int dfd, r;
 
-        if (conf_name(unit, &name) < 0)
-                return false;
-        ret = asprintf(&path, "%s/%s", dir, name) >= 0 && access(path, F_OK) == 0;
+        *ret_keys = 0;
+        for (UnitCapsKey k = 0; k < _UNIT_CAPS_KEY_MAX; k++)
+                unit_caps_reset_key(ret, k);
+        r = conf_name(unit, &name);
+        if (r < 0)
+                return r == -ENAMETOOLONG ? 0 : r;     /* never saved */
+        dfd = open_dir(dir, false);
+        if (dfd < 0) {
+                free(name);
+                return dfd == -ENOENT ? 0 : dfd;
+        }
+        text = read_file(dfd, name);
+        r = text ? 0 : errno == ENOENT ? 1 : -errno;
+        close(dfd);
         free(name);
-        free(path);
-        return ret;
+        if (r > 0)
+                return 0;
+        if (r == 0)
+                r = unit_caps_parse(text, ret, ret_keys, ret_line);
+        free(text);
+        return r;
 }
 
 UnitCaps *unit_caps_find(UnitCapsList *l, const char *unit) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rescapd: groups (systemd units and cgroup paths) and the caps persisted
- * for them under /etc/rescap/.
+ * rescapd: groups (systemd units and cgroup paths) and the files of caps
+ * rescapd writes for them (/etc/rescap/, /run/rescap/; unit-config.h
+ * reads every layer).
  */
 #pragma once
 
@@ -11,7 +12,7 @@
 
 #include <systemd/sd-bus.h>
 
-/* The caps of a unit as persisted in /etc/rescap/UNIT.conf:
+/* The caps of a unit, as a file of caps says them:
  *
  *   [Cap]
  *   HeapMax=512M
@@ -19,9 +20,8 @@
  *   Action=notify
  *   SoftPercent=80
  *
- * HeapMax and FDMax take systemd's syntax (512M, 2G, infinity). Action=
- * and SoftPercent= are written only when set: a setting left out is the
- * default, and stays so when read back. */
+ * HeapMax and FDMax take systemd's syntax (512M, 2G, infinity). A key a
+ * file leaves out keeps what a lower layer says (unit-config.h). */
 typedef struct UnitCaps {
         char *unit;
         uint64_t heap_max, fd_max;      /* UINT64_MAX: none */
@@ -83,22 +83,30 @@ int unit_caps_set(UnitCaps *u, const char *key, const char *value, uint64_t phys
 typedef int (*UnitCapsLineFn)(unsigned line, const char *key, const char *value, void *userdata);
 int unit_caps_parse_section(const char *text, const char *section, UnitCapsLineFn fn, void *userdata);
 
-/* Parses the text of a unit's file (caps start as none); -EINVAL with the
- * 1-based line number in *ret_line on a bad line. */
-int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_line);
-/* The file's text; the caller frees it. */
-char *unit_caps_format(const UnitCaps *u);
+/* The keys a file sets, one bit each: 1U << UNIT_CAPS_HEAP_MAX, ... */
+#define UNIT_CAPS_KEYS_ALL ((1U << _UNIT_CAPS_KEY_MAX) - 1)
 
-/* Files under dir: load every UNIT.conf, save one, remove one. A save
- * writes a temporary file (".#rescap.XXXXXX"), syncs it, renames it over
- * UNIT.conf and syncs the directory; a removal syncs the directory too.
- * A unit whose UNIT.conf would not fit in a directory entry (a name longer
- * than 250 bytes) cannot be saved: -ENAMETOOLONG. */
-int unit_caps_load_dir(const char *dir, UnitCapsList *ret);
-int unit_caps_save(const char *dir, const UnitCaps *u);
+/* Parses the text of one of rescapd's own files ([Cap]; caps start as
+ * none): the keys it sets in *ret_keys (may be NULL); -EINVAL with the
+ * 1-based line number in *ret_line on a bad line (the whole file is then
+ * refused: rescapd never rewrites a file it could not read whole). */
+int unit_caps_parse(const char *text, UnitCaps *ret, unsigned *ret_keys, unsigned *ret_line);
+/* The file's text with the given keys (an explicit "infinity" or
+ * "Action=kill" included: in a higher layer they override a lower one's);
+ * the caller frees it. */
+char *unit_caps_format(const UnitCaps *u, unsigned keys);
+
+/* DIR/UNIT.conf, the file rescapd writes for a unit in one of its layers
+ * (/etc/rescap, /run/rescap): read, save, remove. A save writes a
+ * temporary file (".#rescap.XXXXXX"), syncs it, renames it over
+ * UNIT.conf and syncs the directory; saving no keys, or a removal,
+ * removes it and syncs the directory. A unit whose UNIT.conf would not
+ * fit in a directory entry (a name longer than 250 bytes) cannot be
+ * saved: -ENAMETOOLONG. A read of a file (or directory) that does not
+ * exist is no keys, 0; one that does not parse is -EINVAL with its line. */
+int unit_caps_read(const char *dir, const char *unit, UnitCaps *ret, unsigned *ret_keys, unsigned *ret_line);
+int unit_caps_save(const char *dir, const UnitCaps *u, unsigned keys);
 int unit_caps_remove(const char *dir, const char *unit);
-/* Whether dir has a file for the unit (loaded or not: it may not parse). */
-bool unit_caps_file_exists(const char *dir, const char *unit);
 UnitCaps *unit_caps_find(UnitCapsList *l, const char *unit);
 /* Adds u (a copy; its name is duplicated) or replaces the entry of its
  * unit; drops the entry of a unit. */

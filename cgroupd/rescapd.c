@@ -41,8 +41,7 @@
 /* Entries of policy_kills before the kernel is asked which are still there. */
 #define POLICY_KILLS_PRUNE_MIN 256
 
-static void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void log_msg(const char *fmt, ...) {
+void log_msg(const char *fmt, ...) {
         va_list ap;
 
         va_start(ap, fmt);
@@ -554,6 +553,8 @@ static char *read_self_cgroup(void) {
         return ret;
 }
 
+static int manager_reload_units(Manager *m, const char *why);
+
 /* ---- systemd: a unit's cgroup is new at every start ---- */
 
 /* A job of a unit ended: a start or restart (a new cgroup, without a
@@ -578,12 +579,28 @@ static int on_job_removed(sd_bus_message *msg, void *userdata, sd_bus_error *err
         return 0;
 }
 
+/* systemd read its unit files again (daemon-reload): [X-Rescap] sections
+ * may have come, changed or gone. */
+static int on_systemd_reloading(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        int active;
+
+        (void) error;
+        if (sd_bus_message_read(msg, "b", &active) < 0 || active)
+                return 0;
+        (void) manager_reload_units(userdata, "systemd reloaded");
+        return 0;
+}
+
 static int systemd_subscribe(Manager *m) {
         int r;
 
         r = sd_bus_match_signal_async(m->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                       "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed,
                                       NULL, m);
+        if (r >= 0)
+                r = sd_bus_match_signal_async(m->bus, NULL, "org.freedesktop.systemd1",
+                                              "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                                              "Reloading", on_systemd_reloading, NULL, m);
         if (r < 0)
                 return r;
         /* systemd sends job signals only while someone is subscribed. */
@@ -593,34 +610,33 @@ static int systemd_subscribe(Manager *m) {
 
 /* ---- reload (SIGHUP) ---- */
 
-int manager_reload(Manager *m) {
-        UnitCapsList fresh = {};
+/* Every unit's settings read again; why: for the log. */
+static int manager_reload_units(Manager *m, const char *why) {
+        UnitCapsList fresh = {}, bad = {}, before;
         size_t set = 0, dropped = 0;
-        uint64_t now = 0;
         int r;
 
-        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
-        (void) sd_notifyf(0, "RELOADING=1\nSTATUS=Reloading %s...\nMONOTONIC_USEC=%" PRIu64, m->conf_dir, now);
-        r = unit_caps_load_dir(m->conf_dir, &fresh);
+        r = manager_config_load(m, &fresh, &bad);
         if (r < 0) {
-                log_msg("rescapd: cannot read %s: %s; unit caps unchanged", m->conf_dir, strerror(-r));
-                unit_caps_list_free(&fresh);
-                goto done;
+                log_msg("rescapd: cannot read the settings of units (%s): %s; unit caps unchanged", why,
+                        strerror(-r));
+                return r;
         }
-        /* A file still there that does not parse (an edit under way, a
-         * typo): its unit keeps the caps it has, rather than none. */
-        for (size_t i = 0; i < m->units.n; i++) {
-                const UnitCaps *old = &m->units.items[i];
+        /* Settings with an error (an edit under way, a typo): the unit
+         * keeps the caps it has, rather than what is left. */
+        for (size_t i = 0; r >= 0 && i < bad.n; i++) {
+                const UnitCaps *old = unit_caps_find(&m->units, bad.items[i].unit);
 
-                if (unit_caps_find(&fresh, old->unit) || !unit_caps_file_exists(m->conf_dir, old->unit))
+                if (!old)
                         continue;
                 log_msg("rescapd: %s keeps the caps it had", old->unit);
                 r = unit_caps_list_put(&fresh, old);
-                if (r < 0) {
-                        log_msg("rescapd: cannot reload %s: %s", m->conf_dir, strerror(-r));
-                        unit_caps_list_free(&fresh);
-                        goto done;
-                }
+        }
+        unit_caps_list_free(&bad);
+        if (r < 0) {
+                log_msg("rescapd: cannot reload (%s): %s", why, strerror(-r));
+                unit_caps_list_free(&fresh);
+                return r;
         }
         /* The kernel gets the changes (without the kernel, its return
          * applies them all). */
@@ -646,13 +662,33 @@ int manager_reload(Manager *m) {
                 if (r < 0)
                         log_msg("rescapd: caps of %s not dropped: %s", none.unit, strerror(-r));
         }
-        unit_caps_list_free(&m->units);
+        before = m->units;
         m->units = fresh;
+        /* The unit objects follow. */
+        for (size_t i = 0; i < m->units.n; i++) {
+                const UnitCaps *u = &m->units.items[i], *was = unit_caps_find(&before, u->unit);
+
+                if (!was || !unit_caps_equal(was, u))
+                        bus_unit_caps_changed(m, u->unit, was);
+        }
+        for (size_t i = 0; i < before.n; i++)
+                if (!unit_caps_find(&m->units, before.items[i].unit))
+                        bus_unit_caps_changed(m, before.items[i].unit, true);
+        unit_caps_list_free(&before);
         prune_unit_kills(m);
-        r = 0;
-        log_msg("rescapd: reloaded %s: %zu unit(s) with caps, %zu set, %zu dropped", m->conf_dir, m->units.n,
-                set, dropped);
-done:
+        log_msg("rescapd: reloaded (%s): %zu unit(s) with caps, %zu set, %zu dropped", why, m->units.n, set,
+                dropped);
+        return 0;
+}
+
+int manager_reload(Manager *m) {
+        uint64_t now = 0;
+        int r;
+
+        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        (void) sd_notifyf(0, "RELOADING=1\nSTATUS=Reloading the settings of units...\nMONOTONIC_USEC=%" PRIu64,
+                          now);
+        r = manager_reload_units(m, "SIGHUP");
         (void) sd_notify(0, "READY=1\nSTATUS=Processing requests...");
         return r;
 }
@@ -730,7 +766,9 @@ static void help(void) {
                "The rescap daemon: the org.rescap1 bus object on the system bus.\n\n"
                "  -h --help               this help\n"
                "     --version            the version\n"
-               "     --conf-dir=DIR       where unit caps persist (default /etc/rescap)\n"
+               "     --conf-dir=DIR       the admin's unit caps, and SetUnitCap's (default /etc/rescap)\n"
+               "     --vendor-dir=DIR     packages' unit caps (default /usr/lib/rescap)\n"
+               "     --runtime-dir=DIR    unit caps until reboot (default /run/rescap)\n"
                "     --sample-interval=S  seconds between monitoring signals (default 5)\n"
                "     --events-buffer=SIZE receive buffer of the kernel events socket (default 16M)\n");
 }
@@ -764,6 +802,8 @@ int main(int argc, char **argv) {
                 { "help",            no_argument,       NULL, 'h' },
                 { "version",         no_argument,       NULL, 'V' },
                 { "conf-dir",        required_argument, NULL, 'c' },
+                { "vendor-dir",      required_argument, NULL, 'v' },
+                { "runtime-dir",     required_argument, NULL, 'r' },
                 { "sample-interval", required_argument, NULL, 's' },
                 { "events-buffer",   required_argument, NULL, 'b' },
                 {}
@@ -771,7 +811,9 @@ int main(int argc, char **argv) {
         Manager m = {
                 .backend = "",
                 .sample_interval_usec = SAMPLE_INTERVAL_DEFAULT_USEC,
+                .vendor_dir = "/usr/lib/rescap",
                 .conf_dir = "/etc/rescap",
+                .runtime_dir = "/run/rescap",
                 .events_buffer = EVENTS_BUFFER_DEFAULT,
         };
         sigset_t mask;
@@ -787,6 +829,12 @@ int main(int argc, char **argv) {
                         return 0;
                 case 'c':
                         m.conf_dir = optarg;
+                        break;
+                case 'v':
+                        m.vendor_dir = optarg;
+                        break;
+                case 'r':
+                        m.runtime_dir = optarg;
                         break;
                 case 's': {
                         char *end;
@@ -840,10 +888,6 @@ int main(int argc, char **argv) {
                 goto out;
         }
 
-        r = unit_caps_load_dir(m.conf_dir, &m.units);
-        if (r < 0)
-                log_msg("rescapd: cannot read %s: %s", m.conf_dir, strerror(-r));
-
         m.self_cgroup = read_self_cgroup();
 
         /* The bus first, so the first connection to the kernel can say so. */
@@ -857,8 +901,10 @@ int main(int argc, char **argv) {
         }
         r = systemd_subscribe(&m);
         if (r < 0)
-                log_msg("rescapd: cannot follow systemd's jobs (%s): unit caps are applied only at "
-                        "rescapd's start and the kernel's return", strerror(-r));
+                log_msg("rescapd: cannot follow systemd's jobs and reloads (%s): unit caps are applied only "
+                        "at rescapd's start, its reloads and the kernel's return", strerror(-r));
+        /* The units' settings, with the unit files systemd has. */
+        (void) manager_reload_units(&m, "start");
         r = ctrl_setup(&m);
         if (r < 0) {
                 log_msg("rescapd: cannot watch the kernel: %s", strerror(-r));

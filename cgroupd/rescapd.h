@@ -14,6 +14,7 @@
 #include "kernel-link.h"
 #include "rescapd-sample.h"
 #include "rescapd-unit.h"
+#include "unit-config.h"
 
 #define RESCAP_VERSION_STRING   "0.1"
 
@@ -97,8 +98,11 @@ typedef struct Manager {
         size_t policy_kills_prune_at;   /* read the kernel's policies when reached */
         bool policy_kills_known;        /* a first read of the kernel's counts worked */
 
+        /* rescap's layers of unit caps (unit-config.h). */
+        const char *vendor_dir;         /* /usr/lib/rescap */
         const char *conf_dir;           /* /etc/rescap */
-        UnitCapsList units;             /* persisted unit caps */
+        const char *runtime_dir;        /* /run/rescap */
+        UnitCapsList units;             /* the effective caps of each unit with caps */
         UnitCgroup *unit_cgroups;
         size_t n_unit_cgroups;
         char *self_cgroup;              /* rescapd's own, "/system.slice/rescapd.service" */
@@ -106,14 +110,27 @@ typedef struct Manager {
 
 /* cgroupd/rescapd.c */
 /* cgroupd/rescapd.c */
+void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int manager_kernel_request_check(Manager *m, int r);
 uint32_t manager_tracked(Manager *m);
 void manager_count_kill(Manager *m, const char *unit);
 uint64_t manager_unit_kills(Manager *m, const char *unit);
 int manager_update_sample_timer(Manager *m);
-/* Reads conf_dir again (SIGHUP): new and changed unit caps are applied,
- * those whose file is gone are dropped from the kernel. */
+/* Reads every unit's settings again (SIGHUP, and systemd's reloads): new
+ * and changed unit caps are applied, those whose settings are gone are
+ * dropped from the kernel; a unit whose settings have an error keeps the
+ * caps it had. */
 int manager_reload(Manager *m);
+
+/* cgroupd/rescapd-config.c */
+/* A unit's settings from every layer (unit-config.h), with the unit files
+ * systemd uses for it; the unit's name in ret->caps.unit is its Id for an
+ * alias. */
+int manager_unit_config(Manager *m, const char *unit, UnitConfig *ret);
+/* The effective caps of every unit that has settings (those without caps
+ * left out), and, in ret_bad, the units whose settings have errors (which
+ * are logged). */
+int manager_config_load(Manager *m, UnitCapsList *ret, UnitCapsList *ret_bad);
 
 /* cgroupd/rescapd-manager.c */
 /* A failed kernel request about subject ("fetch 123", "caps on x.service")
@@ -137,15 +154,17 @@ int manager_disarm_orphans(Manager *m);
  * refuses every change from a governed caller, so rescapd would lock
  * itself out. */
 bool manager_cgroup_governs_self(Manager *m, const char *cgroup);
-/* Caps on a group for caller, who the kernel judges: a unit, named by its
- * name or its own cgroup's path, gets them merged with the caps it has,
- * armed on its cgroup path (manager_apply_unit_caps()) and persisted under
- * the configuration directory; any other cgroup path gets them
- * in the kernel only, for as long as it exists. reset lifts them all.
- * Nothing is persisted that the kernel refused; a failed write puts the
- * kernel back to what the file says. Errors are named in error (an
- * EACCES from the kernel: the caller needs authorization). */
-int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bool reset,
+/* Caps on a group for caller, who the kernel judges first (may-change): a
+ * unit, named by its name or its own cgroup's path, gets the keys given
+ * written to its file in conf_dir (runtime: runtime_dir), over what that
+ * file said; its effective caps from every layer are then armed on its
+ * cgroup path (manager_apply_unit_caps()). reset removes its files in
+ * both (what unit files and /usr/lib/rescap say stays). Any other cgroup
+ * path gets the caps in the kernel only, for as long as it exists. When
+ * the kernel refuses, the files are put back as they were. Errors are
+ * named in error (an EACCES from the kernel: the caller needs
+ * authorization). */
+int manager_set_unit_caps(Manager *m, const char *group, const rk_caps *caps, bool reset, bool runtime,
                           const rk_caller *caller, sd_bus_error *error);
 /* A kill or a cap warning, to the journal with structured fields. */
 void manager_log_event(const rk_proc *p);

@@ -118,7 +118,8 @@ static int kernel_error(Manager *m, sd_bus_error *error, int r, const char *what
         return manager_kernel_error(m, error, r, subject);
 }
 
-static int read_cap_options(sd_bus_message *msg, rk_caps *caps, bool may_be_empty, sd_bus_error *error);
+static int read_cap_options(sd_bus_message *msg, rk_caps *caps, bool *runtime, bool may_be_empty,
+                            sd_bus_error *error);
 
 /* The pid a pidfd names, from its fdinfo; 0 if it cannot be told. */
 static pid_t pidfd_pid(int fd) {
@@ -184,7 +185,7 @@ static int method_register(sd_bus_message *msg, void *userdata, sd_bus_error *er
 
         r = sd_bus_message_read(msg, "ut", &pid, &flags);
         if (r >= 0 && options)
-                r = read_cap_options(msg, &caps, true, error);
+                r = read_cap_options(msg, &caps, NULL, true, error);
         if (r >= 0)
                 r = check_pid(pid, error);
         if (r < 0)
@@ -257,8 +258,10 @@ static int method_set_cap(sd_bus_message *msg, void *userdata, sd_bus_error *err
 
 /* The options dictionary of SetCapWithOptions, RegisterWithOptions and
  * SetUnitCapWithOptions: HeapMax (t), FDMax (t), Action (s), SoftPercent
- * (u), Force (b); a key left out leaves that setting as it is. */
-static int read_cap_options(sd_bus_message *msg, rk_caps *caps, bool may_be_empty, sd_bus_error *error) {
+ * (u), Force (b), and for units (runtime not NULL) Runtime (b); a key left
+ * out leaves that setting as it is. */
+static int read_cap_options(sd_bus_message *msg, rk_caps *caps, bool *runtime, bool may_be_empty,
+                            sd_bus_error *error) {
         const char *key;
         int r;
 
@@ -291,10 +294,15 @@ static int read_cap_options(sd_bus_message *msg, rk_caps *caps, bool may_be_empt
 
                         r = sd_bus_message_read(msg, "v", "b", &b);
                         caps->force = b;
+                } else if (runtime && strcmp(key, "Runtime") == 0) {
+                        int b;
+
+                        r = sd_bus_message_read(msg, "v", "b", &b);
+                        *runtime = b;
                 } else
                         return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                                 "unknown option '%s' (HeapMax, FDMax, Action, SoftPercent, Force)",
-                                                 key);
+                                                 "unknown option '%s' (HeapMax, FDMax, Action, SoftPercent, Force%s)",
+                                                 key, runtime ? ", Runtime" : "");
                 if (r < 0)
                         return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                                  "option '%s' has the wrong type", key);
@@ -320,7 +328,7 @@ static int method_set_cap_with_options(sd_bus_message *msg, void *userdata, sd_b
 
         r = sd_bus_message_read(msg, "u", &pid);
         if (r >= 0)
-                r = read_cap_options(msg, &caps, false, error);
+                r = read_cap_options(msg, &caps, NULL, false, error);
         if (r < 0)
                 return r;
         return pid_change(msg, userdata, pid, &caps, NULL, "set caps of", error);
@@ -603,6 +611,7 @@ static int method_unit_caps(sd_bus_message *msg, void *userdata, sd_bus_error *e
         const char *member = sd_bus_message_get_member(msg), *group;
         const bool reset = strcmp(member, "ResetUnit") == 0;
         Manager *m = userdata;
+        bool runtime = false;
         rk_caps caps = {};
         int r;
 
@@ -611,17 +620,61 @@ static int method_unit_caps(sd_bus_message *msg, void *userdata, sd_bus_error *e
                 caps.has_heap = caps.has_fds = true;
                 r = sd_bus_message_read(msg, "tt", &caps.heap, &caps.fds);
         } else if (r >= 0 && strcmp(member, "SetUnitCapWithOptions") == 0)
-                r = read_cap_options(msg, &caps, false, error);
+                r = read_cap_options(msg, &caps, &runtime, false, error);
         if (r >= 0)
                 r = check_caps(&caps, error);
         if (r >= 0)
                 r = bus_change_begin(msg, m, &c, error);
         if (r < 0)
                 return r;
-        r = manager_set_unit_caps(m, group, &caps, reset, &c.rk, error);
+        r = manager_set_unit_caps(m, group, &caps, reset, runtime, &c.rk, error);
         if (r < 0)
                 return bus_change_refused(msg, m, &c, r, error);
         return sd_bus_reply_method_return(msg, NULL);
+}
+
+/* GetUnitConfig(s unit): the unit's settings from every layer as
+ * "rescapctl cat" shows them, and their errors, one "PATH:LINE: what" each
+ * (LINE 0: the whole file). Anyone may ask: unit files are readable by
+ * all, and the caps they give are on the unit objects. */
+static int method_get_unit_config(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *text = NULL;
+        Manager *m = userdata;
+        const char *unit;
+        UnitConfig c;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &unit);
+        if (r < 0)
+                return r;
+        if (!unit_name_is_valid(unit))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "'%s' is not a unit name with a cgroup "
+                                         "(.service, .scope, .slice, .socket, .mount, .swap)", unit);
+        r = manager_unit_config(m, unit, &c);
+        if (r == -ENAMETOOLONG || r == -EINVAL)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "'%s': %s", unit, strerror(-r));
+        if (r < 0)
+                return r;
+        text = unit_config_cat(&c);
+        r = text ? sd_bus_message_new_method_return(msg, &reply) : -ENOMEM;
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "s", text);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "s");
+        for (size_t i = 0; r >= 0 && i < c.n_errors; i++) {
+                _cleanup_free_ char *line = NULL;
+
+                r = asprintf(&line, "%s:%u: %s", c.errors[i].path, c.errors[i].line, c.errors[i].message) < 0
+                            ? -ENOMEM : sd_bus_message_append(reply, "s", line);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        unit_config_free(&c);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
 }
 
 /* ---- Manager properties ---- */
@@ -735,6 +788,8 @@ static const sd_bus_vtable manager_vtable[] = {
                                 SD_BUS_NO_RESULT, method_unit_caps, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ResetUnit", SD_BUS_ARGS("s", group), SD_BUS_NO_RESULT,
                                 method_unit_caps, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetUnitConfig", SD_BUS_ARGS("s", unit), SD_BUS_RESULT("s", text, "as", errors),
+                                method_get_unit_config, SD_BUS_VTABLE_UNPRIVILEGED),
 
         SD_BUS_SIGNAL_WITH_ARGS("Killed",
                                 SD_BUS_ARGS("u", pid, "s", comm, "u", uid, "s", cgroup, "s", unit,

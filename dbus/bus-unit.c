@@ -188,7 +188,7 @@ static int unit_property_set(sd_bus *bus, const char *path, const char *interfac
         r = bus_change_begin(value, m, &c, error);
         if (r < 0)
                 return r;
-        r = manager_set_unit_caps(m, unit, &caps, false, &c.rk, error);
+        r = manager_set_unit_caps(m, unit, &caps, false, false, &c.rk, error);
         if (r == -EACCES && c.euid != 0) {
                 sd_bus_error_free(error);
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,

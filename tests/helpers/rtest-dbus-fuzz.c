@@ -86,6 +86,7 @@ static const struct method methods[] = {
         { "SetUnitCap",            "stt",    "",                  "gHN" },
         { "SetUnitCapWithOptions", "sa{sv}", "",                  "go"  },
         { "ResetUnit",             "s",      "",                  "g"   },
+        { "GetUnitConfig",         "s",      "sas",               "g"   },
 };
 
 struct property {
@@ -479,7 +480,7 @@ static int append_random(sd_bus_message *m, const char *type, unsigned depth) {
  * type or a wrong one, unknown keys, duplicates (keys drawn with
  * replacement). */
 static int append_options(sd_bus_message *m, bool pool) {
-        static const char *const keys[] = { "HeapMax", "FDMax", "Action", "SoftPercent", "Force" };
+        static const char *const keys[] = { "HeapMax", "FDMax", "Action", "SoftPercent", "Force", "Runtime" };
         unsigned n = rnd_below(7);
         int r;
 

@@ -3,7 +3,7 @@
 # [RESCAPD-OPTIONS...] starts a private system bus in DIR with a system
 # bus's default policy and rescapd's own (dbus/org.rescap1.conf), points
 # DBUS_SYSTEM_BUS_ADDRESS at it, starts rescapd built with ASan/UBSan on it
-# (--conf-dir=DIR/conf, its log in DIR/rescapd.log) and waits until it owns
+# (--conf-dir=DIR/conf, --vendor-dir=DIR/vendor, --runtime-dir=DIR/run; its log in DIR/rescapd.log) and waits until it owns
 # org.rescap1. Sets $bus and $daemon, the two pids.
 rescapd_private() {
 	_d=$1
@@ -39,7 +39,8 @@ rescapd_private() {
 	bus=$!
 	export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$_d/bus"
 	_i=0; until [ -S "$_d/bus" ] || [ $_i -gt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
-	"$O/tests/rescapd-san" --conf-dir="$_d/conf" "$@" 2>"$_d/rescapd.log" &
+	"$O/tests/rescapd-san" --conf-dir="$_d/conf" --vendor-dir="$_d/vendor" --runtime-dir="$_d/run" "$@" \
+		2>"$_d/rescapd.log" &
 	daemon=$!
 	_i=0
 	until busctl --system status org.rescap1 >/dev/null 2>&1 || [ $_i -gt 100 ]; do

@@ -72,6 +72,51 @@ expect_eq "HeapMax of a.service from a bad file" "t 2147483648" "$(unit_prop a_2
 unit_prop b_2eservice FDMax 2>/dev/null && fail "b.service still has an object after its file went"
 grep -q 'a.service keeps the caps it had' "$d/rescapd.log" || fail "not logged: $(cat "$d/rescapd.log")"
 
+# The layers (no systemd here, so no unit files): /usr/lib/rescap <
+# /etc/rescap (its UNIT.conf, then UNIT.conf.d/ in name order) < /run/rescap,
+# key by key; a template's files before an instance's in each. A bad line
+# is skipped, the rest counts, and GetUnitConfig says where each value
+# comes from and what is wrong.
+mkdir -p "$d/vendor" "$d/conf/c.service.conf.d" "$d/run"
+printf '[Cap]\nHeapMax=1G\nFDMax=10\nSoftPercent=50\n' >"$d/vendor/c.service.conf"
+printf '[Cap]\nFDMax=30\n' >"$d/conf/c.service.conf.d/20-b.conf"
+printf '[Cap]\nFDMax=20\nAction=lots\n' >"$d/conf/c.service.conf.d/10-a.conf"
+printf '[Cap]\nHeapMax=3G\n' >"$d/run/c.service.conf"
+printf '[Cap]\nHeapMax=100M\nFDMax=40\n' >"$d/vendor/t@.service.conf"
+printf '[Cap]\nHeapMax=infinity\n' >"$d/conf/t@x.service.conf"
+kill -HUP $daemon
+wait_count 4 READY=1
+expect_eq "HeapMax of c.service (/run over /usr/lib)" "t 3221225472" "$(unit_prop c_2eservice HeapMax)"
+expect_eq "FDMax of c.service (the last drop-in)" "t 30" "$(unit_prop c_2eservice FDMax)"
+expect_eq "SoftPercent of c.service (/usr/lib)" "u 50" "$(unit_prop c_2eservice SoftPercent)"
+expect_eq "Action of c.service (the bad line skipped)" 's "kill"' "$(unit_prop c_2eservice Action)"
+expect_eq "HeapMax of t@x.service (its own infinity over the template's)" "t 18446744073709551615" \
+	"$(unit_prop t_40x_2eservice HeapMax)"
+expect_eq "FDMax of t@x.service (the template's)" "t 40" "$(unit_prop t_40x_2eservice FDMax)"
+cat=$(busctl --system --json=short call org.rescap1 /org/rescap1 org.rescap1.Manager GetUnitConfig s c.service) ||
+	fail "GetUnitConfig c.service"
+echo "$cat" | python3 -c '
+import json, sys
+# busctl 252 writes newlines in strings raw
+text, errors = json.loads(sys.stdin.read(), strict=False)["data"]
+d = sys.argv[1]
+want = ["# " + d + "/vendor/c.service.conf", "# " + d + "/conf/c.service.conf.d/10-a.conf",
+        "# " + d + "/conf/c.service.conf.d/20-b.conf", "# " + d + "/run/c.service.conf"]
+got = [l for l in text.splitlines() if l.startswith("# /")]
+assert got == want, (got, want)
+assert "HeapMax=3G" in text and "from " + d + "/run/c.service.conf:2" in text, text
+assert "FDMax=30" in text and "20-b.conf:2" in text, text
+assert errors == [d + "/conf/c.service.conf.d/10-a.conf:3: Action=lots: not an action (kill, deny, notify)"], errors
+' "$d" || fail "GetUnitConfig c.service: $cat"
+grep -q '10-a.conf:3: Action=lots: not an action.*(caps of c.service)' "$d/rescapd.log" ||
+	fail "the bad line is not logged: $(cat "$d/rescapd.log")"
+for bad in ../x.service x.target ''; do
+	dbus-send --system --print-reply --dest=org.rescap1 /org/rescap1 org.rescap1.Manager.GetUnitConfig \
+		"string:$bad" 2>"$d/err" >/dev/null && fail "GetUnitConfig '$bad' answered"
+	grep -q org.freedesktop.DBus.Error.InvalidArgs "$d/err" || fail "GetUnitConfig '$bad': $(cat "$d/err")"
+done
+kill -0 $daemon || fail "rescapd died"
+
 # The bus goes away: so does rescapd, with status 1.
 kill $bus
 wait $bus 2>/dev/null

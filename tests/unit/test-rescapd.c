@@ -65,41 +65,54 @@ static void test_units(void) {
 }
 
 static void test_conf(void) {
-        UnitCaps u = { .unit = (char *) "leak.service" };
+        UnitCaps u = { .unit = (char *) "leak.service" }, back;
         char *text, dir[] = "/tmp/test-rescapd.XXXXXX";
-        UnitCapsList l;
-        unsigned line = 0;
+        UnitCapsList l = {};
+        unsigned line = 0, keys = 99;
         int r;
 
-        r = unit_caps_parse("# c\n[Cap]\nHeapMax=512M\nFDMax=1024\nAction=notify\nSoftPercent=80\n", &u, &line);
+        r = unit_caps_parse("# c\n[Cap]\nHeapMax=512M\nFDMax=1024\nAction=notify\nSoftPercent=80\n", &u, &keys, &line);
         CHECK(r == 0 && u.heap_max == 512ULL << 20 && u.fd_max == 1024 && u.action == RESCAP_ACTION_NOTIFY &&
-              u.soft_pct == 80, "parse: %d %" PRIu64 " %" PRIu64 " %u %u", r, u.heap_max, u.fd_max, u.action, u.soft_pct);
-        r = unit_caps_parse("[Cap]\nHeapMax=infinity\n", &u, &line);
-        CHECK(r == 0 && u.heap_max == RESCAP_NO_CAP && u.fd_max == RESCAP_NO_CAP && u.action == 0,
-              "infinity and defaults");
-        r = unit_caps_parse("[Cap]\n\nHeapMax=0\n", &u, &line);
-        CHECK(r == -EINVAL && line == 3, "HeapMax=0: %d line %u", r, line);
-        r = unit_caps_parse("[Cap]\nSoftPercent=100\n", &u, &line);
+              u.soft_pct == 80 && keys == UNIT_CAPS_KEYS_ALL,
+              "parse: %d %" PRIu64 " %" PRIu64 " %u %u keys %#x", r, u.heap_max, u.fd_max, u.action, u.soft_pct, keys);
+        r = unit_caps_parse("[Cap]\nHeapMax=infinity\n", &u, &keys, &line);
+        CHECK(r == 0 && u.heap_max == RESCAP_NO_CAP && u.fd_max == RESCAP_NO_CAP && u.action == 0 &&
+              keys == 1U << UNIT_CAPS_HEAP_MAX, "infinity and defaults: keys %#x", keys);
+        r = unit_caps_parse("[Cap]\n\nHeapMax=0\n", &u, &keys, &line);
+        CHECK(r == -EINVAL && line == 3 && keys == 0, "HeapMax=0: %d line %u", r, line);
+        r = unit_caps_parse("[Cap]\nSoftPercent=100\n", &u, NULL, &line);
         CHECK(r == -EINVAL && line == 2, "SoftPercent=100");
-        r = unit_caps_parse("[Cap]\nNope=1\n", &u, &line);
+        r = unit_caps_parse("[Cap]\nNope=1\n", &u, NULL, &line);
         CHECK(r == -EINVAL, "unknown key");
-        r = unit_caps_parse("[Other]\nNope=1\n", &u, &line);
-        CHECK(r == 0, "other sections are ignored");
+        r = unit_caps_parse("[Other]\nNope=1\n", &u, &keys, &line);
+        CHECK(r == 0 && keys == 0, "other sections are ignored");
 
+        /* Only the keys given are written; infinity and kill explicitly
+         * (in a higher layer they override a lower one's). */
         u = (UnitCaps) { .unit = (char *) "leak.service", .heap_max = 64ULL << 20, .fd_max = RESCAP_NO_CAP,
                          .action = RESCAP_ACTION_KILL, .soft_pct = 75 };
-        text = unit_caps_format(&u);
+        text = unit_caps_format(&u, UNIT_CAPS_KEYS_ALL);
         CHECK(text && strstr(text, "HeapMax=67108864\n") && strstr(text, "FDMax=infinity\n") &&
               strstr(text, "Action=kill\n") && strstr(text, "SoftPercent=75\n"), "format: %s", text);
         free(text);
+        text = unit_caps_format(&u, 1U << UNIT_CAPS_FD_MAX);
+        CHECK(text && strstr(text, "FDMax=infinity\n") && !strstr(text, "HeapMax") && !strstr(text, "Action") &&
+              !strstr(text, "SoftPercent"), "format of one key: %s", text);
+        free(text);
 
         CHECK(mkdtemp(dir) != NULL, "mkdtemp");
-        r = unit_caps_save(dir, &u);
+        r = unit_caps_read(dir, "leak.service", &back, &keys, &line);
+        CHECK(r == 0 && keys == 0 && back.heap_max == RESCAP_NO_CAP, "read of no file: %d keys %#x", r, keys);
+        r = unit_caps_save(dir, &u, UNIT_CAPS_KEYS_ALL & ~(1U << UNIT_CAPS_ACTION));
         CHECK(r == 0, "save: %d", r);
-        r = unit_caps_load_dir(dir, &l);
-        CHECK(r == 0 && l.n == 1 && strcmp(l.items[0].unit, "leak.service") == 0 &&
-              l.items[0].heap_max == 64ULL << 20 && l.items[0].fd_max == RESCAP_NO_CAP &&
-              l.items[0].soft_pct == 75, "round trip: %d %zu", r, l.n);
+        r = unit_caps_read(dir, "leak.service", &back, &keys, &line);
+        CHECK(r == 0 && back.heap_max == 64ULL << 20 && back.fd_max == RESCAP_NO_CAP && back.soft_pct == 75 &&
+              back.action == 0 && keys == (UNIT_CAPS_KEYS_ALL & ~(1U << UNIT_CAPS_ACTION)),
+              "round trip: %d keys %#x", r, keys);
+        CHECK(unit_caps_save(dir, &u, 0) == 0 && unit_caps_read(dir, "leak.service", &back, &keys, &line) == 0 &&
+              keys == 0, "saving no keys removes the file");
+
+        CHECK(unit_caps_list_put(&l, &u) == 0 && l.n == 1, "put adds");
         CHECK(unit_caps_find(&l, "leak.service") && !unit_caps_find(&l, "x.service"), "find");
         u.fd_max = 100;
         CHECK(unit_caps_list_put(&l, &u) == 0 && l.n == 1 && l.items[0].fd_max == 100 &&
@@ -114,14 +127,10 @@ static void test_conf(void) {
         CHECK(!unit_caps_is_empty(&u), "an action and a soft threshold are settings");
         u.action = u.soft_pct = 0;
         CHECK(unit_caps_is_empty(&u), "no caps, default settings: empty");
-        u.unit = (char *) "leak.service";
         unit_caps_list_free(&l);
-        CHECK(unit_caps_remove(dir, "leak.service") == 0, "remove");
+        CHECK(unit_caps_remove(dir, "leak.service") == 0, "remove of none");
         CHECK(unit_caps_remove(dir, "../etc.service") == -EINVAL, "remove a bad name");
-        r = unit_caps_load_dir(dir, &l);
-        CHECK(r == 0 && l.n == 0, "empty after remove");
-        unit_caps_list_free(&l);
-        rmdir(dir);
+        CHECK(rmdir(dir) == 0, "empty after remove: %s", strerror(errno));
 }
 
 static void test_sample(void) {
@@ -209,9 +218,9 @@ static char *slurp(const char *dir, const char *name) {
  * a default, a unit with nothing left removed, a failed write's errno. */
 static void test_persist(void) {
         char dir[] = "/tmp/test-rescapd.XXXXXX", name[300], unit[300], *text;
-        UnitCaps u = {}, *have;
-        UnitCapsList l;
+        UnitCaps u = {}, back;
         struct rlimit old_limit, limit;
+        unsigned keys;
         int r;
 
         CHECK(mkdtemp(dir) != NULL, "mkdtemp");
@@ -222,50 +231,50 @@ static void test_persist(void) {
         strcpy(unit + 242, ".service");
         CHECK(strlen(unit) == 250, "a 250-byte name");
         u = (UnitCaps) { .unit = unit, .heap_max = 1ULL << 30, .fd_max = RESCAP_NO_CAP };
-        r = unit_caps_save(dir, &u);
+        r = unit_caps_save(dir, &u, 1U << UNIT_CAPS_HEAP_MAX);
         CHECK(r == 0, "save of a 250-byte unit name: %d (%s)", r, strerror(-r));
-        r = unit_caps_load_dir(dir, &l);
-        CHECK(r == 0 && l.n == 1 && strcmp(l.items[0].unit, unit) == 0 && l.items[0].heap_max == 1ULL << 30,
-              "load of a 250-byte unit name: %d, %zu unit(s)", r, l.n);
-        unit_caps_list_free(&l);
+        r = unit_caps_read(dir, unit, &back, &keys, NULL);
+        CHECK(r == 0 && keys == 1U << UNIT_CAPS_HEAP_MAX && back.heap_max == 1ULL << 30,
+              "read of a 250-byte unit name: %d, keys %#x", r, keys);
         CHECK(unit_caps_remove(dir, unit) == 0 && dir_entries(dir, NULL, 0) == 0, "remove of a 250-byte unit name");
         /* Longer (systemd allows 255): UNIT.conf cannot exist, said so. */
         memset(unit, 'a', 247);
         strcpy(unit + 247, ".service");
         CHECK(unit_name_is_valid(unit), "a 255-byte unit name is valid");
-        r = unit_caps_save(dir, &u);
+        r = unit_caps_save(dir, &u, 1U << UNIT_CAPS_HEAP_MAX);
         CHECK(r == -ENAMETOOLONG, "save of a 255-byte unit name: %d", r);
         CHECK(dir_entries(dir, name, sizeof(name)) == 0, "a 255-byte unit name left %s", name);
         CHECK(unit_caps_remove(dir, unit) == 0, "remove of a 255-byte unit name: nothing to remove");
+        CHECK(unit_caps_read(dir, unit, &back, &keys, NULL) == 0 && keys == 0,
+              "read of a 255-byte unit name: no file");
 
-        /* The default action and soft threshold: not written, read back
-         * as defaults. */
+        /* Keys not given: not written, read back as not set. */
         u = (UnitCaps) { .unit = (char *) "leak.service", .heap_max = 64ULL << 20, .fd_max = RESCAP_NO_CAP };
-        text = unit_caps_format(&u);
-        CHECK(text && !strstr(text, "Action=") && !strstr(text, "SoftPercent="), "defaults written: %s", text);
+        CHECK(unit_caps_save(dir, &u, 1U << UNIT_CAPS_HEAP_MAX) == 0, "save of HeapMax");
+        text = slurp(dir, "leak.service.conf");
+        CHECK(!strstr(text, "Action=") && !strstr(text, "SoftPercent=") && !strstr(text, "FDMax="),
+              "keys not given written: %s", text);
         free(text);
-        CHECK(unit_caps_save(dir, &u) == 0, "save with the default action");
-        r = unit_caps_load_dir(dir, &l);
-        have = unit_caps_find(&l, "leak.service");
-        CHECK(r == 0 && have && have->action == 0 && have->soft_pct == 0,
-              "the default action read back: action %u, soft %u", have ? have->action : 99,
-              have ? have->soft_pct : 99);
-        /* After a restart, SetUnitCap(max, max): the caps it had, both
-         * lifted, nothing left: the file goes (as set_unit_caps decides). */
-        if (have) {
-                UnitCaps merged = *have;
+        r = unit_caps_read(dir, "leak.service", &back, &keys, NULL);
+        CHECK(r == 0 && back.action == 0 && back.soft_pct == 0 && keys == 1U << UNIT_CAPS_HEAP_MAX,
+              "the default action read back: action %u, soft %u, keys %#x", back.action, back.soft_pct, keys);
+        /* A file that does not parse is refused whole, with its line. */
+        {
+                FILE *f;
+                unsigned line = 0;
 
-                merged.heap_max = merged.fd_max = RESCAP_NO_CAP;
-                CHECK(unit_caps_is_empty(&merged), "caps lifted after a reload are not empty: action %u",
-                      merged.action);
-                if (unit_caps_is_empty(&merged))
-                        CHECK(unit_caps_remove(dir, merged.unit) == 0 && dir_entries(dir, NULL, 0) == 0,
-                              "the file is not removed");
+                snprintf(name, sizeof(name), "%s/bad.service.conf", dir);
+                f = fopen(name, "we");
+                CHECK(f != NULL, "fopen");
+                fputs("[Cap]\nFDMax=10\nHeapMax=lots\n", f);
+                fclose(f);
+                r = unit_caps_read(dir, "bad.service", &back, &keys, &line);
+                CHECK(r == -EINVAL && line == 3 && keys == 0, "a bad file: %d line %u keys %#x", r, line, keys);
+                unlink(name);
         }
-        unit_caps_list_free(&l);
         /* A file that says Action=kill (as rescapd wrote every file
          * before): kill is the default, no caps left is empty too. */
-        r = unit_caps_parse("[Cap]\nHeapMax=infinity\nFDMax=infinity\nAction=kill\nSoftPercent=0\n", &u, NULL);
+        r = unit_caps_parse("[Cap]\nHeapMax=infinity\nFDMax=infinity\nAction=kill\nSoftPercent=0\n", &u, NULL, NULL);
         CHECK(r == 0 && u.action == RESCAP_ACTION_KILL && unit_caps_is_empty(&u), "Action=kill, no caps: empty");
         u.action = RESCAP_ACTION_NOTIFY;
         CHECK(!unit_caps_is_empty(&u), "Action=notify is a setting");
@@ -281,7 +290,7 @@ static void test_persist(void) {
         /* A write cut short (here RLIMIT_FSIZE; ENOSPC alike): its own
          * errno, the old file intact, no temporary file left. */
         u = (UnitCaps) { .unit = (char *) "leak.service", .heap_max = 64ULL << 20, .fd_max = 100 };
-        CHECK(unit_caps_save(dir, &u) == 0, "save before the limit");
+        CHECK(unit_caps_save(dir, &u, UNIT_CAPS_KEYS_ALL) == 0, "save before the limit");
         text = slurp(dir, "leak.service.conf");
         signal(SIGXFSZ, SIG_IGN);
         getrlimit(RLIMIT_FSIZE, &old_limit);
@@ -290,7 +299,7 @@ static void test_persist(void) {
         setrlimit(RLIMIT_FSIZE, &limit);
         u.fd_max = 200;
         errno = 0;
-        r = unit_caps_save(dir, &u);
+        r = unit_caps_save(dir, &u, UNIT_CAPS_KEYS_ALL);
         setrlimit(RLIMIT_FSIZE, &old_limit);
         signal(SIGXFSZ, SIG_DFL);
         CHECK(r == -EFBIG, "a short write: %d (%s), want -EFBIG", r, strerror(-r));

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rescapd: which units have caps written somewhere, and what they say.
+ * A unit has settings when one of rescap's directories has a file or a
+ * drop-in directory of its name, or when one of systemd's unit
+ * directories has a unit file or drop-in of it with an [X-Rescap]
+ * section. Each such unit's layers are read by unit-config.h, with the
+ * fragment and drop-ins systemd itself uses for the unit (FragmentPath,
+ * DropInPaths); a template's are those of an instance systemd loads for
+ * the question.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "rescapd.h"
+#include "unit-config.h"
+
+/* A unit file larger than this is not read for [X-Rescap]. */
+#define UNIT_FILE_SCAN_MAX (256 * 1024)
+
+typedef struct Names {
+        char **v;
+        size_t n;
+} Names;
+
+static void names_free(Names *n) {
+        for (size_t i = 0; i < n->n; i++)
+                free(n->v[i]);
+        free(n->v);
+        *n = (Names) {};
+}
+
+static int names_add(Names *n, const char *name, size_t len) {
+        char **v;
+
+        for (size_t i = 0; i < n->n; i++)
+                if (strlen(n->v[i]) == len && strncmp(n->v[i], name, len) == 0)
+                        return 0;
+        v = realloc(n->v, (n->n + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        n->v = v;
+        n->v[n->n] = strndup(name, len);
+        if (!n->v[n->n])
+                return -ENOMEM;
+        n->n++;
+        return 0;
+}
+
+static void strv_free(char **v) {
+        for (size_t i = 0; v && v[i]; i++)
+                free(v[i]);
+        free(v);
+}
+
+static bool has_suffix(const char *s, const char *suffix, size_t *ret_stem) {
+        size_t n = strlen(s), k = strlen(suffix);
+
+        if (n <= k || strcmp(s + n - k, suffix) != 0)
+                return false;
+        *ret_stem = n - k;
+        return true;
+}
+
+/* Whether a file under dirfd has an [X-Rescap] section (a unit file that
+ * is a link to /dev/null, a masked unit, has none). */
+static bool file_has_section(int dirfd, const char *name) {
+        char *buf;
+        ssize_t n;
+        bool ret;
+        int fd;
+
+        fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return false;
+        buf = malloc(UNIT_FILE_SCAN_MAX + 1);
+        n = buf ? read(fd, buf, UNIT_FILE_SCAN_MAX) : -1;
+        close(fd);
+        if (n <= 0) {
+                free(buf);
+                return false;
+        }
+        buf[n] = 0;
+        /* A mention in a comment only costs a load: unit-config.h reads
+         * the sections for real. */
+        ret = strstr(buf, "[X-Rescap]") != NULL;
+        free(buf);
+        return ret;
+}
+
+/* The units of one of systemd's unit directories with an [X-Rescap]
+ * section in their file or in one of their drop-ins (NAME.d/ *.conf). */
+static int scan_unit_dir(const char *dir, Names *ret) {
+        struct dirent *de;
+        size_t stem;
+        DIR *d;
+        int r = 0;
+
+        d = opendir(dir);
+        if (!d)
+                return 0;       /* systemd lists directories that need not exist */
+        while (r == 0 && (de = readdir(d))) {
+                char unit[256];
+
+                if (de->d_name[0] == '.')
+                        continue;
+                if (has_suffix(de->d_name, ".d", &stem) && stem < sizeof(unit)) {
+                        DIR *sub;
+                        struct dirent *se;
+                        int fd;
+
+                        snprintf(unit, sizeof(unit), "%.*s", (int) stem, de->d_name);
+                        if (!unit_name_is_valid(unit))
+                                continue;
+                        fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        sub = fd < 0 ? NULL : fdopendir(fd);
+                        if (!sub) {
+                                if (fd >= 0)
+                                        close(fd);
+                                continue;
+                        }
+                        while ((se = readdir(sub))) {
+                                size_t s;
+
+                                if (se->d_name[0] != '.' && has_suffix(se->d_name, ".conf", &s) &&
+                                    file_has_section(dirfd(sub), se->d_name)) {
+                                        r = names_add(ret, unit, strlen(unit));
+                                        break;
+                                }
+                        }
+                        closedir(sub);
+                } else if (unit_name_is_valid(de->d_name) && file_has_section(dirfd(d), de->d_name))
+                        r = names_add(ret, de->d_name, strlen(de->d_name));
+        }
+        closedir(d);
+        return r;
+}
+
+/* The units of one of rescap's directories: NAME.conf and NAME.conf.d/. */
+static int scan_rescap_dir(const char *dir, Names *ret) {
+        struct dirent *de;
+        DIR *d;
+        int r = 0;
+
+        if (!dir)
+                return 0;
+        d = opendir(dir);
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        while (r == 0 && (de = readdir(d))) {
+                size_t stem;
+                char unit[256];
+
+                if (de->d_name[0] == '.')
+                        continue;
+                if (!has_suffix(de->d_name, ".conf", &stem) && !has_suffix(de->d_name, ".conf.d", &stem))
+                        continue;
+                if (stem >= sizeof(unit))
+                        continue;
+                snprintf(unit, sizeof(unit), "%.*s", (int) stem, de->d_name);
+                if (unit_name_is_valid(unit))
+                        r = names_add(ret, unit, stem);
+                else
+                        log_msg("rescapd: %s/%s: not a unit name, ignored", dir, de->d_name);
+        }
+        closedir(d);
+        return r;
+}
+
+/* The unit systemd knows by name (an alias: its unit), its fragment and
+ * drop-ins. For a template, those of an instance loaded for the question
+ * (systemd lists the template's drop-ins for it). A unit systemd does not
+ * know, or no systemd: the name itself and no files. */
+static int unit_files(Manager *m, const char *name, char **ret_id, char **ret_fragment, char ***ret_dropins) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *probe = NULL, *state = NULL;
+        const bool template = unit_name_is_template(name);
+        const char *path;
+        int r;
+
+        *ret_id = *ret_fragment = NULL;
+        *ret_dropins = NULL;
+        if (template) {
+                const char *at = strchr(name, '@');
+
+                if (asprintf(&probe, "%.*srescap-probe%s", (int) (at - name + 1), name, at + 1) < 0) {
+                        probe = NULL;
+                        return -ENOMEM;
+                }
+        }
+        r = sd_bus_call_method(m->bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "LoadUnit", &e, &reply, "s", probe ?: name);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "o", &path);
+        if (r >= 0)
+                r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path,
+                                               "org.freedesktop.systemd1.Unit", "LoadState", &e, &state);
+        if (r >= 0 && strcmp(state, "loaded") == 0) {
+                if (!template)
+                        r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path,
+                                                       "org.freedesktop.systemd1.Unit", "Id", &e, ret_id);
+                if (r >= 0)
+                        r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path,
+                                                       "org.freedesktop.systemd1.Unit", "FragmentPath", &e,
+                                                       ret_fragment);
+                if (r >= 0)
+                        r = sd_bus_get_property_strv(m->bus, "org.freedesktop.systemd1", path,
+                                                     "org.freedesktop.systemd1.Unit", "DropInPaths", &e,
+                                                     ret_dropins);
+        }
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 || !*ret_id || !unit_name_is_valid(*ret_id)) {
+                /* systemd does not know it (or is not there): rescap's
+                 * own files only, by the name given. */
+                if (r < 0) {
+                        free(*ret_fragment);
+                        strv_free(*ret_dropins);
+                        *ret_fragment = NULL;
+                        *ret_dropins = NULL;
+                }
+                free(*ret_id);
+                *ret_id = strdup(name);
+                if (!*ret_id)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static uint64_t physical_memory(void) {
+        const long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+        return pages > 0 && size > 0 ? (uint64_t) pages * (uint64_t) size : 0;
+}
+
+int manager_unit_config(Manager *m, const char *unit, UnitConfig *ret) {
+        const UnitConfigDirs dirs = { m->vendor_dir, m->conf_dir, m->runtime_dir };
+        _cleanup_free_ char *id = NULL, *fragment = NULL;
+        char **dropins = NULL;
+        int r;
+
+        r = unit_files(m, unit, &id, &fragment, &dropins);
+        if (r >= 0)
+                r = unit_config_load(id, fragment, dropins, &dirs, physical_memory(), ret);
+        strv_free(dropins);
+        return r;
+}
+
+/* The names of every unit with settings somewhere, as written. */
+static int collect_names(Manager *m, Names *ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        const char *const dirs[] = { m->vendor_dir, m->conf_dir, m->runtime_dir };
+        char **unit_path = NULL;
+        int r = 0;
+
+        for (size_t i = 0; r == 0 && i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+                r = scan_rescap_dir(dirs[i], ret);
+                if (r < 0 && r != -ENOMEM) {
+                        log_msg("rescapd: cannot list %s: %s", dirs[i], strerror(-r));
+                        r = 0;
+                }
+        }
+        /* systemd's unit directories, in its order (no systemd: none). */
+        if (r == 0 && sd_bus_get_property_strv(m->bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                               "org.freedesktop.systemd1.Manager", "UnitPath", &e,
+                                               &unit_path) >= 0) {
+                for (size_t i = 0; r == 0 && unit_path[i]; i++)
+                        r = scan_unit_dir(unit_path[i], ret);
+                strv_free(unit_path);
+        }
+        return r;
+}
+
+static void log_errors(const UnitConfig *c) {
+        for (size_t i = 0; i < c->n_errors; i++) {
+                const UnitConfigError *e = &c->errors[i];
+
+                if (e->line)
+                        log_msg("rescapd: %s:%u: %s (caps of %s)", e->path, e->line, e->message, c->caps.unit);
+                else
+                        log_msg("rescapd: %s: %s (caps of %s)", e->path, e->message, c->caps.unit);
+        }
+}
+
+int manager_config_load(Manager *m, UnitCapsList *ret, UnitCapsList *ret_bad) {
+        Names names = {};
+        int r;
+
+        *ret = *ret_bad = (UnitCapsList) {};
+        r = collect_names(m, &names);
+        for (size_t i = 0; r >= 0 && i < names.n; i++) {
+                UnitConfig c;
+                int k = manager_unit_config(m, names.v[i], &c);
+
+                if (k == -ENOMEM) {
+                        r = k;
+                        break;
+                }
+                if (k < 0) {
+                        log_msg("rescapd: no caps for %s: %s", names.v[i], strerror(-k));
+                        continue;
+                }
+                log_errors(&c);
+                if (c.n_errors)
+                        r = unit_caps_list_put(ret_bad, &c.caps);
+                if (r >= 0 && !unit_caps_is_empty(&c.caps))
+                        r = unit_caps_list_put(ret, &c.caps);
+                unit_config_free(&c);
+        }
+        names_free(&names);
+        if (r < 0) {
+                unit_caps_list_free(ret);
+                unit_caps_list_free(ret_bad);
+        }
+        return r;
+}
