@@ -289,11 +289,35 @@ static void log_errors(const UnitConfig *c) {
         }
 }
 
-int manager_config_load(Manager *m, UnitCapsList *ret, UnitCapsList *ret_bad) {
+/* A key whose setting has an error keeps the value the unit had (an edit
+ * under way, a typo: not a cap lifted by accident); an error that is not
+ * about one key's value (a file that cannot be read) keeps them all. */
+static void keep_old_values(Manager *m, UnitConfig *c) {
+        const UnitCaps *old = unit_caps_find(&m->units, c->caps.unit);
+        unsigned keep = 0;
+
+        if (!old)
+                return;
+        for (size_t i = 0; i < c->n_errors; i++)
+                keep |= c->errors[i].key >= 0 ? 1U << c->errors[i].key : UNIT_CAPS_KEYS_ALL;
+        if (keep & (1U << UNIT_CAPS_HEAP_MAX))
+                c->caps.heap_max = old->heap_max;
+        if (keep & (1U << UNIT_CAPS_FD_MAX))
+                c->caps.fd_max = old->fd_max;
+        if (keep & (1U << UNIT_CAPS_ACTION))
+                c->caps.action = old->action;
+        if (keep & (1U << UNIT_CAPS_SOFT_PERCENT))
+                c->caps.soft_pct = old->soft_pct;
+        for (UnitCapsKey k = 0; k < _UNIT_CAPS_KEY_MAX; k++)
+                if (keep & (1U << k))
+                        log_msg("rescapd: %s keeps the caps it had (%s=)", c->caps.unit, unit_caps_key_name(k));
+}
+
+int manager_config_load(Manager *m, UnitCapsList *ret) {
         Names names = {};
         int r;
 
-        *ret = *ret_bad = (UnitCapsList) {};
+        *ret = (UnitCapsList) {};
         r = collect_names(m, &names);
         for (size_t i = 0; r >= 0 && i < names.n; i++) {
                 UnitConfig c;
@@ -308,16 +332,13 @@ int manager_config_load(Manager *m, UnitCapsList *ret, UnitCapsList *ret_bad) {
                         continue;
                 }
                 log_errors(&c);
-                if (c.n_errors)
-                        r = unit_caps_list_put(ret_bad, &c.caps);
-                if (r >= 0 && !unit_caps_is_empty(&c.caps))
+                keep_old_values(m, &c);
+                if (!unit_caps_is_empty(&c.caps))
                         r = unit_caps_list_put(ret, &c.caps);
                 unit_config_free(&c);
         }
         names_free(&names);
-        if (r < 0) {
+        if (r < 0)
                 unit_caps_list_free(ret);
-                unit_caps_list_free(ret_bad);
-        }
         return r;
 }

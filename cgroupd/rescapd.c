@@ -612,30 +612,14 @@ static int systemd_subscribe(Manager *m) {
 
 /* Every unit's settings read again; why: for the log. */
 static int manager_reload_units(Manager *m, const char *why) {
-        UnitCapsList fresh = {}, bad = {}, before;
+        UnitCapsList fresh = {}, before;
         size_t set = 0, dropped = 0;
         int r;
 
-        r = manager_config_load(m, &fresh, &bad);
+        r = manager_config_load(m, &fresh);
         if (r < 0) {
                 log_msg("rescapd: cannot read the settings of units (%s): %s; unit caps unchanged", why,
                         strerror(-r));
-                return r;
-        }
-        /* Settings with an error (an edit under way, a typo): the unit
-         * keeps the caps it has, rather than what is left. */
-        for (size_t i = 0; r >= 0 && i < bad.n; i++) {
-                const UnitCaps *old = unit_caps_find(&m->units, bad.items[i].unit);
-
-                if (!old)
-                        continue;
-                log_msg("rescapd: %s keeps the caps it had", old->unit);
-                r = unit_caps_list_put(&fresh, old);
-        }
-        unit_caps_list_free(&bad);
-        if (r < 0) {
-                log_msg("rescapd: cannot reload (%s): %s", why, strerror(-r));
-                unit_caps_list_free(&fresh);
                 return r;
         }
         /* The kernel gets the changes (without the kernel, its return

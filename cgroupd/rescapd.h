@@ -118,8 +118,8 @@ uint64_t manager_unit_kills(Manager *m, const char *unit);
 int manager_update_sample_timer(Manager *m);
 /* Reads every unit's settings again (SIGHUP, and systemd's reloads): new
  * and changed unit caps are applied, those whose settings are gone are
- * dropped from the kernel; a unit whose settings have an error keeps the
- * caps it had. */
+ * dropped from the kernel; a key whose setting has an error keeps the
+ * value it had (manager_config_load()). */
 int manager_reload(Manager *m);
 
 /* cgroupd/rescapd-config.c */
@@ -128,9 +128,9 @@ int manager_reload(Manager *m);
  * alias. */
 int manager_unit_config(Manager *m, const char *unit, UnitConfig *ret);
 /* The effective caps of every unit that has settings (those without caps
- * left out), and, in ret_bad, the units whose settings have errors (which
- * are logged). */
-int manager_config_load(Manager *m, UnitCapsList *ret, UnitCapsList *ret_bad);
+ * left out). Errors are logged; a key whose setting has one keeps the
+ * value the unit has in m->units (all keys, for an unreadable file). */
+int manager_config_load(Manager *m, UnitCapsList *ret);
 
 /* cgroupd/rescapd-manager.c */
 /* A failed kernel request about subject ("fetch 123", "caps on x.service")

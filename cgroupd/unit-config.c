@@ -61,7 +61,7 @@ static int append(char **s, const char *fmt, ...) {
 static int add_error(UnitConfig *c, const char *path, unsigned line, int error, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
 static int add_error(UnitConfig *c, const char *path, unsigned line, int error, const char *fmt, ...) {
-        UnitConfigError *errors, e = { .line = line, .error = error };
+        UnitConfigError *errors, e = { .line = line, .error = error, .key = -1 };
         va_list ap;
         int n;
 
@@ -162,8 +162,12 @@ static int apply_line(unsigned line, const char *key, const char *value, void *u
                 unit_caps_reset_key(&c->caps, k);
         } else {
                 k = unit_caps_set(&c->caps, key, value, l->physical, &why);
-                if (k < 0)
-                        return add_error(c, path, line, k, "%s=%s: %s", key, value, why);
+                if (k < 0) {
+                        r = add_error(c, path, line, k, "%s=%s: %s", key, value, why);
+                        if (r == 0 && k != -ENOENT)
+                                c->errors[c->n_errors - 1].key = unit_caps_key_from_name(key);
+                        return r;
+                }
         }
         c->source[k] = (UnitConfigSource) { .path = path, .line = line };
         return 0;

@@ -84,6 +84,7 @@ typedef struct UnitConfigError {
         char *path;
         unsigned line;                  /* 0: the whole file or directory */
         int error;                      /* a negative errno */
+        int key;                        /* the UnitCapsKey of a bad value, -1 for other errors */
         char *message;                  /* for people: "HeapMax=lots: not a size (...)" */
 } UnitConfigError;
 
