@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "rescapd.h"
@@ -94,51 +96,219 @@ static bool file_has_section(int dirfd, const char *name) {
         return ret;
 }
 
-/* The units of one of systemd's unit directories with an [X-Rescap]
- * section in their file or in one of their drop-ins (NAME.d/ *.conf). */
-static int scan_unit_dir(const char *dir, Names *ret) {
+/* ---- systemd's unit directories, scanned once and watched ---- */
+
+/* One of systemd's unit directories: the units with an [X-Rescap] section
+ * in their file or drop-ins there, as last read. inotify says when to read
+ * it again (a file or a drop-in directory changed); without inotify, it is
+ * read at every reload. */
+typedef struct UnitDir {
+        char *path;
+        dev_t dev;
+        ino_t ino;
+        int wd;                 /* -1: not watched: read it at every reload */
+        int *sub_wds;           /* the watches of its NAME.d/ directories */
+        size_t n_sub;
+        bool dirty;
+        bool seen;              /* in systemd's UnitPath at the last reload */
+        Names units;
+} UnitDir;
+
+struct UnitScan {
+        int fd;                 /* inotify, -1: none */
+        UnitDir *dirs;
+        size_t n_dirs;
+};
+
+#define UNIT_DIR_EVENTS (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | \
+                         IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+
+static void unit_dir_unwatch(UnitScan *s, UnitDir *d) {
+        if (s->fd >= 0 && d->wd >= 0)
+                (void) inotify_rm_watch(s->fd, d->wd);
+        for (size_t i = 0; i < d->n_sub; i++)
+                if (s->fd >= 0)
+                        (void) inotify_rm_watch(s->fd, d->sub_wds[i]);
+        free(d->sub_wds);
+        d->sub_wds = NULL;
+        d->n_sub = 0;
+        d->wd = -1;
+}
+
+static void unit_dir_free(UnitScan *s, UnitDir *d) {
+        unit_dir_unwatch(s, d);
+        names_free(&d->units);
+        free(d->path);
+}
+
+void unit_scan_free(UnitScan *s) {
+        if (!s)
+                return;
+        for (size_t i = 0; i < s->n_dirs; i++)
+                unit_dir_free(s, &s->dirs[i]);
+        free(s->dirs);
+        if (s->fd >= 0)
+                close(s->fd);
+        free(s);
+}
+
+/* The events queued since the last reload: the directories they are
+ * about are read again. A lost event (overflow) makes every one dirty. */
+static void unit_scan_drain(UnitScan *s) {
+        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        ssize_t n;
+
+        while (s->fd >= 0 && (n = read(s->fd, buf, sizeof(buf))) > 0) {
+                for (char *p = buf; p < buf + n;) {
+                        const struct inotify_event *e = (const struct inotify_event *) p;
+
+                        for (size_t i = 0; i < s->n_dirs; i++) {
+                                UnitDir *d = &s->dirs[i];
+                                bool hit = e->mask & IN_Q_OVERFLOW || d->wd == e->wd;
+
+                                for (size_t k = 0; !hit && k < d->n_sub; k++)
+                                        hit = d->sub_wds[k] == e->wd;
+                                d->dirty |= hit;
+                        }
+                        p += sizeof(*e) + e->len;
+                }
+        }
+}
+
+/* Reads one directory: its watch first, so a change during the read is
+ * not missed, then the units with an [X-Rescap] section in their file or
+ * in one of their drop-ins (NAME.d/ *.conf, each watched). */
+static int unit_dir_read(UnitScan *s, UnitDir *d) {
         struct dirent *de;
         size_t stem;
-        DIR *d;
+        DIR *dir;
         int r = 0;
 
-        d = opendir(dir);
-        if (!d)
+        unit_dir_unwatch(s, d);
+        names_free(&d->units);
+        d->dirty = false;
+        if (s->fd >= 0)
+                d->wd = inotify_add_watch(s->fd, d->path, UNIT_DIR_EVENTS);
+        dir = opendir(d->path);
+        if (!dir)
                 return 0;       /* systemd lists directories that need not exist */
-        while (r == 0 && (de = readdir(d))) {
+        while (r == 0 && (de = readdir(dir))) {
                 char unit[256];
 
                 if (de->d_name[0] == '.')
                         continue;
                 if (has_suffix(de->d_name, ".d", &stem) && stem < sizeof(unit)) {
-                        DIR *sub;
                         struct dirent *se;
+                        DIR *sub;
                         int fd;
 
                         snprintf(unit, sizeof(unit), "%.*s", (int) stem, de->d_name);
                         if (!unit_name_is_valid(unit))
                                 continue;
-                        fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        fd = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                         sub = fd < 0 ? NULL : fdopendir(fd);
                         if (!sub) {
                                 if (fd >= 0)
                                         close(fd);
                                 continue;
                         }
-                        while ((se = readdir(sub))) {
-                                size_t s;
+                        if (s->fd >= 0) {
+                                int *wds = realloc(d->sub_wds, (d->n_sub + 1) * sizeof(*wds));
+                                char *path;
 
-                                if (se->d_name[0] != '.' && has_suffix(se->d_name, ".conf", &s) &&
+                                if (wds) {
+                                        d->sub_wds = wds;
+                                        if (asprintf(&path, "%s/%s", d->path, de->d_name) >= 0) {
+                                                int wd = inotify_add_watch(s->fd, path, UNIT_DIR_EVENTS);
+
+                                                if (wd >= 0)
+                                                        d->sub_wds[d->n_sub++] = wd;
+                                                free(path);
+                                        }
+                                }
+                        }
+                        while ((se = readdir(sub))) {
+                                size_t k;
+
+                                if (se->d_name[0] != '.' && has_suffix(se->d_name, ".conf", &k) &&
                                     file_has_section(dirfd(sub), se->d_name)) {
-                                        r = names_add(ret, unit, strlen(unit));
+                                        r = names_add(&d->units, unit, strlen(unit));
                                         break;
                                 }
                         }
                         closedir(sub);
-                } else if (unit_name_is_valid(de->d_name) && file_has_section(dirfd(d), de->d_name))
-                        r = names_add(ret, de->d_name, strlen(de->d_name));
+                } else if (unit_name_is_valid(de->d_name) && file_has_section(dirfd(dir), de->d_name))
+                        r = names_add(&d->units, de->d_name, strlen(de->d_name));
         }
-        closedir(d);
+        closedir(dir);
+        return r;
+}
+
+/* The units of systemd's unit directories with [X-Rescap] sections: the
+ * directories read again only when they changed (or are not watched). A
+ * directory listed twice (/lib and /usr/lib, one directory) is read once. */
+static int unit_scan(Manager *m, char **unit_path, Names *ret) {
+        UnitScan *s = m->unit_scan;
+        int r = 0;
+
+        if (!s) {
+                s = calloc(1, sizeof(*s));
+                if (!s)
+                        return -ENOMEM;
+                s->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+                if (s->fd < 0)
+                        log_msg("rescapd: no inotify (%s): systemd's unit directories are read at every reload",
+                                strerror(errno));
+                m->unit_scan = s;
+        }
+        unit_scan_drain(s);
+        for (size_t i = 0; i < s->n_dirs; i++)
+                s->dirs[i].seen = false;
+        for (size_t i = 0; r == 0 && unit_path[i]; i++) {
+                UnitDir *d = NULL;
+                struct stat st;
+                bool twice = false;
+
+                if (stat(unit_path[i], &st) < 0 || !S_ISDIR(st.st_mode))
+                        continue;
+                for (size_t k = 0; k < s->n_dirs; k++) {
+                        if (s->dirs[k].seen && s->dirs[k].dev == st.st_dev && s->dirs[k].ino == st.st_ino)
+                                twice = true;
+                        if (strcmp(s->dirs[k].path, unit_path[i]) == 0)
+                                d = &s->dirs[k];
+                }
+                if (twice)
+                        continue;
+                if (!d) {
+                        UnitDir *dirs = realloc(s->dirs, (s->n_dirs + 1) * sizeof(*dirs));
+
+                        if (!dirs)
+                                return -ENOMEM;
+                        s->dirs = dirs;
+                        d = &s->dirs[s->n_dirs];
+                        *d = (UnitDir) { .path = strdup(unit_path[i]), .wd = -1, .dirty = true };
+                        if (!d->path)
+                                return -ENOMEM;
+                        s->n_dirs++;
+                }
+                d->seen = true;
+                if (d->dirty || d->wd < 0 || d->dev != st.st_dev || d->ino != st.st_ino) {
+                        d->dev = st.st_dev;
+                        d->ino = st.st_ino;
+                        r = unit_dir_read(s, d);
+                }
+                for (size_t k = 0; r == 0 && k < d->units.n; k++)
+                        r = names_add(ret, d->units.v[k], strlen(d->units.v[k]));
+        }
+        /* Directories systemd no longer lists. */
+        for (size_t i = 0; i < s->n_dirs;) {
+                if (s->dirs[i].seen) {
+                        i++;
+                        continue;
+                }
+                unit_dir_free(s, &s->dirs[i]);
+                s->dirs[i] = s->dirs[--s->n_dirs];
+        }
         return r;
 }
 
@@ -178,11 +348,12 @@ static int scan_rescap_dir(const char *dir, Names *ret) {
  * (systemd lists the template's drop-ins for it). A unit systemd does not
  * know, or no systemd: the name itself and no files. */
 static int unit_files(Manager *m, const char *name, char **ret_id, char **ret_fragment, char ***ret_dropins) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *props = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *probe = NULL, *state = NULL;
+        _cleanup_free_ char *probe = NULL, *path = NULL;
         const bool template = unit_name_is_template(name);
-        const char *path;
+        const char *key, *state = "", *id = NULL, *fragment = NULL;
+        char **dropins = NULL;
         int r;
 
         *ret_id = *ret_fragment = NULL;
@@ -195,43 +366,54 @@ static int unit_files(Manager *m, const char *name, char **ret_id, char **ret_fr
                         return -ENOMEM;
                 }
         }
-        r = sd_bus_call_method(m->bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                               "org.freedesktop.systemd1.Manager", "LoadUnit", &e, &reply, "s", probe ?: name);
+        /* One call: systemd loads a unit whose object is asked about (as
+         * LoadUnit does), and answers with all its Unit properties. */
+        r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", probe ?: name, &path);
         if (r >= 0)
-                r = sd_bus_message_read(reply, "o", &path);
+                r = sd_bus_call_method(m->bus, "org.freedesktop.systemd1", path, "org.freedesktop.DBus.Properties",
+                                       "GetAll", &e, &props, "s", "org.freedesktop.systemd1.Unit");
         if (r >= 0)
-                r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path,
-                                               "org.freedesktop.systemd1.Unit", "LoadState", &e, &state);
-        if (r >= 0 && strcmp(state, "loaded") == 0) {
-                if (!template)
-                        r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path,
-                                                       "org.freedesktop.systemd1.Unit", "Id", &e, ret_id);
+                r = sd_bus_message_enter_container(props, 'a', "{sv}");
+        while (r >= 0 && (r = sd_bus_message_enter_container(props, 'e', "sv")) > 0) {
+                r = sd_bus_message_read(props, "s", &key);
+                if (r >= 0 && strcmp(key, "LoadState") == 0)
+                        r = sd_bus_message_read(props, "v", "s", &state);
+                else if (r >= 0 && strcmp(key, "Id") == 0)
+                        r = sd_bus_message_read(props, "v", "s", &id);
+                else if (r >= 0 && strcmp(key, "FragmentPath") == 0)
+                        r = sd_bus_message_read(props, "v", "s", &fragment);
+                else if (r >= 0 && strcmp(key, "DropInPaths") == 0 && !dropins) {
+                        r = sd_bus_message_enter_container(props, 'v', "as");
+                        if (r >= 0)
+                                r = sd_bus_message_read_strv(props, &dropins);
+                        if (r >= 0)
+                                r = sd_bus_message_exit_container(props);
+                } else if (r >= 0)
+                        r = sd_bus_message_skip(props, "v");
                 if (r >= 0)
-                        r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path,
-                                                       "org.freedesktop.systemd1.Unit", "FragmentPath", &e,
-                                                       ret_fragment);
-                if (r >= 0)
-                        r = sd_bus_get_property_strv(m->bus, "org.freedesktop.systemd1", path,
-                                                     "org.freedesktop.systemd1.Unit", "DropInPaths", &e,
-                                                     ret_dropins);
+                        r = sd_bus_message_exit_container(props);
         }
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0 || !*ret_id || !unit_name_is_valid(*ret_id)) {
-                /* systemd does not know it (or is not there): rescap's
-                 * own files only, by the name given. */
-                if (r < 0) {
+        if (r >= 0 && strcmp(state, "loaded") == 0) {
+                /* A template's Id would be the probe's: its name stays. */
+                *ret_id = !template && id && unit_name_is_valid(id) ? strdup(id) : strdup(name);
+                *ret_fragment = fragment ? strdup(fragment) : NULL;
+                *ret_dropins = dropins;
+                dropins = NULL;
+                if (!*ret_id || (fragment && !*ret_fragment)) {
+                        free(*ret_id);
                         free(*ret_fragment);
                         strv_free(*ret_dropins);
-                        *ret_fragment = NULL;
-                        *ret_dropins = NULL;
-                }
-                free(*ret_id);
-                *ret_id = strdup(name);
-                if (!*ret_id)
                         return -ENOMEM;
+                }
+                return 0;
         }
-        return 0;
+        strv_free(dropins);
+        if (r == -ENOMEM)
+                return r;
+        /* systemd does not know it (or is not there): rescap's own files
+         * only, by the name given. */
+        *ret_id = strdup(name);
+        return *ret_id ? 0 : -ENOMEM;
 }
 
 static uint64_t physical_memory(void) {
@@ -271,8 +453,7 @@ static int collect_names(Manager *m, Names *ret) {
         if (r == 0 && sd_bus_get_property_strv(m->bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                                "org.freedesktop.systemd1.Manager", "UnitPath", &e,
                                                &unit_path) >= 0) {
-                for (size_t i = 0; r == 0 && unit_path[i]; i++)
-                        r = scan_unit_dir(unit_path[i], ret);
+                r = unit_scan(m, unit_path, ret);
                 strv_free(unit_path);
         }
         return r;

@@ -555,6 +555,13 @@ static char *read_self_cgroup(void) {
 
 static int manager_reload_units(Manager *m, const char *why);
 
+static uint64_t now_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
 /* ---- systemd: a unit's cgroup is new at every start ---- */
 
 /* A job of a unit ended: a start or restart (a new cgroup, without a
@@ -614,6 +621,7 @@ static int systemd_subscribe(Manager *m) {
 static int manager_reload_units(Manager *m, const char *why) {
         UnitCapsList fresh = {}, before;
         size_t set = 0, dropped = 0;
+        const uint64_t t0 = now_usec();
         int r;
 
         r = manager_config_load(m, &fresh);
@@ -660,8 +668,8 @@ static int manager_reload_units(Manager *m, const char *why) {
                         bus_unit_caps_changed(m, before.items[i].unit, true);
         unit_caps_list_free(&before);
         prune_unit_kills(m);
-        log_msg("rescapd: reloaded (%s): %zu unit(s) with caps, %zu set, %zu dropped", why, m->units.n, set,
-                dropped);
+        log_msg("rescapd: reloaded (%s) in %" PRIu64 " ms: %zu unit(s) with caps, %zu set, %zu dropped", why,
+                (now_usec() - t0) / 1000, m->units.n, set, dropped);
         return 0;
 }
 
@@ -773,6 +781,7 @@ static void manager_free(Manager *m) {
         free(m->unit_kills);
         free(m->policy_kills);
         unit_caps_list_free(&m->units);
+        unit_scan_free(m->unit_scan);
         for (size_t i = 0; i < m->n_unit_cgroups; i++) {
                 free(m->unit_cgroups[i].unit);
                 free(m->unit_cgroups[i].cgroup);

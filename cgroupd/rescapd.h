@@ -45,6 +45,7 @@ typedef struct UnitKills {
 
 struct Subscriber;
 struct PolkitQuery;
+typedef struct UnitScan UnitScan;
 
 /* The kills of one cgroup policy that rescapd has accounted for (the
  * kernel counts them too, "kills" of the policy dump): after lost events,
@@ -103,6 +104,7 @@ typedef struct Manager {
         const char *conf_dir;           /* /etc/rescap */
         const char *runtime_dir;        /* /run/rescap */
         UnitCapsList units;             /* the effective caps of each unit with caps */
+        UnitScan *unit_scan;            /* systemd's unit directories, as last read */
         UnitCgroup *unit_cgroups;
         size_t n_unit_cgroups;
         char *self_cgroup;              /* rescapd's own, "/system.slice/rescapd.service" */
@@ -131,6 +133,10 @@ int manager_unit_config(Manager *m, const char *unit, UnitConfig *ret);
  * left out). Errors are logged; a key whose setting has one keeps the
  * value the unit has in m->units (all keys, for an unreadable file). */
 int manager_config_load(Manager *m, UnitCapsList *ret);
+/* What manager_config_load() keeps of systemd's unit directories (the
+ * units with [X-Rescap] sections in each, and inotify watches that say
+ * which to read again at the next reload). */
+void unit_scan_free(UnitScan *s);
 
 /* cgroupd/rescapd-manager.c */
 /* A failed kernel request about subject ("fetch 123", "caps on x.service")
