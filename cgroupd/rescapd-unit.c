@@ -462,18 +462,32 @@ out:
         return r;
 }
 
-int unit_caps_remove(const char *dir, const char *unit) {
-        char *name = NULL;
+/* The directory of a unit's UNIT.conf, opened, and the file's name: a
+ * descriptor, 0 when there can be no such file (a name too long for one,
+ * no directory), or a negative errno. */
+static int open_unit_file(const char *dir, const char *unit, char **ret_name) {
         int dfd, r;
 
-        r = conf_name(unit, &name);
+        *ret_name = NULL;
+        r = conf_name(unit, ret_name);
         if (r < 0)
                 return r == -ENAMETOOLONG ? 0 : r;     /* never saved */
         dfd = open_dir(dir, false);
         if (dfd < 0) {
-                free(name);
+                free(*ret_name);
+                *ret_name = NULL;
                 return dfd == -ENOENT ? 0 : dfd;
         }
+        return dfd;
+}
+
+int unit_caps_remove(const char *dir, const char *unit) {
+        char *name;
+        int dfd, r = 0;
+
+        dfd = open_unit_file(dir, unit, &name);
+        if (dfd <= 0)
+                return dfd;
         if (unlinkat(dfd, name, 0) < 0)
                 r = errno == ENOENT ? 0 : -errno;
         else if (fsync(dfd) < 0)
@@ -484,20 +498,15 @@ int unit_caps_remove(const char *dir, const char *unit) {
 }
 
 int unit_caps_read(const char *dir, const char *unit, UnitCaps *ret, unsigned *ret_keys, unsigned *ret_line) {
-        char *name = NULL, *text;
+        char *name, *text;
         int dfd, r;
 
         *ret_keys = 0;
         for (UnitCapsKey k = 0; k < _UNIT_CAPS_KEY_MAX; k++)
                 unit_caps_reset_key(ret, k);
-        r = conf_name(unit, &name);
-        if (r < 0)
-                return r == -ENAMETOOLONG ? 0 : r;     /* never saved */
-        dfd = open_dir(dir, false);
-        if (dfd < 0) {
-                free(name);
-                return dfd == -ENOENT ? 0 : dfd;
-        }
+        dfd = open_unit_file(dir, unit, &name);
+        if (dfd <= 0)
+                return dfd;
         text = read_file(dfd, name);
         r = text ? 0 : errno == ENOENT ? 1 : -errno;
         close(dfd);
