@@ -93,7 +93,7 @@ restarts() {
 		[ $_i -le $((5 * R)) ] || fail "not $1 restarts of rarm-restart.service in $((5 * R)) s"
 		sleep 1
 	done
-	echo "# $R restarts in $(($(date +%s) - _t0)) s"
+	echo "# measure: $R restarts in $(($(date +%s) - _t0)) s"
 }
 restarts $R
 # rescapd stopped: the kernel keeps the path armed.
