@@ -13,7 +13,8 @@
 #                        $(O)/deb (dpkg-buildpackage, then lintian)
 #   make deps            install what building and testing need (apt-get)
 #   make kernel          our 6.12 debug kernel (rescap LSM built in)
-#   make modules         rescap.ko for both kernels
+#   make modules         rescap.ko for the kernels: Debian 12's stock 6.1 and
+#                        6.12 (fetched from bookworm-security), and ours
 #   make O=DIR ...       put every build output under DIR (default: build/)
 #   make KASAN=0 ...     the same, with our kernel built without KASAN
 #
@@ -76,6 +77,17 @@ endef
 $(O)/kmod/stock/rescap.ko: $(KMOD_SRCS)
 	$(call extmod,$(KMOD_SRCS),$(@D),$(MAKE) -C /lib/modules/$(STOCK_KVER)/build O=)
 
+# Debian 12's stock 6.12 (bookworm-security): unpacked under $(O)/stock-6.12
+# by tests/vm/stock-fetch unless installed on this machine, found by
+# tests/vm/stock-kver like the 6.1 one. The fetch only looks when the
+# newest is there already.
+.PHONY: stock612
+stock612:
+	tests/vm/stock-fetch 6.12 $(O)/stock-6.12
+
+$(O)/kmod/stock612/rescap.ko: $(KMOD_SRCS) | stock612
+	$(call extmod,$(KMOD_SRCS),$(@D),$(MAKE) -C $$(tests/vm/stock-kver -b 6.12) O=)
+
 $(O)/kmod/$(OURS)/rescap.ko: $(KMOD_SRCS) $(BZIMAGE)
 	$(call extmod,$(KMOD_SRCS),$(@D),$(KMAKE))
 
@@ -85,7 +97,7 @@ $(O)/kmod/stock/test/splat_test.ko: $(TKMOD_SRCS)
 $(O)/kmod/$(OURS)/test/splat_test.ko: $(TKMOD_SRCS) $(BZIMAGE)
 	$(call extmod,$(TKMOD_SRCS),$(@D),$(KMAKE))
 
-MODULES		:= $(O)/kmod/stock/rescap.ko $(O)/kmod/$(OURS)/rescap.ko
+MODULES		:= $(O)/kmod/stock/rescap.ko $(O)/kmod/stock612/rescap.ko $(O)/kmod/$(OURS)/rescap.ko
 TEST_MODULES	:= $(O)/kmod/stock/test/splat_test.ko $(O)/kmod/$(OURS)/test/splat_test.ko
 
 modules: $(MODULES)
@@ -224,7 +236,7 @@ bench: deps
 	@tests/bench/run $(BENCH_KERNELS)
 
 .PHONY: build-for-check
-build-for-check: $(BZIMAGE) $(KSELFTESTS) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS) $(UNIT_BINS)
+build-for-check: $(BZIMAGE) $(KSELFTESTS) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS) $(UNIT_BINS) deb
 
 # The long netlink fuzz run: RTEST_FUZZ_N messages (default 1,000,000) on
 # the debug kernel, module and LSM (make check sends 100,000), and the long
