@@ -348,11 +348,10 @@ static int scan_rescap_dir(const char *dir, Names *ret) {
  * (systemd lists the template's drop-ins for it). A unit systemd does not
  * know, or no systemd: the name itself and no files. */
 static int unit_files(Manager *m, const char *name, char **ret_id, char **ret_fragment, char ***ret_dropins) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *props = NULL;
+        static const char iface[] = "org.freedesktop.systemd1.Unit";
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *probe = NULL, *path = NULL;
+        _cleanup_free_ char *probe = NULL, *path = NULL, *state = NULL, *id = NULL, *fragment = NULL;
         const bool template = unit_name_is_template(name);
-        const char *key, *state = "", *id = NULL, *fragment = NULL;
         char **dropins = NULL;
         int r;
 
@@ -366,48 +365,34 @@ static int unit_files(Manager *m, const char *name, char **ret_id, char **ret_fr
                         return -ENOMEM;
                 }
         }
-        /* One call: systemd loads a unit whose object is asked about (as
-         * LoadUnit does), and answers with all its Unit properties. */
+        /* systemd loads a unit whose object is asked about (as LoadUnit
+         * does). Four Gets, not GetAll: systemd computes every property
+         * of the interface for GetAll, some ten times the cost. */
         r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", probe ?: name, &path);
         if (r >= 0)
-                r = sd_bus_call_method(m->bus, "org.freedesktop.systemd1", path, "org.freedesktop.DBus.Properties",
-                                       "GetAll", &e, &props, "s", "org.freedesktop.systemd1.Unit");
-        if (r >= 0)
-                r = sd_bus_message_enter_container(props, 'a', "{sv}");
-        while (r >= 0 && (r = sd_bus_message_enter_container(props, 'e', "sv")) > 0) {
-                r = sd_bus_message_read(props, "s", &key);
-                if (r >= 0 && strcmp(key, "LoadState") == 0)
-                        r = sd_bus_message_read(props, "v", "s", &state);
-                else if (r >= 0 && strcmp(key, "Id") == 0)
-                        r = sd_bus_message_read(props, "v", "s", &id);
-                else if (r >= 0 && strcmp(key, "FragmentPath") == 0)
-                        r = sd_bus_message_read(props, "v", "s", &fragment);
-                else if (r >= 0 && strcmp(key, "DropInPaths") == 0 && !dropins) {
-                        r = sd_bus_message_enter_container(props, 'v', "as");
-                        if (r >= 0)
-                                r = sd_bus_message_read_strv(props, &dropins);
-                        if (r >= 0)
-                                r = sd_bus_message_exit_container(props);
-                } else if (r >= 0)
-                        r = sd_bus_message_skip(props, "v");
-                if (r >= 0)
-                        r = sd_bus_message_exit_container(props);
-        }
+                r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path, iface, "LoadState", &e,
+                                               &state);
         if (r >= 0 && strcmp(state, "loaded") == 0) {
-                /* A template's Id would be the probe's: its name stays. */
-                *ret_id = !template && id && unit_name_is_valid(id) ? strdup(id) : strdup(name);
-                *ret_fragment = fragment ? strdup(fragment) : NULL;
-                *ret_dropins = dropins;
-                dropins = NULL;
-                if (!*ret_id || (fragment && !*ret_fragment)) {
-                        free(*ret_id);
-                        free(*ret_fragment);
-                        strv_free(*ret_dropins);
-                        return -ENOMEM;
+                r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path, iface, "Id", &e, &id);
+                if (r >= 0)
+                        r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path, iface,
+                                                       "FragmentPath", &e, &fragment);
+                if (r >= 0)
+                        r = sd_bus_get_property_strv(m->bus, "org.freedesktop.systemd1", path, iface,
+                                                     "DropInPaths", &e, &dropins);
+                if (r >= 0) {
+                        /* A template's Id would be the probe's: its name stays. */
+                        *ret_id = strdup(!template && unit_name_is_valid(id) ? id : name);
+                        if (!*ret_id) {
+                                strv_free(dropins);
+                                return -ENOMEM;
+                        }
+                        *ret_fragment = fragment;
+                        fragment = NULL;
+                        *ret_dropins = dropins;
+                        return 0;
                 }
-                return 0;
         }
-        strv_free(dropins);
         if (r == -ENOMEM)
                 return r;
         /* systemd does not know it (or is not there): rescap's own files

@@ -6,7 +6,8 @@
 # takes some 13 s on the debug kernels under TCG); `systemctl reload` and SIGHUP read /etc/rescap again in
 # the same process: a new file's caps reach the unit's cgroup, a changed
 # one's change, a removed one's policy goes; a unit's caps lifted with
-# SetUnitCap(max, max) after a restart of rescapd leave no file behind.
+# SetUnitCap(max, max) after a restart of rescapd leave a file that says
+# infinity and no policy, and ResetUnit removes it.
 . ../../lib/lib.sh
 . ./setup.sh
 rescapd_up
@@ -89,7 +90,7 @@ wait_eq 50 "policy after the file's removal" "" policy
 busctl get-property org.rescap1 $OBJ $UI HeapMax 2>/dev/null && fail "the unit's object after its file's removal"
 expect_eq "MainPID after three reloads" "$pid" "$(systemctl show -P MainPID rescapd)"
 systemctl is-active --quiet rescapd || fail "rescapd is not active after the reloads"
-journalctl -u rescapd --no-pager | grep -q "reloaded /etc/rescap" || fail "no reload in the journal"
+journalctl -u rescapd --no-pager | grep -q "reloaded (SIGHUP)" || fail "no reload in the journal"
 
 # Caps set over the bus with the default action, rescapd restarted, then
 # both caps lifted: nothing left, no file.
@@ -98,6 +99,12 @@ grep -q '^Action=' /etc/rescap/$U.conf && fail "the default action written: $(ca
 systemctl restart rescapd || fail "restart rescapd"
 wait_eq 50 "policy after rescapd's restart" "1073741824 max" policy
 busctl call org.rescap1 /org/rescap1 $M SetUnitCap stt $U $NOCAP $NOCAP || fail "SetUnitCap max max"
-[ ! -e /etc/rescap/$U.conf ] || fail "file left by SetUnitCap(max, max): $(cat /etc/rescap/$U.conf)"
+# As systemctl set-property MemoryMax=infinity: the file says infinity
+# (over any lower layer's cap); no caps, no policy, no object.
+expect_eq "the file after SetUnitCap(max, max)" "HeapMax=infinity FDMax=infinity" \
+	"$(grep -v '^[#[]' /etc/rescap/$U.conf | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "policy after SetUnitCap(max, max)" "" "$(policy)"
+busctl get-property org.rescap1 $OBJ $UI HeapMax 2>/dev/null && fail "the unit's object after SetUnitCap(max, max)"
+busctl call org.rescap1 /org/rescap1 $M ResetUnit s $U || fail "ResetUnit"
+[ ! -e /etc/rescap/$U.conf ] || fail "file left by ResetUnit: $(cat /etc/rescap/$U.conf)"
 exit 0
