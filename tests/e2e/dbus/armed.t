@@ -1,4 +1,4 @@
-# kernels: stock ours lsm
+# kernels: stock lsm
 # Unit caps with no uncapped moment (issue 14): rescapd arms each capped
 # unit's cgroup path, and the kernel gives every cgroup systemd makes there
 # its policy as it is made. A Type=oneshot unit leaking in ExecStart, a

@@ -1,4 +1,4 @@
-# kernels: stock ours
+# kernels: stock
 # rescapd notices rmmod and insmod (Backend), survives a restart, and the
 # Sample signal comes only while subscribed.
 . ../../lib/lib.sh

@@ -1,4 +1,4 @@
-# kernels: stock ours lsm
+# kernels: stock lsm
 # rescapd's unit and life cycle under systemd: the unit as installed
 # (WatchdogSec, OOMScoreAdjust like systemd-oomd, the alias that D-Bus
 # activation starts, /etc/rescap made by ConfigurationDirectory=); the
