@@ -450,8 +450,7 @@ static int cmd_monitor(sd_bus *bus, bool samples) {
  * rescapd's files take them (a share of memory for HeapMax=: this
  * machine's), sent with SetUnitCapWithOptions. */
 static int cmd_set_property(sd_bus *bus, int argc, char **argv) {
-        const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
-        const uint64_t physical = pages > 0 && page_size > 0 ? (uint64_t) pages * (uint64_t) page_size : 0;
+        const uint64_t physical = physical_memory();
         UnitCaps u = { .unit = argv[0], .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP };
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *m = NULL;

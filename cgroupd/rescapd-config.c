@@ -21,6 +21,7 @@
 
 #include "cleanup.h"
 #include "rescapd.h"
+#include "size.h"
 #include "unit-config.h"
 
 /* A unit file larger than this is not read for [X-Rescap]. */
@@ -358,12 +359,9 @@ static int unit_files(Manager *m, const char *name, char **ret_id, char **ret_fr
         *ret_id = *ret_fragment = NULL;
         *ret_dropins = NULL;
         if (template) {
-                const char *at = strchr(name, '@');
-
-                if (asprintf(&probe, "%.*srescap-probe%s", (int) (at - name + 1), name, at + 1) < 0) {
-                        probe = NULL;
-                        return -ENOMEM;
-                }
+                r = template_probe_name(name, &probe);
+                if (r < 0)
+                        return r;
         }
         /* systemd loads a unit whose object is asked about (as LoadUnit
          * does). Four Gets, not GetAll: systemd computes every property
@@ -399,12 +397,6 @@ static int unit_files(Manager *m, const char *name, char **ret_id, char **ret_fr
          * only, by the name given. */
         *ret_id = strdup(name);
         return *ret_id ? 0 : -ENOMEM;
-}
-
-static uint64_t physical_memory(void) {
-        const long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-
-        return pages > 0 && size > 0 ? (uint64_t) pages * (uint64_t) size : 0;
 }
 
 int manager_unit_config(Manager *m, const char *unit, UnitConfig *ret) {

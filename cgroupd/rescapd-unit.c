@@ -670,6 +670,19 @@ bool unit_name_template_of(const char *unit, char *buf, size_t size) {
         return true;
 }
 
+int template_probe_name(const char *template, char **ret) {
+        const char *at = strchr(template, '@');
+
+        *ret = NULL;
+        if (!unit_name_is_template(template))
+                return -EINVAL;
+        if (asprintf(ret, "%.*srescap-probe%s", (int) (at - template + 1), template, at + 1) < 0) {
+                *ret = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 int template_cgroup_pattern(sd_bus *bus, const char *template, char **ret) {
         const char *at = strchr(template, '@');
         _cleanup_free_ char *probe = NULL, *path = NULL;
@@ -680,8 +693,9 @@ int template_cgroup_pattern(sd_bus *bus, const char *template, char **ret) {
         if (!unit_name_is_template(template))
                 return -EINVAL;
         /* An instance no one runs, loaded only to read its Slice. */
-        if (asprintf(&probe, "%.*srescap-probe%s", (int) (at - template + 1), template, at + 1) < 0)
-                return -ENOMEM;
+        r = template_probe_name(template, &probe);
+        if (r < 0)
+                return r;
         r = unit_cgroup_path(bus, probe, &path);
         if (r < 0)
                 return r;

@@ -134,6 +134,11 @@ int unit_cgroup_path(sd_bus *bus, const char *unit, char **ret);
  * ("foo@bar.service"): its template's name in buf. Otherwise false. */
 bool unit_name_is_template(const char *unit);
 bool unit_name_template_of(const char *unit, char *buf, size_t size);
+/* The name of the instance rescapd has systemd load to learn what a
+ * template's instances get ("foo@rescap-probe.service" for
+ * "foo@.service"): their Slice, their unit files. -EINVAL for a name that
+ * is no template's, -ENOMEM. */
+int template_probe_name(const char *template, char **ret);
 /* Where a template's instances run: the pattern the kernel arms for them
  * ("/system.slice/system-foo.slice/foo@*.service"), from the Slice of an
  * instance systemd loads for the question. *ret as unit_cgroup_path(). */

@@ -234,3 +234,9 @@ const char *format_size(char *buf, size_t size, uint64_t bytes) {
         snprintf(buf, size, "%" PRIu64 "B", bytes);
         return buf;
 }
+
+uint64_t physical_memory(void) {
+        const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+
+        return pages > 0 && page_size > 0 ? (uint64_t) pages * (uint64_t) page_size : 0;
+}

@@ -33,6 +33,9 @@ int parse_size_or_percent(const char *s, uint64_t physical, uint64_t *ret);
 
 /* A count (fds): a plain integer, or "infinity"/"max". */
 int parse_count(const char *s, uint64_t *ret);
+/* This machine's memory in bytes, for the shares parse_size_or_percent()
+ * takes (0 if it cannot be read). */
+uint64_t physical_memory(void);
 
 /* A size for people that parse_size() reads back as exactly the same
  * value: "512M", "1.5K", "1.125G", "1048577K", "1025B", "infinity" (the

@@ -85,6 +85,19 @@ echo "$cat" | grep -q "HeapMax=1G .*from /etc/rescap/$U.conf:3" || fail "HeapMax
 "$CTL" set-property $U HeapMax=lots; expect_eq "set-property HeapMax=lots: exit status" 2 $?
 "$CTL" set-property $U Nope=1; expect_eq "set-property Nope=1: exit status" 2 $?
 "$CTL" set-property $U HeapMax=; expect_eq "set-property HeapMax=: exit status" 2 $?
+out=$(busctl call org.rescap1 /org/rescap1 $M SetUnitCapWithOptions 'sa{sv}' $U 2 FDMax t 30 Runtime s yes 2>&1) &&
+	fail "Runtime as a string was taken"
+case "$out" in *"option 'Runtime' has the wrong type"*) ;; *) fail "Runtime as a string: $out" ;; esac
+# rescapd's own file, broken by hand: not rewritten, BadSettings, as it was.
+cp /etc/rescap/$U.conf /run/rufile-good.conf
+printf '[Cap]\nFDMax=40\nHeapMax=lots\n' >/etc/rescap/$U.conf
+out=$("$CTL" set-property $U FDMax=30 2>&1); rc=$?
+expect_eq "set-property over a broken file: exit status" 1 $rc
+case "$out" in *org.rescap1.Error.BadSettings*":3 does not parse"*|*":3 does not parse"*org.rescap1.Error.BadSettings*) ;;
+*) fail "set-property over a broken file: $out" ;; esac
+grep -q '^HeapMax=lots$' /etc/rescap/$U.conf || fail "the broken file was rewritten: $(cat /etc/rescap/$U.conf)"
+expect_eq "the fd cap after a refused set-property" 50 "$(armed_fds $P)"
+cp /run/rufile-good.conf /etc/rescap/$U.conf
 
 # A reboot, as far as rescap sees one: /run is empty, the kernel's state
 # is gone (a module's; the LSM keeps its armed paths, which rescapd
