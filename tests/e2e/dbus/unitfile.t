@@ -6,8 +6,9 @@
 # the drop-in comes from `systemctl edit` or not; `systemctl revert` takes
 # it away. `rescapctl set-property [--runtime]` and `rescapctl cat`;
 # a bad value keeps the others and is visible (cat, journal); /run/rescap
-# settings are gone when /run is (a reboot, simulated: rescapd stopped,
-# /run/rescap emptied, the module reloaded where it is one, rescapd started).
+# settings are gone when /run is (here rescapd stopped, /run/rescap
+# emptied, the module reloaded where it is one, rescapd started; reboot.t
+# boots the VM a second time with the same /etc).
 . ../../lib/lib.sh
 . ./setup.sh
 rescapd_up
