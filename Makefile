@@ -112,7 +112,7 @@ USER_LIBS	:= -lmnl
 KLINK_SRCS	:= cgroupd/kernel-link.c cgroupd/size.c cgroupd/utf8.c
 USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
 
-$(O)/bin/rescapctl: cgroupd/rescapctl.c cgroupd/rescapctl-bus.c cgroupd/rescapd-unit.c $(KLINK_SRCS) $(USER_HDRS)
+$(O)/bin/rescapctl: cgroupd/rescapctl.c cgroupd/rescapctl-bus.c cgroupd/rescapctl-metrics.c cgroupd/rescapd-unit.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
@@ -188,6 +188,8 @@ install: $(USER_BINS)
 	$(INSTALL) -D -m 0755 $(O)/bin/rescapd $(DESTDIR)$(PREFIX)/libexec/rescapd
 	$(INSTALL) -D -m 0755 $(O)/bin/rescapctl $(DESTDIR)$(PREFIX)/bin/rescapctl
 	$(INSTALL) -D -m 0644 dbus/rescapd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/rescapd.service
+	$(INSTALL) -D -m 0644 dbus/rescap-metrics.service $(DESTDIR)$(PREFIX)/lib/systemd/system/rescap-metrics.service
+	$(INSTALL) -D -m 0644 dbus/rescap-metrics.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/rescap-metrics.timer
 	$(INSTALL) -D -m 0644 dbus/org.rescap1.service $(DESTDIR)$(PREFIX)/share/dbus-1/system-services/org.rescap1.service
 	$(INSTALL) -D -m 0644 dbus/org.rescap1.conf $(DESTDIR)$(PREFIX)/share/dbus-1/system.d/org.rescap1.conf
 	$(INSTALL) -D -m 0644 dbus/org.rescap1.policy $(DESTDIR)$(PREFIX)/share/polkit-1/actions/org.rescap1.policy
@@ -199,8 +201,9 @@ install: $(USER_BINS)
 	$(INSTALL) -d -m 0755 $(DESTDIR)/etc/rescap
 	@# The alias dbus-org.rescap1.service, which D-Bus activation starts, and
 	@# the start at boot (unit caps are applied again then): systemctl enable,
-	@# on DESTDIR's tree when there is one.
-	systemctl $(if $(DESTDIR),--root=$(DESTDIR)) enable rescapd.service
+	@# on DESTDIR's tree when there is one. The metrics timer does nothing
+	@# where node_exporter's textfile directory is missing.
+	systemctl $(if $(DESTDIR),--root=$(DESTDIR)) enable rescapd.service rescap-metrics.timer
 
 # ---- Debian packages: make deb ----
 #

@@ -33,3 +33,8 @@
 #define RESCAP_BUS_FETCH_SIG      "ussubtttttttsutss"
 #define RESCAP_BUS_LIST_ENTRY_SIG "(usuttttsss)"
 #define RESCAP_BUS_UNIT_ENTRY_SIG "(ssott)"
+/* GetCounters: event ("kill", "warning"), unit ("" outside the units
+ * with caps), resource ("heap", "fds"; "unknown" for kills found again
+ * after lost events), policy ("process", "cgroup"), kind (warnings:
+ * "soft", "notify", "deny"; "" for kills), count. */
+#define RESCAP_BUS_COUNTER_ENTRY_SIG "(ssssst)"

@@ -64,7 +64,7 @@ int bus_available(sd_bus **ret) {
         return 0;
 }
 
-static int bus_fail(const char *what, const sd_bus_error *e, int r) {
+int bus_fail(const char *what, const sd_bus_error *e, int r) {
         if (sd_bus_error_is_set(e)) {
                 fprintf(stderr, "rescapctl: %s: %s (%s)\n", what, e->message ?: strerror(-r), e->name);
                 if (sd_bus_error_has_name(e, RESCAP_ERROR_KERNEL_UNAVAILABLE))
@@ -77,7 +77,7 @@ static int bus_fail(const char *what, const sd_bus_error *e, int r) {
         return EXIT_FAILED;
 }
 
-static int call(sd_bus *bus, const char *what, const char *member, sd_bus_message **reply, const char *sig, ...) {
+int bus_call(sd_bus *bus, const char *what, const char *member, sd_bus_message **reply, const char *sig, ...) {
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *m = NULL;
         va_list ap;
@@ -116,7 +116,7 @@ static int cmd_get(sd_bus *bus, uint32_t pid) {
 
         if (!p)
                 return EXIT_FAILED;
-        r = call(bus, "get", "Fetch", &reply, "u", pid);
+        r = bus_call(bus, "get", "Fetch", &reply, "u", pid);
         if (r) {
                 free(p);
                 return r;
@@ -155,7 +155,7 @@ static int cmd_list(sd_bus *bus) {
 
         if (!p)
                 return EXIT_FAILED;
-        r = call(bus, "list", "List", &reply, NULL);
+        r = bus_call(bus, "list", "List", &reply, NULL);
         if (r) {
                 free(p);
                 return r;
@@ -176,40 +176,64 @@ static int cmd_list(sd_bus *bus) {
         return r < 0 ? bus_fail("list", NULL, r) : 0;
 }
 
-static int cmd_status(sd_bus *bus) {
+int bus_read_status(sd_bus *bus, const char *what, BusStatus *ret) {
         sd_bus_error e = SD_BUS_ERROR_NULL;
-        char *version = NULL, *backend = NULL;
-        uint32_t tracked = 0;
-        uint64_t kills = 0, interval = 0;
+        BusStatus st = {};
         int r;
 
-        r = sd_bus_get_property_string(bus, DEST, PATH, IFACE, "Version", &e, &version);
+        r = sd_bus_get_property_string(bus, DEST, PATH, IFACE, "Version", &e, &st.version);
         if (r >= 0)
-                r = sd_bus_get_property_string(bus, DEST, PATH, IFACE, "Backend", &e, &backend);
+                r = sd_bus_get_property_string(bus, DEST, PATH, IFACE, "Backend", &e, &st.backend);
         if (r >= 0)
-                r = sd_bus_get_property_trivial(bus, DEST, PATH, IFACE, "Tracked", &e, 'u', &tracked);
+                r = sd_bus_get_property_trivial(bus, DEST, PATH, IFACE, "Tracked", &e, 'u', &st.tracked);
         if (r >= 0)
-                r = sd_bus_get_property_trivial(bus, DEST, PATH, IFACE, "Kills", &e, 't', &kills);
+                r = sd_bus_get_property_trivial(bus, DEST, PATH, IFACE, "Kills", &e, 't', &st.kills);
         if (r >= 0)
-                r = sd_bus_get_property_trivial(bus, DEST, PATH, IFACE, "SampleIntervalUSec", &e, 't', &interval);
+                r = sd_bus_get_property_trivial(bus, DEST, PATH, IFACE, "LostEvents", &e, 't', &st.lost_events);
+        if (r >= 0)
+                r = sd_bus_get_property_trivial(bus, DEST, PATH, IFACE, "SampleIntervalUSec", &e, 't',
+                                                &st.sample_interval_usec);
         if (r < 0) {
-                r = bus_fail("status", &e, r);
-        } else if (arg_json) {
-                printf("{\"version\":\"%s\",\"backend\":\"%s\",\"tracked\":%" PRIu32 ",\"kills\":%" PRIu64
-                       ",\"sample_interval_usec\":%" PRIu64 "}\n", version, backend, tracked, kills, interval);
-                r = 0;
-        } else {
-                printf("rescapd:   %s\n", version);
-                printf("Backend:   %s\n", backend[0] ? backend : "none (rescap is not loaded)");
-                printf("Tracked:   %" PRIu32 "\n", tracked);
-                printf("Kills:     %" PRIu64 "\n", kills);
-                printf("Interval:  %.1f s\n", (double) interval / 1e6);
-                r = 0;
+                r = bus_fail(what, &e, r);
+                sd_bus_error_free(&e);
+                bus_status_done(&st);
+                return r;
         }
-        sd_bus_error_free(&e);
-        free(version);
-        free(backend);
-        return r;
+        *ret = st;
+        return 0;
+}
+
+void bus_status_done(BusStatus *st) {
+        free(st->version);
+        free(st->backend);
+        *st = (BusStatus) {};
+}
+
+static int cmd_status(sd_bus *bus) {
+        BusStatus st;
+        int r;
+
+        r = bus_read_status(bus, "status", &st);
+        if (r)
+                return r;
+        if (arg_json) {
+                printf("{\"version\":");
+                json_string(st.version);
+                printf(",\"backend\":");
+                json_string(st.backend);
+                printf(",\"tracked\":%" PRIu32 ",\"kills\":%" PRIu64 ",\"lost_events\":%" PRIu64
+                       ",\"sample_interval_usec\":%" PRIu64 "}\n", st.tracked, st.kills, st.lost_events,
+                       st.sample_interval_usec);
+        } else {
+                printf("rescapd:   %s\n", tty_str(st.version));
+                printf("Backend:   %s\n", st.backend[0] ? tty_str(st.backend) : "none (rescap is not loaded)");
+                printf("Tracked:   %" PRIu32 "\n", st.tracked);
+                printf("Kills:     %" PRIu64 "\n", st.kills);
+                printf("Lost:      %" PRIu64 " event(s)\n", st.lost_events);
+                printf("Interval:  %.1f s\n", (double) st.sample_interval_usec / 1e6);
+        }
+        bus_status_done(&st);
+        return 0;
 }
 
 static int append_caps(sd_bus_message *m, const rk_caps *c) {
@@ -275,7 +299,7 @@ static int cmd_unit_get(sd_bus *bus, const char *group) {
         const char *path;
         int r;
 
-        r = call(bus, "unit", "GetUnit", &reply, "s", group);
+        r = bus_call(bus, "unit", "GetUnit", &reply, "s", group);
         if (r)
                 return r;
         r = sd_bus_message_read(reply, "o", &path);
@@ -425,7 +449,7 @@ static int cmd_monitor(sd_bus *bus, bool samples) {
         r = sd_bus_match_signal(bus, NULL, DEST, PATH, IFACE, NULL, on_bus_signal, &samples);
         if (r < 0)
                 return bus_fail("monitor", NULL, r);
-        r = call(bus, "monitor", "Subscribe", NULL, NULL);
+        r = bus_call(bus, "monitor", "Subscribe", NULL, NULL);
         if (r)
                 return r;
         sigaction(SIGINT, &sa, NULL);
@@ -529,7 +553,7 @@ static int cmd_cat(sd_bus *bus, const char *unit) {
         const char *text;
         int r;
 
-        r = call(bus, "cat", "GetUnitConfig", &reply, "s", unit);
+        r = bus_call(bus, "cat", "GetUnitConfig", &reply, "s", unit);
         if (r)
                 return r;
         r = sd_bus_message_read(reply, "s", &text);
@@ -564,11 +588,13 @@ int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
                 return cmd_set_property(bus, argc, argv);
         if (strcmp(cmd, "cat") == 0)
                 return cmd_cat(bus, argv[0]);
+        if (strcmp(cmd, "metrics") == 0)
+                return cmd_metrics(bus, argc, argv);
         if (strncmp(cmd, "unit-", 5) == 0) {
                 if (strcmp(cmd, "unit-get") == 0)
                         return cmd_unit_get(bus, argv[0]);
                 if (strcmp(cmd, "unit-reset") == 0)
-                        return call(bus, "unit-reset", "ResetUnit", NULL, "s", argv[0]);
+                        return bus_call(bus, "unit-reset", "ResetUnit", NULL, "s", argv[0]);
                 r = parse_cap_options("unit-cap", argc, argv, &caps, NULL);
                 if (r)
                         return r;
@@ -594,16 +620,16 @@ int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
                                 fprintf(stderr, "rescapctl: pidfd_open(%" PRIu32 "): %s\n", pid, strerror(errno));
                                 return EXIT_FAILED;
                         }
-                        r = call(bus, "register", "RegisterPIDFD", NULL, "ht", fd, flags);
+                        r = bus_call(bus, "register", "RegisterPIDFD", NULL, "ht", fd, flags);
                         close(fd);
                         return r;
                 }
-                return call(bus, "register", "Register", NULL, "ut", pid, flags);
+                return bus_call(bus, "register", "Register", NULL, "ut", pid, flags);
         }
         if (strcmp(cmd, "deregister") == 0)
-                return call(bus, "deregister", "Deregister", NULL, "u", pid);
+                return bus_call(bus, "deregister", "Deregister", NULL, "u", pid);
         if (strcmp(cmd, "reset") == 0)
-                return call(bus, "reset", "Reset", NULL, "u", pid);
+                return bus_call(bus, "reset", "Reset", NULL, "u", pid);
         r = parse_cap_options("cap", argc, argv, &caps, NULL);
         if (r)
                 return r;

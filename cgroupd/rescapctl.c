@@ -77,6 +77,8 @@ static void usage(FILE *f) {
                 "                             in /etc/rescap, or /run/rescap until reboot\n"
                 "  cat UNIT                   a unit's settings from every file, where each\n"
                 "                             value comes from, and the errors\n"
+                "  metrics [--output FILE]    Prometheus text format: units with caps, tracked\n"
+                "                             processes, kills, warnings (FILE: replaced at once)\n"
                 "\n"
                 "Options:\n"
                 "  --json                     JSON output\n"
@@ -681,8 +683,14 @@ int main(int argc, char **argv) {
                 return armed_main(cmd, argc, argv);
         }
 
-        if (strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0 || strcmp(cmd, "set-property") == 0 ||
-            strcmp(cmd, "cat") == 0) {
+        if (strcmp(cmd, "metrics") == 0) {
+                if (arg_path == 'k') {
+                        fprintf(stderr, "rescapctl: metrics needs rescapd, not --kernel\n");
+                        return EXIT_NEED_DAEMON;
+                }
+                arg_path = 'b';
+        } else if (strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0 ||
+                   strcmp(cmd, "set-property") == 0 || strcmp(cmd, "cat") == 0) {
                 const bool more = strcmp(cmd, "unit-cap") == 0 || strcmp(cmd, "set-property") == 0;
 
                 if (strcmp(cmd, "status") != 0 && strcmp(cmd, "unit-get") != 0 && strcmp(cmd, "cat") != 0 &&

@@ -39,4 +39,23 @@ int list_cb(const rk_proc *p, void *userdata);
 int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret, uint32_t *flags);
 
 int bus_available(sd_bus **ret);
+/* A message to the user for a failed call: the exit status. */
+int bus_fail(const char *what, const sd_bus_error *e, int r);
+/* Calls rescapd's Manager (what: the command, for messages): 0 or an exit
+ * status. */
+int bus_call(sd_bus *bus, const char *what, const char *member, sd_bus_message **reply, const char *sig, ...);
+/* rescapd's Manager properties (status, metrics). */
+typedef struct BusStatus {
+        char *version;
+        char *backend;
+        uint32_t tracked;
+        uint64_t kills;
+        uint64_t lost_events;
+        uint64_t sample_interval_usec;
+} BusStatus;
+/* 0, or an exit status (the failure told); bus_status_done() frees. */
+int bus_read_status(sd_bus *bus, const char *what, BusStatus *ret);
+void bus_status_done(BusStatus *st);
+/* rescapctl-metrics.c */
+int cmd_metrics(sd_bus *bus, int argc, char **argv);
 int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv);

@@ -74,43 +74,60 @@ static void kernel_disconnect(Manager *m) {
 
 /* ---- kills: counted from the events, checked against the kernel's ---- */
 
-/* Units without caps lose their count: only units with caps are counted. */
-static void prune_unit_kills(Manager *m) {
+/* Units without caps lose their count: only units with caps are counted,
+ * each by name; the others count together, as unit "". */
+static void prune_unit_events(Manager *m) {
         size_t j = 0;
 
-        for (size_t i = 0; i < m->n_unit_kills; i++) {
-                if (unit_caps_find(&m->units, m->unit_kills[i].unit))
-                        m->unit_kills[j++] = m->unit_kills[i];
+        for (size_t i = 0; i < m->n_unit_events; i++) {
+                UnitEvents *e = &m->unit_events[i];
+
+                if (!e->unit[0] || unit_caps_find(&m->units, e->unit))
+                        m->unit_events[j++] = *e;
                 else
-                        free(m->unit_kills[i].unit);
+                        free(e->unit);
         }
-        m->n_unit_kills = j;
+        m->n_unit_events = j;
 }
 
-static void count_unit_kills(Manager *m, const char *unit, uint64_t n) {
-        UnitKills *k;
+/* The counts of @unit's processes (of unit "" if it has no caps); NULL
+ * without memory. */
+static UnitEvents *unit_events_get(Manager *m, const char *unit) {
+        UnitEvents *k;
         char *name;
 
-        if (!unit[0] || !unit_caps_find(&m->units, unit))
-                return;
-        for (size_t i = 0; i < m->n_unit_kills; i++)
-                if (strcmp(m->unit_kills[i].unit, unit) == 0) {
-                        m->unit_kills[i].kills += n;
-                        return;
-                }
-        prune_unit_kills(m);
+        if (unit[0] && !unit_caps_find(&m->units, unit))
+                unit = "";
+        for (size_t i = 0; i < m->n_unit_events; i++)
+                if (strcmp(m->unit_events[i].unit, unit) == 0)
+                        return &m->unit_events[i];
+        prune_unit_events(m);
         name = strdup(unit);
-        k = name ? realloc(m->unit_kills, (m->n_unit_kills + 1) * sizeof(*k)) : NULL;
+        k = name ? realloc(m->unit_events, (m->n_unit_events + 1) * sizeof(*k)) : NULL;
         if (!k) {
                 free(name);
-                return;
+                return NULL;
         }
-        m->unit_kills = k;
-        k[m->n_unit_kills++] = (UnitKills) { .unit = name, .kills = n };
+        m->unit_events = k;
+        k[m->n_unit_events] = (UnitEvents) { .unit = name };
+        return &k[m->n_unit_events++];
 }
 
-void manager_count_kill(Manager *m, const char *unit) {
-        count_unit_kills(m, unit, 1);
+/* A kill or a cap warning the kernel reported. */
+static void count_event(Manager *m, const rk_proc *p, const char *unit) {
+        const unsigned res = p->resource - RESCAP_RESOURCE_HEAP;
+        const unsigned pol = p->policy - RESCAP_POLICY_PROCESS;
+        const unsigned kind = p->kind - RESCAP_EXCEED_KIND_SOFT;
+        UnitEvents *e = unit_events_get(m, unit);
+
+        if (!e || res > 1 || pol > 1)
+                return;
+        if (p->cmd == RESCAP_CMD_KILLED) {
+                e->kills++;
+                e->killed[res][pol]++;
+        } else if (kind <= 2) {
+                e->warnings[res][pol][kind]++;
+        }
 }
 
 static PolicyKills *policy_kills_get(Manager *m, uint64_t cgroup_id) {
@@ -142,6 +159,7 @@ typedef struct PolicySync {
 static int policy_sync_cb(const rk_group *g, void *userdata) {
         PolicySync *s = userdata;
         PolicyKills *e = policy_kills_get(s->m, g->cgroup_id);
+        UnitEvents *e2;
         char unit[256];
 
         if (!e)
@@ -155,7 +173,9 @@ static int policy_sync_cb(const rk_group *g, void *userdata) {
                 if (unit_from_cgroup_path(g->cgroup_path, unit, sizeof(unit)) < 0)
                         unit[0] = 0;
                 s->m->kills += lost;
-                count_unit_kills(s->m, unit, lost);
+                e2 = unit_events_get(s->m, unit);
+                if (e2)
+                        e2->kills += lost;
                 s->lost += lost;
         }
         /* Lower only when a kill was counted twice: its event was on the
@@ -222,6 +242,7 @@ static void events_resync(Manager *m) {
 
         m->events_drops = drops;
         m->events_lost = false;
+        m->events_lost_total += lost;
         r = policy_kills_sync(m, POLICY_SYNC_LOST, &kills);
         if (r < 0)
                 log_msg("rescapd: cannot read the kernel's kill counters: %s", strerror(-r));
@@ -233,13 +254,15 @@ static void events_resync(Manager *m) {
 static int on_event_cb(const rk_proc *p, void *userdata) {
         Manager *m = userdata;
 
-        if (p->cmd == RESCAP_CMD_KILLED) {
+        if (p->cmd == RESCAP_CMD_KILLED || p->cmd == RESCAP_CMD_EXCEEDED) {
                 char unit[256];
 
                 if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
                         unit[0] = 0;
+                count_event(m, p, unit);
+        }
+        if (p->cmd == RESCAP_CMD_KILLED) {
                 m->kills++;
-                manager_count_kill(m, unit);
                 if (p->policy == RESCAP_POLICY_CGROUP && p->policy_cgroup_id) {
                         PolicyKills *e = policy_kills_get(m, p->policy_cgroup_id);
 
@@ -528,11 +551,17 @@ uint32_t manager_tracked(Manager *m) {
 }
 
 uint64_t manager_unit_kills(Manager *m, const char *unit) {
-        prune_unit_kills(m);
-        for (size_t i = 0; i < m->n_unit_kills; i++)
-                if (strcmp(m->unit_kills[i].unit, unit) == 0)
-                        return m->unit_kills[i].kills;
+        prune_unit_events(m);
+        for (size_t i = 0; unit[0] && i < m->n_unit_events; i++)
+                if (strcmp(m->unit_events[i].unit, unit) == 0)
+                        return m->unit_events[i].kills;
         return 0;
+}
+
+const UnitEvents *manager_unit_events(Manager *m, size_t *ret_n) {
+        prune_unit_events(m);
+        *ret_n = m->n_unit_events;
+        return m->unit_events;
 }
 
 static char *read_self_cgroup(void) {
@@ -667,7 +696,7 @@ static int manager_reload_units(Manager *m, const char *why) {
                 if (!unit_caps_find(&m->units, before.items[i].unit))
                         bus_unit_caps_changed(m, before.items[i].unit, true);
         unit_caps_list_free(&before);
-        prune_unit_kills(m);
+        prune_unit_events(m);
         log_msg("rescapd: reloaded (%s) in %" PRIu64 " ms: %zu unit(s) with caps, %zu set, %zu dropped", why,
                 (now_usec() - t0) / 1000, m->units.n, set, dropped);
         return 0;
@@ -776,9 +805,9 @@ static void manager_free(Manager *m) {
         if (m->bus)
                 sd_bus_flush_close_unref(m->bus);
         sd_event_unref(m->event);
-        for (size_t i = 0; i < m->n_unit_kills; i++)
-                free(m->unit_kills[i].unit);
-        free(m->unit_kills);
+        for (size_t i = 0; i < m->n_unit_events; i++)
+                free(m->unit_events[i].unit);
+        free(m->unit_events);
         free(m->policy_kills);
         unit_caps_list_free(&m->units);
         unit_scan_free(m->unit_scan);

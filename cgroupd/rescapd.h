@@ -38,10 +38,17 @@ typedef struct UnitCgroup {
 /* Kills counted per unit, for the Kills property of unit objects: only
  * units with caps are counted, so transient units do not make the list
  * grow (their kills count in the Manager's Kills). */
-typedef struct UnitKills {
+/* The kills and warnings of one unit with caps, or (unit "") of every
+ * process outside those units, counted from the kernel's events. kills
+ * also counts the kills found again from the kernel's counters after
+ * events were lost (their resource unknown): never less than the sum of
+ * killed. Indexes: resource - 1, policy - 1, kind - 1 (uapi). */
+typedef struct UnitEvents {
         char *unit;
         uint64_t kills;
-} UnitKills;
+        uint64_t killed[2][2];
+        uint64_t warnings[2][2][3];
+} UnitEvents;
 
 struct Subscriber;
 struct PolkitQuery;
@@ -92,8 +99,9 @@ typedef struct Manager {
         uint64_t kills;
         uint32_t tracked;               /* the last count, and when */
         uint64_t tracked_at_usec;
-        UnitKills *unit_kills;
-        size_t n_unit_kills;
+        uint64_t events_lost_total;     /* kernel events dropped, since start */
+        UnitEvents *unit_events;
+        size_t n_unit_events;
         PolicyKills *policy_kills;
         size_t n_policy_kills;
         size_t policy_kills_prune_at;   /* read the kernel's policies when reached */
@@ -115,8 +123,10 @@ typedef struct Manager {
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int manager_kernel_request_check(Manager *m, int r);
 uint32_t manager_tracked(Manager *m);
-void manager_count_kill(Manager *m, const char *unit);
 uint64_t manager_unit_kills(Manager *m, const char *unit);
+/* The counts of every unit with caps and of the others (unit ""); NULL
+ * when there is none yet. */
+const UnitEvents *manager_unit_events(Manager *m, size_t *ret_n);
 int manager_update_sample_timer(Manager *m);
 /* Reads every unit's settings again (SIGHUP, and systemd's reloads): new
  * and changed unit caps are applied, those whose settings are gone are

@@ -604,6 +604,50 @@ static int method_list_units(sd_bus_message *msg, void *userdata, sd_bus_error *
         return r;
 }
 
+/* GetCounters(): the kills and cap warnings rescapd counted since it
+ * started, by unit, resource, policy and kind; nonzero counts only. */
+static int method_get_counters(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        static const char *const res[] = { "heap", "fds" }, *const pol[] = { "process", "cgroup" };
+        static const char *const kind[] = { "soft", "notify", "deny" };
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        Manager *m = userdata;
+        const UnitEvents *e;
+        size_t n;
+        int r;
+
+        (void) error;
+        e = manager_unit_events(m, &n);
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', RESCAP_BUS_COUNTER_ENTRY_SIG);
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                uint64_t known = 0;
+
+                for (size_t a = 0; r >= 0 && a < 2; a++)
+                        for (size_t b = 0; r >= 0 && b < 2; b++) {
+                                known += e[i].killed[a][b];
+                                if (e[i].killed[a][b])
+                                        r = sd_bus_message_append(reply, RESCAP_BUS_COUNTER_ENTRY_SIG, "kill",
+                                                                  e[i].unit, res[a], pol[b], "",
+                                                                  e[i].killed[a][b]);
+                                for (size_t c = 0; r >= 0 && c < 3; c++)
+                                        if (e[i].warnings[a][b][c])
+                                                r = sd_bus_message_append(reply, RESCAP_BUS_COUNTER_ENTRY_SIG,
+                                                                          "warning", e[i].unit, res[a], pol[b],
+                                                                          kind[c], e[i].warnings[a][b][c]);
+                        }
+                /* Found again from the kernel's counters of cgroup policies. */
+                if (r >= 0 && e[i].kills > known)
+                        r = sd_bus_message_append(reply, RESCAP_BUS_COUNTER_ENTRY_SIG, "kill", e[i].unit, "unknown",
+                                                  "cgroup", "", e[i].kills - known);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        return r;
+}
+
 /* SetUnitCap(s group, t heap_max, t fd_max), SetUnitCapWithOptions(s group,
  * a{sv} options) and ResetUnit(s group). */
 static int method_unit_caps(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -748,6 +792,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("Backend", "s", property_get_backend, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Tracked", "u", property_get_tracked, 0, 0),
         SD_BUS_PROPERTY("Kills", "t", NULL, offsetof(Manager, kills), 0),
+        SD_BUS_PROPERTY("LostEvents", "t", NULL, offsetof(Manager, events_lost_total), 0),
         SD_BUS_WRITABLE_PROPERTY("SampleIntervalUSec", "t", property_get_sample_interval,
                                  property_set_sample_interval, 0,
                                  SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE | SD_BUS_VTABLE_UNPRIVILEGED),
@@ -788,6 +833,9 @@ static const sd_bus_vtable manager_vtable[] = {
                                 SD_BUS_NO_RESULT, method_unit_caps, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ResetUnit", SD_BUS_ARGS("s", group), SD_BUS_NO_RESULT,
                                 method_unit_caps, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetCounters", SD_BUS_NO_ARGS,
+                                SD_BUS_RESULT("a" RESCAP_BUS_COUNTER_ENTRY_SIG, counters),
+                                method_get_counters, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetUnitConfig", SD_BUS_ARGS("s", unit), SD_BUS_RESULT("s", text, "as", errors),
                                 method_get_unit_config, SD_BUS_VTABLE_UNPRIVILEGED),
 

@@ -86,6 +86,7 @@ static const struct method methods[] = {
         { "SetUnitCap",            "stt",    "",                  "gHN" },
         { "SetUnitCapWithOptions", "sa{sv}", "",                  "go"  },
         { "ResetUnit",             "s",      "",                  "g"   },
+        { "GetCounters",           "",       "a(ssssst)",         ""    },
         { "GetUnitConfig",         "s",      "sas",               "g"   },
 };
 
@@ -101,6 +102,7 @@ static const struct property properties[] = {
         { MGR_IFACE,  "Backend",            "s", false },
         { MGR_IFACE,  "Tracked",            "u", false },
         { MGR_IFACE,  "Kills",              "t", false },
+        { MGR_IFACE,  "LostEvents",         "t", false },
         { MGR_IFACE,  "SampleIntervalUSec", "t", true  },
         { UNIT_IFACE, "Id",                 "s", false },
         { UNIT_IFACE, "ControlGroup",       "s", false },

@@ -14,7 +14,8 @@ for f in usr/libexec/rescapd usr/bin/rescapctl usr/lib/systemd/system/rescapd.se
 	 usr/share/dbus-1/system-services/org.rescap1.service usr/share/dbus-1/system.d/org.rescap1.conf \
 	 usr/share/polkit-1/actions/org.rescap1.policy usr/share/dbus-1/interfaces/org.rescap1.xml \
 	 usr/lib/tmpfiles.d/rescap.conf usr/share/man/man8/rescapd.8 usr/share/man/man8/rescapctl.8 \
-	 usr/share/man/man5/org.rescap1.5; do
+	 usr/share/man/man5/org.rescap1.5 usr/lib/systemd/system/rescap-metrics.service \
+	 usr/lib/systemd/system/rescap-metrics.timer; do
 	[ -f "$d/$f" ] || fail "make install did not install /$f"
 done
 alias=$(sed -n 's/^Alias=//p' "$d/usr/lib/systemd/system/rescapd.service")
@@ -25,6 +26,8 @@ expect_eq "the alias installed" /usr/lib/systemd/system/rescapd.service \
 	"$(readlink "$d/etc/systemd/system/$alias")"
 expect_eq "the start at boot" /usr/lib/systemd/system/rescapd.service \
 	"$(readlink "$d/etc/systemd/system/multi-user.target.wants/rescapd.service")"
+expect_eq "the metrics timer enabled" /usr/lib/systemd/system/rescap-metrics.timer \
+	"$(readlink "$d/etc/systemd/system/timers.target.wants/rescap-metrics.timer")"
 grep -q '^ReadWritePaths=' "$d/usr/lib/systemd/system/rescapd.service" &&
 	fail "ReadWritePaths= fails when the path is missing: ConfigurationDirectory= makes it"
 grep -q '^ConfigurationDirectory=rescap$' "$d/usr/lib/systemd/system/rescapd.service" ||
