@@ -26,6 +26,12 @@
  * member entry, process.c) the first time a check finds it at a
  * threshold, to keep its edge state.
  *
+ * What a growth costs does not depend on how large the process is: the
+ * heap is mm->data_vm, one read; a file table of more than
+ * RESCAP_FDS_COUNTED slots is bounded by its size first, and its bits are
+ * counted only when that bound reaches a threshold (and, for the peak of
+ * a registered process, once every max_fds / BITS_PER_LONG growths).
+ *
  * A process pays one read of two shared counters while nothing is tracked
  * and no cgroup has a policy. While any process is tracked, it pays one
  * hash lookup for its own entry; in the LSM build none while the table
@@ -230,15 +236,6 @@ void rescap_enforce_init(const bool refusing)
 	rescap_refusing = refusing;
 }
 
-static void rescap_peak(atomic64_t *const peak, const u64 usage)
-{
-	s64 old = atomic64_read(peak);
-
-	while ((u64)old < usage &&
-	       !atomic64_try_cmpxchg(peak, &old, (s64)usage))
-		;
-}
-
 static void rescap_kill(struct rescap_proc *const proc,
 			const struct rescap_res *const res,
 			const struct rescap_crossing *const crossing,
@@ -329,12 +326,13 @@ static void rescap_check_run(struct callback_head *const work)
 		v = check->refusal;
 		used = check->asked;
 	} else {
-		rescap_usage_of_task(current, &usage);
+		/* Its own resource only: a heap check counts no table. */
+		rescap_usage_of_task(current, &usage,
+				     res == &rescap_heap_res ?
+				     RESCAP_MEASURE_HEAP : RESCAP_MEASURE_FDS);
 		used = res == &rescap_heap_res ? usage.heap : usage.fds;
-		if (proc) {
-			rescap_peak(&proc->heap_peak, usage.heap);
-			rescap_peak(&proc->fds_peak, usage.fds);
-		}
+		if (proc)
+			rescap_peak_raise(rescap_peak_of(proc, res), used);
 		rcu_read_lock();
 		rescap_evaluate(proc && rescap_proc_registered(proc) ? proc : NULL,
 				NULL, res, used, &v);
@@ -452,7 +450,7 @@ static bool rescap_growing(struct rescap_proc *const proc,
 
 	rescap_evaluate(registered ? proc : NULL, walk, res, after, &v);
 	if (registered)
-		rescap_peak(rescap_peak_of(proc, res), before);
+		rescap_peak_raise(rescap_peak_of(proc, res), before);
 	switch (v.level) {
 	case RESCAP_LEVEL_OVER:
 		if (rescap_refusing && v.rule.action != RESCAP_ACTION_NOTIFY) {
@@ -512,11 +510,69 @@ int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
 	return refuse ? -ENOMEM : 0;
 }
 
+/*
+ * A file table of up to this many slots is counted at each growth: 16
+ * words of bitmap on 64-bit. A larger one is bounded by its size first
+ * (max_fds, which the kernel doubles as the table fills up), and counted
+ * only when that bound reaches a threshold: the cost of a growth does not
+ * depend on how many descriptors are open.
+ */
+#define RESCAP_FDS_COUNTED 1024
+
+/*
+ * Whether a growth of current's process to at most @upper of @res leaves
+ * it under every threshold: then the exact usage does too, its edges are
+ * cleared as rescap_growing() would, and nothing is queued.
+ *
+ * Context: rcu_read_lock() held; @proc and @walk from
+ * rescap_growth_watched().
+ */
+static bool rescap_growing_below(struct rescap_proc *const proc,
+				 const struct rescap_walk *const walk,
+				 const struct rescap_res *const res,
+				 const u64 upper)
+{
+	struct rescap_verdict v;
+
+	rescap_evaluate(proc && rescap_proc_registered(proc) ? proc : NULL,
+			walk, res, upper, &v);
+	if (v.level != RESCAP_LEVEL_OK)
+		return false;
+	if (proc) {
+		clear_bit(res->soft_bit, &proc->state);
+		clear_bit(res->over_bit, &proc->state);
+	}
+	return true;
+}
+
+/*
+ * The peak of a registered process whose tables are too large to count at
+ * every growth: counted once every as many growths as a count costs
+ * words of bitmap, so that a growth costs about one word. @bound is
+ * rescap_process_fds_bound()'s.
+ */
+static void rescap_fds_peak_amortized(struct rescap_proc *const proc,
+				      struct files_struct *const files,
+				      const u64 bound)
+{
+	if (!proc || !rescap_proc_registered(proc) ||
+	    (u64)atomic_inc_return(&proc->fds_unseen) < bound / BITS_PER_LONG)
+		return;
+	atomic_set(&proc->fds_unseen, 0);
+	rescap_peak_raise(&proc->fds_peak, get_nr_threads(current) == 1 ?
+					   rescap_fd_count(files) :
+					   rescap_process_fds(current));
+}
+
 /**
  * rescap_fd_growing - current's file table may get one more descriptor
  * @files: the table (current's, or the call is ignored)
  * @fd: the descriptor to be set, or UINT_MAX for "the lowest free one";
  *      a descriptor already open means no growth (dup2 over it)
+ *
+ * O(1) in the descriptors open: tables larger than RESCAP_FDS_COUNTED
+ * are counted only when their size reaches a threshold, and for the peak
+ * of a registered process once every max_fds / BITS_PER_LONG growths.
  *
  * Context: any task context, may be atomic (files->file_lock held).
  * Return: 0, or -EMFILE when the attachment can refuse the growth and
@@ -527,7 +583,7 @@ int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 	struct rescap_walk walk;
 	const struct fdtable *fdt;
 	struct rescap_proc *proc;
-	bool refuse = false;
+	bool refuse = false, exact = true;
 	u64 before;
 
 	if (!rescap_enforcing() || files != current->files ||
@@ -540,8 +596,19 @@ int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 	if (fd >= fdt->max_fds || !test_bit(fd, fdt->open_fds)) {
 		/* Its other threads may have tables of their own. */
 		before = get_nr_threads(current) == 1 ?
-			 bitmap_weight(fdt->open_fds, fdt->max_fds) :
-			 rescap_process_fds(current);
+			 rescap_fd_bound(files, RESCAP_FDS_COUNTED, &exact) :
+			 rescap_process_fds_bound(current, RESCAP_FDS_COUNTED,
+						  &exact);
+		if (!exact) {
+			if (rescap_growing_below(proc, &walk, &rescap_fds_res,
+						 before + 1)) {
+				rescap_fds_peak_amortized(proc, files, before);
+				goto out;
+			}
+			before = get_nr_threads(current) == 1 ?
+				 rescap_fd_count(files) :
+				 rescap_process_fds(current);
+		}
 		refuse = rescap_growing(proc, &walk, &rescap_fds_res, before,
 					before + 1);
 	}

@@ -11,6 +11,7 @@
 #include "events.h"
 #include "group.h"
 #include "lifetime.h"
+#include "measure.h"
 #include "netlink.h"
 #include "proc.h"
 #include "process.h"
@@ -132,6 +133,14 @@ void rescap_task_exiting(struct task_struct *const task)
 		return;
 	proc = rescap_proc_exit(task);
 	if (proc) {
+		/*
+		 * The last look at its descriptors, for a peak kept lazily:
+		 * its table is still there (exit_files() comes later), the
+		 * tables of its other threads are gone already.
+		 */
+		if (task == current && task->files)
+			rescap_peak_raise(&proc->fds_peak,
+					  rescap_fd_count(task->files));
 		if (rescap_proc_registered(proc))
 			rescap_event_exited(task, proc, GFP_ATOMIC);
 		rescap_proc_put(proc);

@@ -25,6 +25,36 @@
 #include "measure.h"
 
 /**
+ * rescap_fd_bound - open descriptors in a file table, or a bound on them
+ * @files: the table
+ * @counted: tables of up to this many slots (max_fds) are counted
+ * @exact: cleared when the result is a bound, left alone otherwise
+ *
+ * A table of more than @counted slots is not counted: its size, which
+ * the kernel doubles as the table fills up, bounds the bits it can have
+ * set. O(min(max_fds, @counted) / BITS_PER_LONG).
+ *
+ * Return: the number of bits set in the table's open_fds, or max_fds.
+ */
+u64 rescap_fd_bound(struct files_struct *const files,
+		    const unsigned int counted, bool *const exact)
+{
+	const struct fdtable *fdt;
+	u64 n;
+
+	rcu_read_lock();
+	fdt = files_fdtable(files);
+	if (fdt->max_fds <= counted) {
+		n = bitmap_weight(fdt->open_fds, fdt->max_fds);
+	} else {
+		n = fdt->max_fds;
+		*exact = false;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/**
  * rescap_fd_count - open descriptors in a file table
  * @files: the table
  *
@@ -34,22 +64,19 @@
  */
 u64 rescap_fd_count(struct files_struct *const files)
 {
-	const struct fdtable *fdt;
-	u64 n;
+	bool exact = true;
 
-	rcu_read_lock();
-	fdt = files_fdtable(files);
-	n = bitmap_weight(fdt->open_fds, fdt->max_fds);
-	rcu_read_unlock();
-	return n;
+	return rescap_fd_bound(files, UINT_MAX, &exact);
 }
 
 /* How many distinct file tables of one process are told apart. */
 #define RESCAP_TABLES_MAX 16
 
 /**
- * rescap_process_fds - open descriptors of a process
+ * rescap_process_fds_bound - open descriptors of a process, or a bound
  * @task: any thread of the process
+ * @counted: as for rescap_fd_bound(), for each table
+ * @exact: cleared when the result is a bound, left alone otherwise
  *
  * The descriptors in the file tables of all its threads. A thread that
  * unshared its table (unshare(CLONE_FILES), close_range() with
@@ -58,13 +85,14 @@ u64 rescap_fd_count(struct files_struct *const files)
  * table is counted once. Beyond RESCAP_TABLES_MAX distinct tables, a table
  * may be counted once for each thread that holds it: more, never less.
  *
- * O(threads + table sizes / BITS_PER_LONG).
+ * O(threads + table sizes up to @counted / BITS_PER_LONG).
  *
  * Context: any task context, may be atomic; takes each thread's task_lock
  * (never held when a file table's file_lock is taken).
- * Return: the number of open descriptors.
+ * Return: the number of open descriptors, or a bound on it.
  */
-u64 rescap_process_fds(struct task_struct *const task)
+u64 rescap_process_fds_bound(struct task_struct *const task,
+			     const unsigned int counted, bool *const exact)
 {
 	const struct files_struct *seen[RESCAP_TABLES_MAX];
 	unsigned int nseen = 0, i;
@@ -80,7 +108,7 @@ u64 rescap_process_fds(struct task_struct *const task)
 			if (seen[i] == files)
 				files = NULL;
 		if (files) {
-			n += rescap_fd_count(files);
+			n += rescap_fd_bound(files, counted, exact);
 			if (nseen < ARRAY_SIZE(seen))
 				seen[nseen++] = files;
 		}
@@ -90,6 +118,21 @@ u64 rescap_process_fds(struct task_struct *const task)
 	return n;
 }
 
+/**
+ * rescap_process_fds - open descriptors of a process
+ * @task: any thread of the process
+ *
+ * As rescap_process_fds_bound(), every table counted.
+ *
+ * Return: the number of open descriptors.
+ */
+u64 rescap_process_fds(struct task_struct *const task)
+{
+	bool exact = true;
+
+	return rescap_process_fds_bound(task, UINT_MAX, &exact);
+}
+
 static u64 rescap_rss_anon_bytes(struct mm_struct *const mm)
 {
 	const long pages = get_mm_counter(mm, MM_ANONPAGES);
@@ -97,20 +140,26 @@ static u64 rescap_rss_anon_bytes(struct mm_struct *const mm)
 	return pages > 0 ? (u64)pages << PAGE_SHIFT : 0;
 }
 
-/* Reads @task's address space and file table; false if it has no mm. */
+/*
+ * Reads what @what asks of @task's address space and file table; false
+ * if it has no mm.
+ */
 static bool rescap_measure_task(struct task_struct *const task,
-				struct rescap_usage *const usage)
+				struct rescap_usage *const usage,
+				const unsigned int what)
 {
 	bool found = false;
 
 	task_lock(task);
 	if (task->mm) {
-		usage->heap = rescap_heap_bytes(task->mm);
-		usage->rss_anon = rescap_rss_anon_bytes(task->mm);
+		if (what & RESCAP_MEASURE_HEAP) {
+			usage->heap = rescap_heap_bytes(task->mm);
+			usage->rss_anon = rescap_rss_anon_bytes(task->mm);
+		}
 		found = true;
 	}
 	task_unlock(task);
-	if (found)
+	if (found && (what & RESCAP_MEASURE_FDS))
 		usage->fds = rescap_process_fds(task);
 	return found;
 }
@@ -118,13 +167,15 @@ static bool rescap_measure_task(struct task_struct *const task,
 /**
  * rescap_usage_of_task - the usage of a task's process, from that task
  * @task: a task with a stable mm and file table (current, or a new child)
- * @usage: filled in; zero where the task has none
+ * @usage: filled in; zero where the task has none, or not asked for
+ * @what: RESCAP_MEASURE_HEAP, RESCAP_MEASURE_FDS, or both
  */
 void rescap_usage_of_task(struct task_struct *const task,
-			  struct rescap_usage *const usage)
+			  struct rescap_usage *const usage,
+			  const unsigned int what)
 {
 	*usage = (struct rescap_usage){};
-	rescap_measure_task(task, usage);
+	rescap_measure_task(task, usage, what);
 }
 
 /* The first live thread of the group: the leader may be a zombie. */
@@ -134,7 +185,7 @@ static bool rescap_measure_group(struct task_struct *const leader,
 	struct task_struct *t;
 
 	for_each_thread(leader, t)
-		if (rescap_measure_task(t, usage))
+		if (rescap_measure_task(t, usage, RESCAP_MEASURE_ALL))
 			return true;
 	return false;
 }

@@ -64,10 +64,19 @@ static inline bool rescap_is_data(const vm_flags_t flags)
 	return (flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE;
 }
 
+u64 rescap_fd_bound(struct files_struct *files, unsigned int counted,
+		    bool *exact);
 u64 rescap_fd_count(struct files_struct *files);
+u64 rescap_process_fds_bound(struct task_struct *task, unsigned int counted,
+			     bool *exact);
 u64 rescap_process_fds(struct task_struct *task);
 int rescap_usage_of(struct pid *tgid, struct rescap_usage *usage);
-void rescap_usage_of_task(struct task_struct *task, struct rescap_usage *usage);
+/* What rescap_usage_of_task() measures. */
+#define RESCAP_MEASURE_HEAP	BIT(0)	/* @heap and @rss_anon */
+#define RESCAP_MEASURE_FDS	BIT(1)
+#define RESCAP_MEASURE_ALL	(RESCAP_MEASURE_HEAP | RESCAP_MEASURE_FDS)
+void rescap_usage_of_task(struct task_struct *task, struct rescap_usage *usage,
+			  unsigned int what);
 int rescap_snapshot(struct pid *tgid, struct rescap_snapshot *snap);
 int rescap_cgroup_path(struct task_struct *task, char *buf, size_t len);
 bool rescap_may_inspect(const struct file *file, struct task_struct *task);

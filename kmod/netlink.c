@@ -504,6 +504,9 @@ static int rescap_nl_fill(struct sk_buff *const skb,
 	err = rescap_snapshot(proc->pid, &snap);
 	if (err)
 		return err;
+	/* Peaks are raised lazily: a read counts as a look. */
+	rescap_peak_raise(&proc->heap_peak, snap.usage.heap);
+	rescap_peak_raise(&proc->fds_peak, snap.usage.fds);
 	spin_lock(&proc->lock);
 	caps = proc->caps;
 	spin_unlock(&proc->lock);
@@ -523,15 +526,13 @@ static int rescap_nl_fill(struct sk_buff *const skb,
 	    nla_put_u64_64bit(skb, RESCAP_A_HEAP, snap.usage.heap,
 			      RESCAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, RESCAP_A_HEAP_PEAK,
-			      max_t(u64, atomic64_read(&proc->heap_peak),
-				    snap.usage.heap), RESCAP_A_PAD) ||
+			      atomic64_read(&proc->heap_peak), RESCAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, RESCAP_A_HEAP_CAP, caps.heap, RESCAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, RESCAP_A_RSS_ANON, snap.usage.rss_anon,
 			      RESCAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, RESCAP_A_FDS, snap.usage.fds, RESCAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, RESCAP_A_FDS_PEAK,
-			      max_t(u64, atomic64_read(&proc->fds_peak),
-				    snap.usage.fds), RESCAP_A_PAD) ||
+			      atomic64_read(&proc->fds_peak), RESCAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, RESCAP_A_FD_CAP, caps.fds, RESCAP_A_PAD) ||
 	    nla_put_u32(skb, RESCAP_A_ACTION, caps.action) ||
 	    nla_put_u32(skb, RESCAP_A_SOFT_PCT, caps.soft_pct) ||

@@ -375,7 +375,7 @@ void rescap_proc_fork(struct task_struct *const parent,
 	spin_unlock(&proc->lock);
 	rcu_read_unlock();
 
-	rescap_usage_of_task(child, &usage);
+	rescap_usage_of_task(child, &usage, RESCAP_MEASURE_ALL);
 	proc = rescap_proc_alloc(task_tgid(child), &caps, flags, &usage,
 				 GFP_ATOMIC | __GFP_NOWARN);
 	err = proc ? rescap_proc_link(proc) : -ENOMEM;

@@ -50,8 +50,13 @@ enum {
  * @lock: serializes changes of @caps
  * @caps: the caps; read locklessly with READ_ONCE() on the hot paths
  * @flags: &enum rescap_register_flags
- * @heap_peak: highest heap seen, in bytes
- * @fds_peak: highest number of descriptors seen
+ * @heap_peak: highest heap seen, in bytes: at each growth (the usage
+ *             before it), at each check, each read of the entry
+ * @fds_peak: highest number of descriptors seen: at each growth of a
+ *            table small enough to count at every growth, else at least
+ *            once every max_fds / BITS_PER_LONG growths; at each check,
+ *            each read of the entry and at the exit (rescap_fd_growing())
+ * @fds_unseen: growths of a large table since its last count
  * @state: RESCAP_PROC_* bits
  */
 struct rescap_proc {
@@ -66,10 +71,27 @@ struct rescap_proc {
 	u32 flags;
 	atomic64_t heap_peak;
 	atomic64_t fds_peak;
+	atomic_t fds_unseen;
 	unsigned long state;
 };
 
 extern atomic_t rescap_nr_procs;
+
+/**
+ * rescap_peak_raise - raise a peak to a usage seen
+ * @peak: &rescap_proc.heap_peak or &rescap_proc.fds_peak
+ * @usage: the usage, exact
+ *
+ * Context: any; lockless.
+ */
+static inline void rescap_peak_raise(atomic64_t *const peak, const u64 usage)
+{
+	s64 old = atomic64_read(peak);
+
+	while ((u64)old < usage &&
+	       !atomic64_try_cmpxchg(peak, &old, (s64)usage))
+		;
+}
 
 /**
  * rescap_tracking - whether any process has an entry
