@@ -14,6 +14,11 @@ set +u
 rounds=${BENCH_ROUNDS:-5}
 crowd=${BENCH_CROWD:-10000}
 ncg=${BENCH_CGROUPS:-2000}
+# The large-table and many-VMA columns: the benchmark holds this many
+# descriptors, or as many VMAs (every other page read-only).
+big=${BENCH_BIG:-100000}
+ulimit -n $((big + 1000)) || fail "cannot raise RLIMIT_NOFILE to hold $big descriptors"
+sysctl -qw vm.max_map_count=$((big + 65536)) || fail "cannot raise vm.max_map_count"
 raw=/tmp/bench.raw
 times=/tmp/bench.times
 : >"$raw"
@@ -24,6 +29,11 @@ mkfifo "$dir/in" "$dir/out"
 bench=$!
 exec 5>"$dir/in" 6<"$dir/out"
 
+hold() {	# hold fds|vmas N: the benchmark holds N descriptors, or N VMAs
+	echo "$1 $2" >&5
+	read -r _line <&6
+	[ "$_line" = ok ] || fail "the benchmark cannot hold $2 $1: $_line"
+}
 measure() {	# measure CONFIG: one run of every benchmark
 	echo run >&5
 	while read -r line <&6; do
@@ -86,14 +96,18 @@ track() {
 }
 
 gcols="ungoverned+${ncg}cg governed governed+${ncg}cg"
+# base+bigfds / tracked+bigfds: the benchmark holding $big descriptors,
+# rescap not loaded (nothing tracked on the LSM) / it tracked; the same
+# with $big VMAs.
+bcols="base+bigfds tracked+bigfds base+bigvmas tracked+bigvmas"
 if [ "$RTEST_KERNEL" = lsm ]; then
 	# One other process tracked: the hooks get past "nothing tracked"
 	# and look the benchmark up (its thread's blob).
 	sleep 100000 &
 	other=$!
-	cols="base untracked tracked $gcols"
+	cols="base untracked tracked $gcols $bcols"
 else
-	cols="base sys_exit-tp kprobes loaded tracked $gcols"
+	cols="base sys_exit-tp kprobes loaded tracked $gcols $bcols"
 fi
 
 # config NAME: set NAME up from nothing, measure it, tear it down.
@@ -125,6 +139,22 @@ config() {
 			"$RESCAPCTL" deregister "$bench" || fail "deregister"
 		fi
 		rescap_off ;;
+	base+big*)
+		hold "${1#base+big}" "$big"
+		measure "$1"
+		hold "${1#base+big}" 0 ;;
+	tracked+big*)
+		hold "${1#tracked+big}" "$big"
+		rescap_on
+		# An fd cap four times what it holds: not near, as in "tracked".
+		"$RESCAPCTL" register "$bench" && "$RESCAPCTL" cap "$bench" --heap 1G --fds $((big * 4)) ||
+			fail "register"
+		measure "$1"
+		if [ "$RTEST_KERNEL" = lsm ]; then
+			"$RESCAPCTL" deregister "$bench" || fail "deregister"
+		fi
+		rescap_off
+		hold "${1#tracked+big}" 0 ;;
 	ungoverned+*)
 		rescap_on
 		policies_on
@@ -197,7 +227,7 @@ rescap_off
 [ "$BENCH_RAW" = 1 ] && sed 's/^/# raw /' "$raw"
 
 # Medians, and ratios to base, in the order of $cols.
-awk -v crowd="$crowd" -v ncg="$ncg" -v cols="$cols untracked+crowd tracked+crowd" \
+awk -v crowd="$crowd" -v ncg="$ncg" -v big="$big" -v cols="$cols untracked+crowd tracked+crowd" \
     -v lsm="$([ "$RTEST_KERNEL" = lsm ] && echo 1 || echo 0)" '
 BEGIN { nc = split(cols, cfgs, " ") }
 {
@@ -224,6 +254,11 @@ END {
 		printf "%-16s %10.0f", benches[b], base
 		for (c = 2; c <= nc; c++) {
 			ref = cfgs[c] ~ /crowd/ ? cbase : base
+			if (cfgs[c] ~ /^tracked\+big/) {
+				bref = cfgs[c]
+				sub(/^tracked/, "base", bref)
+				ref = median(bref SUBSEP benches[b])
+			}
 			printf " %" w[c] ".3f", median(cfgs[c] SUBSEP benches[b]) / ref
 		}
 		printf "\n"
@@ -247,6 +282,9 @@ END {
 	printf "and no policy exists in them: each configuration is set up just before its\n"
 	printf "measure and torn down after it (policies made and removed each time), in a new\n"
 	printf "random order in each round.\n"
+	printf "+bigfds: the benchmark holds %d open descriptors; +bigvmas: %d mappings (every\n", big, big
+	printf "other one writable). base+big*: against base (the kernel'"'"'s own cost of them);\n"
+	printf "tracked+big*: against base+big*, so it is what rescap costs a process that large.\n"
 	printf "+crowd: %d other processes alive and tracked, against the same crowd alive and\n", crowd
 	printf "untracked%s (measured in the rounds before the crowd\n", lsm ? "" : " with rescap not loaded"
 	printf "is registered; untracked+crowd and tracked+crowd in a random order per round).\n"

@@ -4,7 +4,11 @@
  * processes some of its columns need.
  *
  *   rtest-bench run       one line "NAME NS_PER_OP" per benchmark, for
- *                         each line "run" read on stdin ("done" after)
+ *                         each line "run" read on stdin ("done" after);
+ *                         a line "fds N" makes it hold N more open
+ *                         descriptors (0: none), "vmas N" N more mappings
+ *                         (N separate VMAs; 0: none), each answered "ok"
+ *                         or "error ..."
  *   rtest-bench hold N    fork N children that sleep and print "ready";
  *                         on a line "register", register each with rescap
  *                         and print "registered"; kill them at EOF
@@ -89,11 +93,70 @@ static double now_ns(void) {
         return (double) ts.tv_sec * 1e9 + (double) ts.tv_nsec;
 }
 
+/* The descriptors and mappings "fds" and "vmas" hold. */
+static int *held_fds;
+static long n_held_fds;
+static char *held_map;
+static size_t held_map_len;
+
+static int hold_fds(long n) {
+        int *fds;
+
+        while (n_held_fds > 0)
+                close(held_fds[--n_held_fds]);
+        free(held_fds);
+        held_fds = NULL;
+        if (n <= 0)
+                return 0;
+        fds = calloc((size_t) n, sizeof(*fds));
+        if (!fds)
+                return -ENOMEM;
+        held_fds = fds;
+        for (; n_held_fds < n; n_held_fds++) {
+                fds[n_held_fds] = dup(0);
+                if (fds[n_held_fds] < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+/* n private pages, every other one read-only: n VMAs, the writable half
+ * counted in VmData, none of them touched. */
+static int hold_vmas(long n) {
+        const size_t page = (size_t) sysconf(_SC_PAGESIZE);
+
+        if (held_map)
+                munmap(held_map, held_map_len);
+        held_map = NULL;
+        if (n <= 0)
+                return 0;
+        held_map_len = (size_t) n * page;
+        held_map = mmap(NULL, held_map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (held_map == MAP_FAILED) {
+                held_map = NULL;
+                return -errno;
+        }
+        for (long i = 1; i < n; i += 2)
+                if (mprotect(held_map + (size_t) i * page, page, PROT_READ) < 0)
+                        return -errno;
+        return 0;
+}
+
 static int run(void) {
         char line[64];
+        long n;
 
         setvbuf(stdout, NULL, _IOLBF, 0);
         while (fgets(line, sizeof(line), stdin)) {
+                if (sscanf(line, "fds %ld", &n) == 1 || sscanf(line, "vmas %ld", &n) == 1) {
+                        int r = line[0] == 'f' ? hold_fds(n) : hold_vmas(n);
+
+                        if (r < 0)
+                                printf("error %s\n", strerror(-r));
+                        else
+                                printf("ok\n");
+                        continue;
+                }
                 for (size_t b = 0; b < sizeof(benches) / sizeof(benches[0]); b++) {
                         double t0;
 

@@ -17,13 +17,20 @@ KDIR		:= $(O)/kernel
 KSRC		:= $(KDIR)/linux-source-$(KSERIES)
 ifeq ($(KASAN),1)
 KOBJ		:= $(KDIR)/obj-kasan
-KFRAGS		:= tests/vm/kernel.config tests/vm/kasan.config
+KFRAGS		:= tests/vm/kernel.config tests/vm/debug.config tests/vm/kasan.config
 else
 KOBJ		:= $(KDIR)/obj
-KFRAGS		:= tests/vm/kernel.config
+KFRAGS		:= tests/vm/kernel.config tests/vm/debug.config
 endif
 BZIMAGE		:= $(KOBJ)/arch/x86/boot/bzImage
 KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) -j$(JOBS)
+
+# The production-config kernel of make bench (tests/vm/prod.config): the
+# same tree and engine, built without debug options, booted as "lsm" by
+# the bench only.
+KOBJ_PROD	:= $(KDIR)/obj-prod
+KFRAGS_PROD	:= tests/vm/kernel.config tests/vm/prod.config
+BZIMAGE_PROD	:= $(KOBJ_PROD)/arch/x86/boot/bzImage
 
 # What lsm/graft.sh puts in the tree (more than it needs of kmod/).
 LSM_SRCS	:= $(wildcard lsm/Kconfig lsm/Makefile lsm/*.c lsm/*.h \
@@ -39,18 +46,32 @@ $(KDIR)/.patched: $(LSM_PATCHES) lsm/graft.sh
 	lsm/graft.sh --link $(KSRC)
 	touch $@
 
+# $(call kconfig,OBJ,FRAGMENTS): tinyconfig plus the fragments, checked.
+define kconfig
+	@mkdir -p $(1)
+	$(MAKE) -C $(KSRC) O=$(1) -j$(JOBS) -s tinyconfig
+	cd $(KSRC) && KCONFIG_CONFIG=$(1)/.config \
+		scripts/kconfig/merge_config.sh -m -O $(1) $(1)/.config $(abspath $(2)) >/dev/null
+	$(MAKE) -C $(KSRC) O=$(1) -j$(JOBS) -s olddefconfig
+	tests/vm/check-config.sh $(1)/.config $(2)
+endef
+
 $(KOBJ)/.config: $(KFRAGS) $(KDIR)/.patched tests/vm/check-config.sh
-	@mkdir -p $(KOBJ)
-	$(KMAKE) -s tinyconfig
-	cd $(KSRC) && KCONFIG_CONFIG=$(KOBJ)/.config \
-		scripts/kconfig/merge_config.sh -m -O $(KOBJ) $(KOBJ)/.config $(abspath $(KFRAGS)) >/dev/null
-	$(KMAKE) -s olddefconfig
-	tests/vm/check-config.sh $(KOBJ)/.config $(KFRAGS)
+	$(call kconfig,$(KOBJ),$(KFRAGS))
+
+$(KOBJ_PROD)/.config: $(KFRAGS_PROD) $(KDIR)/.patched tests/vm/check-config.sh
+	$(call kconfig,$(KOBJ_PROD),$(KFRAGS_PROD))
 
 $(BZIMAGE): $(KOBJ)/.config $(LSM_SRCS) tests/vm/kernel.mk
 	lsm/graft.sh --link $(KSRC)
 	@echo "  KERNEL  $(KSRC) -> $(KOBJ) (this takes a while the first time)"
 	$(KMAKE) bzImage modules
+	touch $@
+
+$(BZIMAGE_PROD): $(KOBJ_PROD)/.config $(LSM_SRCS) tests/vm/kernel.mk
+	lsm/graft.sh --link $(KSRC)
+	@echo "  KERNEL  $(KSRC) -> $(KOBJ_PROD) (production config, for make bench)"
+	$(MAKE) -C $(KSRC) O=$(KOBJ_PROD) -j$(JOBS) bzImage
 	touch $@
 
 .PHONY: kernel
