@@ -259,7 +259,10 @@ END {
 				sub(/^tracked/, "base", bref)
 				ref = median(bref SUBSEP benches[b])
 			}
-			printf " %" w[c] ".3f", median(cfgs[c] SUBSEP benches[b]) / ref
+			if (n[cfgs[c] SUBSEP benches[b]] && ref)
+				printf " %" w[c] ".3f", median(cfgs[c] SUBSEP benches[b]) / ref
+			else
+				printf " %" w[c] "s", "-"
 		}
 		printf "\n"
 	}
@@ -285,6 +288,7 @@ END {
 	printf "+bigfds: the benchmark holds %d open descriptors; +bigvmas: %d mappings (every\n", big, big
 	printf "other one writable). base+big*: against base (the kernel'"'"'s own cost of them);\n"
 	printf "tracked+big*: against base+big*, so it is what rescap costs a process that large.\n"
+	printf "fork/exit is not measured in the big columns (a fork copies all they hold).\n"
 	printf "+crowd: %d other processes alive and tracked, against the same crowd alive and\n", crowd
 	printf "untracked%s (measured in the rounds before the crowd\n", lsm ? "" : " with rescap not loaded"
 	printf "is registered; untracked+crowd and tracked+crowd in a random order per round).\n"
