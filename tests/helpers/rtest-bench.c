@@ -98,7 +98,7 @@ static double now_ns(void) {
 /* The descriptors and mappings "fds" and "vmas" hold. */
 static int *held_fds;
 static long n_held_fds;
-static bool n_big_table;  /* the table grew for held descriptors */
+static bool table_grew;  /* the table grew for held descriptors */
 static char *held_map;
 static size_t held_map_len;
 
@@ -113,7 +113,7 @@ static int hold_fds(long n) {
          * descriptors left. unshare() copies a shared table only: shared
          * for a moment with a child, so that the next measures see the
          * table they would have had without these. */
-        if (n_big_table) {
+        if (table_grew) {
                 pid_t pid = (pid_t) syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
 
                 if (pid < 0)
@@ -127,7 +127,7 @@ static int hold_fds(long n) {
                 kill(pid, SIGKILL);
                 waitpid(pid, NULL, 0);
         }
-        n_big_table = n > 0;
+        table_grew = n > 0;
         if (n <= 0)
                 return 0;
         fds = calloc((size_t) n, sizeof(*fds));
