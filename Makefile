@@ -147,6 +147,7 @@ UNIT_BINS	:= $(O)/tests/test-size $(O)/tests/test-utf8
 SD_LIBS		:= $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 RESCAPD_SRCS	:= cgroupd/rescapd.c cgroupd/rescapd-manager.c cgroupd/rescapd-sample.c \
 		   cgroupd/rescapd-unit.c cgroupd/rescapd-config.c cgroupd/unit-config.c \
+		   cgroupd/bus-get.c \
 		   dbus/bus-manager.c dbus/bus-unit.c dbus/bus-auth.c
 RESCAPD_HDRS	:= $(USER_HDRS) $(wildcard dbus/*.h)
 

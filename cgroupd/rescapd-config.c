@@ -19,6 +19,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 
+#include "bus-get.h"
 #include "cleanup.h"
 #include "rescapd.h"
 #include "size.h"
@@ -116,6 +117,7 @@ typedef struct UnitDir {
 } UnitDir;
 
 struct UnitScan {
+        char **unit_path;       /* systemd's UnitPath, as read at start and SIGHUP */
         int fd;                 /* inotify, -1: none */
         UnitDir *dirs;
         size_t n_dirs;
@@ -148,6 +150,7 @@ void unit_scan_free(UnitScan *s) {
         for (size_t i = 0; i < s->n_dirs; i++)
                 unit_dir_free(s, &s->dirs[i]);
         free(s->dirs);
+        strv_free(s->unit_path);
         if (s->fd >= 0)
                 close(s->fd);
         free(s);
@@ -247,20 +250,27 @@ static int unit_dir_read(UnitScan *s, UnitDir *d) {
 
 /* The units of systemd's unit directories with [X-Rescap] sections: the
  * directories read again only when they changed (or are not watched). A
- * directory listed twice (/lib and /usr/lib, one directory) is read once. */
+ * directory listed twice (/lib and /usr/lib, one directory) is read once.
+ * unit_path becomes the scan's. */
 static int unit_scan(Manager *m, char **unit_path, Names *ret) {
         UnitScan *s = m->unit_scan;
         int r = 0;
 
         if (!s) {
                 s = calloc(1, sizeof(*s));
-                if (!s)
+                if (!s) {
+                        strv_free(unit_path);
                         return -ENOMEM;
+                }
                 s->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
                 if (s->fd < 0)
                         log_msg("rescapd: no inotify (%s): systemd's unit directories are read at every reload",
                                 strerror(errno));
                 m->unit_scan = s;
+        }
+        if (s->unit_path != unit_path) {
+                strv_free(s->unit_path);
+                s->unit_path = unit_path;
         }
         unit_scan_drain(s);
         for (size_t i = 0; i < s->n_dirs; i++)
@@ -344,76 +354,182 @@ static int scan_rescap_dir(const char *dir, Names *ret) {
         return r;
 }
 
-/* The unit systemd knows by name (an alias: its unit), its fragment and
- * drop-ins. For a template, those of an instance loaded for the question
- * (systemd lists the template's drop-ins for it). A unit systemd does not
- * know, or no systemd: the name itself and no files. */
-static int unit_files(Manager *m, const char *name, char **ret_id, char **ret_fragment, char ***ret_dropins) {
-        static const char iface[] = "org.freedesktop.systemd1.Unit";
-        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *probe = NULL, *path = NULL, *state = NULL, *id = NULL, *fragment = NULL;
-        const bool template = unit_name_is_template(name);
-        char **dropins = NULL;
+/* What systemd says of a unit with settings: the unit it is (an alias:
+ * its unit), its fragment and drop-ins, and where its processes run. For
+ * a template, those of an instance loaded for the question (systemd lists
+ * the template's drop-ins for it). A unit systemd does not know, or no
+ * systemd: the name itself, no files, cgroup "". */
+typedef struct UnitLookup {
+        const char *name;       /* asked */
+        char *id;
+        char *fragment;
+        char **dropins;
+        char *cgroup;           /* its cgroup path, a template's pattern; NULL: not learnt */
+} UnitLookup;
+
+enum {
+        GET_LOAD_STATE,
+        GET_ID,
+        GET_FRAGMENT,
+        GET_DROPINS,
+        GET_CONTROL_GROUP,
+        GET_SLICE,
+        _GET_MAX,
+};
+
+static void units_lookup_free(UnitLookup *v, size_t n) {
+        for (size_t i = 0; v && i < n; i++) {
+                free(v[i].id);
+                free(v[i].fragment);
+                strv_free(v[i].dropins);
+                free(v[i].cgroup);
+        }
+        free(v);
+}
+
+/* The connection the batches of Gets go on: one of rescapd's own, on
+ * which no callback runs (they run on m->bus); NULL when it cannot be
+ * made (the Gets then go one by one on m->bus). */
+static sd_bus *query_bus(Manager *m) {
         int r;
 
-        *ret_id = *ret_fragment = NULL;
-        *ret_dropins = NULL;
-        if (template) {
-                r = template_probe_name(name, &probe);
-                if (r < 0)
+        if (m->query_bus)
+                return m->query_bus;
+        r = sd_bus_open_system_with_description(&m->query_bus, "rescapd-query");
+        if (r < 0) {
+                log_msg("rescapd: no connection of its own for systemd's answers (%s): asking one by one",
+                        strerror(-r));
+                m->query_bus = NULL;
+        }
+        return m->query_bus;
+}
+
+void manager_query_bus_close(Manager *m) {
+        m->query_bus = sd_bus_flush_close_unref(m->query_bus);
+}
+
+static int lookup_fill(UnitLookup *l, const BusGet *g) {
+        const bool template = unit_name_is_template(l->name);
+        _cleanup_free_ char *probe = NULL, *own = NULL;
+        int r;
+
+        if (g[GET_LOAD_STATE].r == 0 && strcmp(g[GET_LOAD_STATE].s, "loaded") == 0 && g[GET_ID].r == 0 &&
+            g[GET_FRAGMENT].r == 0 && g[GET_DROPINS].r == 0) {
+                /* A template's Id would be the probe's: its name stays. */
+                l->id = strdup(!template && unit_name_is_valid(g[GET_ID].s) ? g[GET_ID].s : l->name);
+                l->fragment = strdup(g[GET_FRAGMENT].s);
+                l->dropins = g[GET_DROPINS].strv;
+                ((BusGet *) g)[GET_DROPINS].strv = NULL;
+                if (!l->fragment)
+                        return -ENOMEM;
+        } else {
+                for (size_t k = 0; k < GET_CONTROL_GROUP; k++)
+                        if (g[k].r < 0 && g[k].r != -ENOMEM)
+                                log_msg("rescapd: systemd did not say the %s of %s: %s", g[k].property, l->name,
+                                        strerror(-g[k].r));
+                l->id = strdup(l->name);
+        }
+        if (!l->id)
+                return -ENOMEM;
+        /* Where it runs, as unit_cgroup_path() and template_cgroup_pattern()
+         * say; an error in the answer leaves it to them. */
+        if (g[GET_CONTROL_GROUP].r == 0 && (g[GET_CONTROL_GROUP].s[0] || g[GET_SLICE].r == 0 ||
+                                             strcmp(g[GET_CONTROL_GROUP].interface,
+                                                    "org.freedesktop.systemd1.Slice") == 0)) {
+                const char *slice = g[GET_SLICE].r == 0 ? g[GET_SLICE].s : NULL;
+
+                if (template) {
+                        r = template_probe_name(l->name, &probe);
+                        if (r >= 0)
+                                r = unit_cgroup_from(probe, g[GET_CONTROL_GROUP].s, slice, &own);
+                        if (r >= 0)
+                                r = template_pattern_from(l->name, own, &l->cgroup);
+                } else
+                        r = unit_cgroup_from(l->id, g[GET_CONTROL_GROUP].s, slice, &l->cgroup);
+                if (r == -ENOMEM)
                         return r;
         }
-        /* systemd loads a unit whose object is asked about (as LoadUnit
-         * does). Four Gets, not GetAll: systemd computes every property
-         * of the interface for GetAll, some ten times the cost. */
-        r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", probe ?: name, &path);
-        if (r >= 0)
-                r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path, iface, "LoadState", &e,
-                                               &state);
-        if (r >= 0 && strcmp(state, "loaded") == 0) {
-                r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path, iface, "Id", &e, &id);
+        return 0;
+}
+
+/* Looks each of v up, with one batch of Gets for them all: systemd loads
+ * a unit whose object is asked about (as LoadUnit does). Gets, not
+ * GetAll: systemd computes every property of the interface for GetAll,
+ * some ten times the cost. */
+static int units_lookup(Manager *m, UnitLookup *v, size_t n) {
+        static const char unit_iface[] = "org.freedesktop.systemd1.Unit";
+        static const char *const props[_GET_MAX] = {
+                [GET_LOAD_STATE] = "LoadState", [GET_ID] = "Id", [GET_FRAGMENT] = "FragmentPath",
+                [GET_DROPINS] = "DropInPaths", [GET_CONTROL_GROUP] = "ControlGroup", [GET_SLICE] = "Slice",
+        };
+        BusGet *g = calloc(n * _GET_MAX + 1, sizeof(*g));
+        char **paths = calloc(n + 1, sizeof(*paths));
+        sd_bus *qb;
+        int r = g && paths ? 0 : -ENOMEM;
+
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                _cleanup_free_ char *probe = NULL;
+                const char *asked = v[i].name, *iface;
+
+                if (unit_name_is_template(asked)) {
+                        r = template_probe_name(asked, &probe);
+                        asked = probe;
+                }
                 if (r >= 0)
-                        r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", path, iface,
-                                                       "FragmentPath", &e, &fragment);
-                if (r >= 0)
-                        r = sd_bus_get_property_strv(m->bus, "org.freedesktop.systemd1", path, iface,
-                                                     "DropInPaths", &e, &dropins);
-                if (r >= 0) {
-                        /* A template's Id would be the probe's: its name stays. */
-                        *ret_id = strdup(!template && unit_name_is_valid(id) ? id : name);
-                        if (!*ret_id) {
-                                strv_free(dropins);
-                                return -ENOMEM;
-                        }
-                        *ret_fragment = fragment;
-                        fragment = NULL;
-                        *ret_dropins = dropins;
-                        return 0;
+                        r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", asked, &paths[i]);
+                iface = unit_type_interface(v[i].name) ?: unit_iface;
+                for (size_t k = 0; r >= 0 && k < _GET_MAX; k++)
+                        g[i * _GET_MAX + k] = (BusGet) {
+                                .path = paths[i],
+                                .interface = k < GET_CONTROL_GROUP ? unit_iface : iface,
+                                .property = props[k],
+                                .type = k == GET_DROPINS ? 'a' : 's',
+                        };
+        }
+        if (r >= 0) {
+                qb = query_bus(m);
+                r = bus_get_many(qb ?: m->bus, "org.freedesktop.systemd1", g, n * _GET_MAX, qb);
+                if (r < 0 && qb) {
+                        log_msg("rescapd: its connection for systemd's answers failed (%s): asking one by one",
+                                strerror(-r));
+                        manager_query_bus_close(m);
+                        bus_get_free(g, n * _GET_MAX);
+                        r = bus_get_many(m->bus, "org.freedesktop.systemd1", g, n * _GET_MAX, false);
                 }
         }
-        if (r == -ENOMEM)
-                return r;
-        /* systemd does not know it (or is not there): rescap's own files
-         * only, by the name given. */
-        *ret_id = strdup(name);
-        return *ret_id ? 0 : -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = lookup_fill(&v[i], &g[i * _GET_MAX]);
+        if (g)
+                bus_get_free(g, n * _GET_MAX);
+        free(g);
+        for (size_t i = 0; paths && i < n; i++)
+                free(paths[i]);
+        free(paths);
+        return r;
+}
+
+static int lookup_config(Manager *m, const UnitLookup *l, UnitConfig *ret) {
+        const UnitConfigDirs dirs = { m->vendor_dir, m->conf_dir, m->runtime_dir };
+
+        return unit_config_load(l->id, l->fragment, l->dropins, &dirs, physical_memory(), ret);
 }
 
 int manager_unit_config(Manager *m, const char *unit, UnitConfig *ret) {
-        const UnitConfigDirs dirs = { m->vendor_dir, m->conf_dir, m->runtime_dir };
-        _cleanup_free_ char *id = NULL, *fragment = NULL;
-        char **dropins = NULL;
-        int r;
+        UnitLookup *l = calloc(1, sizeof(*l));
+        int r = l ? 0 : -ENOMEM;
 
-        r = unit_files(m, unit, &id, &fragment, &dropins);
+        if (l) {
+                l->name = unit;
+                r = units_lookup(m, l, 1);
+        }
         if (r >= 0)
-                r = unit_config_load(id, fragment, dropins, &dirs, physical_memory(), ret);
-        strv_free(dropins);
+                r = lookup_config(m, l, ret);
+        units_lookup_free(l, 1);
         return r;
 }
 
 /* The names of every unit with settings somewhere, as written. */
-static int collect_names(Manager *m, Names *ret) {
+static int collect_names(Manager *m, bool refresh, Names *ret) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
         const char *const dirs[] = { m->vendor_dir, m->conf_dir, m->runtime_dir };
         char **unit_path = NULL;
@@ -426,13 +542,16 @@ static int collect_names(Manager *m, Names *ret) {
                         r = 0;
                 }
         }
-        /* systemd's unit directories, in its order (no systemd: none). */
-        if (r == 0 && sd_bus_get_property_strv(m->bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                               "org.freedesktop.systemd1.Manager", "UnitPath", &e,
-                                               &unit_path) >= 0) {
+        /* systemd's unit directories, in its order (no systemd: none).
+         * They are fixed while systemd runs: read again only when asked
+         * (a question less while systemd is busiest, right after its
+         * daemon-reload). */
+        if (r == 0 && (refresh || !m->unit_scan || !m->unit_scan->unit_path) &&
+            sd_bus_get_property_strv(m->bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                     "org.freedesktop.systemd1.Manager", "UnitPath", &e, &unit_path) >= 0)
                 r = unit_scan(m, unit_path, ret);
-                strv_free(unit_path);
-        }
+        else if (r == 0 && m->unit_scan && m->unit_scan->unit_path)
+                r = unit_scan(m, m->unit_scan->unit_path, ret);
         return r;
 }
 
@@ -471,15 +590,27 @@ static void keep_old_values(Manager *m, UnitConfig *c) {
                         log_msg("rescapd: %s keeps the caps it had (%s=)", c->caps.unit, unit_caps_key_name(k));
 }
 
-int manager_config_load(Manager *m, UnitCapsList *ret) {
+int manager_config_load(Manager *m, bool refresh, UnitCapsList *ret, UnitCgroup **ret_cgroups, size_t *ret_n) {
+        UnitLookup *l = NULL;
+        UnitCgroup *cg = NULL;
+        size_t n_cg = 0;
         Names names = {};
         int r;
 
         *ret = (UnitCapsList) {};
-        r = collect_names(m, &names);
+        r = collect_names(m, refresh, &names);
+        if (r >= 0 && names.n) {
+                l = calloc(names.n, sizeof(*l));
+                cg = calloc(names.n, sizeof(*cg));
+                r = l && cg ? 0 : -ENOMEM;
+        }
+        for (size_t i = 0; r >= 0 && i < names.n; i++)
+                l[i].name = names.v[i];
+        if (r >= 0 && names.n)
+                r = units_lookup(m, l, names.n);
         for (size_t i = 0; r >= 0 && i < names.n; i++) {
                 UnitConfig c;
-                int k = manager_unit_config(m, names.v[i], &c);
+                int k = lookup_config(m, &l[i], &c);
 
                 if (k == -ENOMEM) {
                         r = k;
@@ -491,12 +622,45 @@ int manager_config_load(Manager *m, UnitCapsList *ret) {
                 }
                 log_errors(&c);
                 keep_old_values(m, &c);
-                if (!unit_caps_is_empty(&c.caps))
+                if (!unit_caps_is_empty(&c.caps)) {
                         r = unit_caps_list_put(ret, &c.caps);
+                        if (r >= 0 && l[i].cgroup) {
+                                cg[n_cg].unit = strdup(c.caps.unit);
+                                cg[n_cg].cgroup = l[i].cgroup;
+                                l[i].cgroup = NULL;
+                                if (!cg[n_cg++].unit)
+                                        r = -ENOMEM;
+                        }
+                }
                 unit_config_free(&c);
         }
+        units_lookup_free(l, names.n);
         names_free(&names);
+        if (r < 0 || !ret_cgroups) {
+                unit_cgroups_free(cg, n_cg);
+                cg = NULL;
+                n_cg = 0;
+        }
         if (r < 0)
                 unit_caps_list_free(ret);
+        if (ret_cgroups) {
+                *ret_cgroups = cg;
+                *ret_n = n_cg;
+        }
         return r;
+}
+
+void unit_cgroups_free(UnitCgroup *v, size_t n) {
+        for (size_t i = 0; v && i < n; i++) {
+                free(v[i].unit);
+                free(v[i].cgroup);
+        }
+        free(v);
+}
+
+const char *unit_cgroups_find(const UnitCgroup *v, size_t n, const char *unit) {
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(v[i].unit, unit) == 0)
+                        return v[i].cgroup;
+        return NULL;
 }

@@ -198,14 +198,19 @@ int manager_disarm_orphans(Manager *m) {
         return manager_disarm_stale(m, NULL, NULL);
 }
 
-int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
-        _cleanup_free_ char *path = NULL;
+int manager_apply_unit_caps_at(Manager *m, const UnitCaps *u, const char *cgroup) {
+        _cleanup_free_ char *asked = NULL;
         const bool template = unit_name_is_template(u->unit);
+        const char *path = cgroup;
         int r;
 
-        r = template ? template_cgroup_pattern(m->bus, u->unit, &path) : unit_cgroup_path(m->bus, u->unit, &path);
-        if (r < 0)
-                return r;
+        if (!path) {
+                r = template ? template_cgroup_pattern(m->bus, u->unit, &asked)
+                             : unit_cgroup_path(m->bus, u->unit, &asked);
+                if (r < 0)
+                        return r;
+                path = asked;
+        }
         if (!path[0])
                 return 0;       /* systemd does not know it now */
         if (!template && manager_cgroup_governs_self(m, path))
@@ -214,6 +219,10 @@ int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
         if (r >= 0 && template)
                 r = manager_apply_instances(m, u->unit);
         return r;
+}
+
+int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
+        return manager_apply_unit_caps_at(m, u, NULL);
 }
 
 bool manager_cgroup_governs_self(Manager *m, const char *cgroup) {

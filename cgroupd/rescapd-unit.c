@@ -603,12 +603,42 @@ int slice_cgroup_path(const char *slice, char *buf, size_t size) {
         }
 }
 
+int unit_cgroup_from(const char *unit, const char *control_group, const char *slice, char **ret) {
+        const char *iface = unit_type_interface(unit);
+        char buf[4096];
+        int r;
+
+        *ret = NULL;
+        if (!iface || !unit_name_is_valid(unit))
+                return -EINVAL;
+        if (control_group && control_group[0]) {
+                *ret = strdup(control_group);
+                return *ret ? 0 : -ENOMEM;
+        }
+        if (strcmp(iface, "org.freedesktop.systemd1.Slice") == 0)
+                r = slice_cgroup_path(unit, buf, sizeof(buf));
+        else if (!slice || !slice[0])
+                r = -ENOENT;    /* not loaded: no such unit */
+        else {
+                r = slice_cgroup_path(slice, buf, sizeof(buf));
+                if (r >= 0 && strlen(buf) + 1 + strlen(unit) < sizeof(buf))
+                        strcat(strcmp(buf, "/") ? strcat(buf, "/") : buf, unit);
+                else if (r >= 0)
+                        r = -ENOBUFS;
+        }
+        if (r == -ENOENT)
+                buf[0] = 0;     /* systemd does not know it */
+        else if (r < 0)
+                return r;
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
+}
+
 int unit_cgroup_path(sd_bus *bus, const char *unit, char **ret) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ char *cgroup = NULL, *slice = NULL;
         const char *iface = unit_type_interface(unit), *path;
-        char buf[4096];
         int r;
 
         *ret = NULL;
@@ -621,37 +651,16 @@ int unit_cgroup_path(sd_bus *bus, const char *unit, char **ret) {
         if (r >= 0)
                 r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface, "ControlGroup",
                                                &e, &cgroup);
-        if (r >= 0 && !cgroup[0]) {
-                if (strcmp(iface, "org.freedesktop.systemd1.Slice") == 0)
-                        r = slice_cgroup_path(unit, buf, sizeof(buf));
-                else {
-                        r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface, "Slice",
-                                                       &e, &slice);
-                        if (r >= 0 && !slice[0])
-                                r = -ENOENT;    /* not loaded: no such unit */
-                        if (r >= 0)
-                                r = slice_cgroup_path(slice, buf, sizeof(buf));
-                        if (r >= 0 && strlen(buf) + 1 + strlen(unit) < sizeof(buf))
-                                strcat(strcmp(buf, "/") ? strcat(buf, "/") : buf, unit);
-                        else if (r >= 0)
-                                r = -ENOBUFS;
-                }
-                if (r >= 0) {
-                        free(cgroup);
-                        cgroup = strdup(buf);
-                        if (!cgroup)
-                                r = -ENOMEM;
-                }
-        }
-        if (r == -ENOENT || sd_bus_error_is_set(&e)) {
+        if (r >= 0 && !cgroup[0] && strcmp(iface, "org.freedesktop.systemd1.Slice") != 0)
+                r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface, "Slice", &e,
+                                               &slice);
+        if (sd_bus_error_is_set(&e)) {
                 *ret = strdup("");      /* systemd does not know it */
                 return *ret ? 0 : -ENOMEM;
         }
         if (r < 0)
                 return r;
-        *ret = cgroup;
-        cgroup = NULL;
-        return 0;
+        return unit_cgroup_from(unit, cgroup, slice, ret);
 }
 
 bool unit_name_is_template(const char *unit) {
@@ -683,33 +692,36 @@ int template_probe_name(const char *template, char **ret) {
         return 0;
 }
 
-int template_cgroup_pattern(sd_bus *bus, const char *template, char **ret) {
-        const char *at = strchr(template, '@');
-        _cleanup_free_ char *probe = NULL, *path = NULL;
-        char *slash;
-        int r;
+int template_pattern_from(const char *template, const char *probe_cgroup, char **ret) {
+        const char *at = strchr(template, '@'), *slash = strrchr(probe_cgroup, '/');
 
         *ret = NULL;
         if (!unit_name_is_template(template))
                 return -EINVAL;
-        /* An instance no one runs, loaded only to read its Slice. */
-        r = template_probe_name(template, &probe);
-        if (r < 0)
-                return r;
-        r = unit_cgroup_path(bus, probe, &path);
-        if (r < 0)
-                return r;
-        slash = strrchr(path, '/');
-        if (!path[0] || !slash) {
+        if (!probe_cgroup[0] || !slash) {
                 *ret = strdup("");
                 return *ret ? 0 : -ENOMEM;
         }
-        *slash = 0;
-        if (asprintf(ret, "%s/%.*s*%s", path, (int) (at - template + 1), template, at + 1) < 0) {
+        if (asprintf(ret, "%.*s/%.*s*%s", (int) (slash - probe_cgroup), probe_cgroup, (int) (at - template + 1),
+                     template, at + 1) < 0) {
                 *ret = NULL;
                 return -ENOMEM;
         }
         return 0;
+}
+
+int template_cgroup_pattern(sd_bus *bus, const char *template, char **ret) {
+        _cleanup_free_ char *probe = NULL, *path = NULL;
+        int r;
+
+        *ret = NULL;
+        /* An instance no one runs, loaded only to read its Slice. */
+        r = template_probe_name(template, &probe);
+        if (r >= 0)
+                r = unit_cgroup_path(bus, probe, &path);
+        if (r >= 0)
+                r = template_pattern_from(template, path, ret);
+        return r;
 }
 
 int group_resolve(sd_bus *bus, const char *cgroup_root, const char *group,

@@ -129,6 +129,11 @@ int slice_cgroup_path(const char *slice, char *buf, size_t size);
  * loaded if it is not. *ret is "" for a unit systemd does not know.
  * Returns 0 or a negative errno (the bus's). */
 int unit_cgroup_path(sd_bus *bus, const char *unit, char **ret);
+/* The same from what systemd said of the unit: its ControlGroup and its
+ * Slice (NULL or "": none). *ret is "" when neither says where (a unit
+ * that is not loaded). Returns 0, -EINVAL for a unit name rescapd does not
+ * accept, -ENOBUFS, -ENOMEM. */
+int unit_cgroup_from(const char *unit, const char *control_group, const char *slice, char **ret);
 
 /* For a template ("foo@.service"): true. For an instance
  * ("foo@bar.service"): its template's name in buf. Otherwise false. */
@@ -143,6 +148,9 @@ int template_probe_name(const char *template, char **ret);
  * ("/system.slice/system-foo.slice/foo@*.service"), from the Slice of an
  * instance systemd loads for the question. *ret as unit_cgroup_path(). */
 int template_cgroup_pattern(sd_bus *bus, const char *template, char **ret);
+/* The same from the cgroup path of the template's probe instance
+ * (unit_cgroup_from()): "" for "". */
+int template_pattern_from(const char *template, const char *probe_cgroup, char **ret);
 
 /* Resolves a group, a unit name or a cgroup path (leading '/'), to its unit
  * name and cgroup path: a unit through systemd (GetUnit, then its

@@ -582,7 +582,7 @@ static char *read_self_cgroup(void) {
         return ret;
 }
 
-static int manager_reload_units(Manager *m, const char *why);
+static int manager_reload_units(Manager *m, const char *why, bool refresh);
 
 static uint64_t now_usec(void) {
         struct timespec ts;
@@ -623,7 +623,7 @@ static int on_systemd_reloading(sd_bus_message *msg, void *userdata, sd_bus_erro
         (void) error;
         if (sd_bus_message_read(msg, "b", &active) < 0 || active)
                 return 0;
-        (void) manager_reload_units(userdata, "systemd reloaded");
+        (void) manager_reload_units(userdata, "systemd reloaded", false);
         return 0;
 }
 
@@ -646,14 +646,16 @@ static int systemd_subscribe(Manager *m) {
 
 /* ---- reload (SIGHUP) ---- */
 
-/* Every unit's settings read again; why: for the log. */
-static int manager_reload_units(Manager *m, const char *why) {
+/* Every unit's settings read again; why: for the log; refresh: systemd's
+ * unit directories asked again too. */
+static int manager_reload_units(Manager *m, const char *why, bool refresh) {
         UnitCapsList fresh = {}, before;
-        size_t set = 0, dropped = 0;
+        UnitCgroup *cgroups = NULL;
+        size_t set = 0, dropped = 0, n_cgroups = 0;
         const uint64_t t0 = now_usec();
         int r;
 
-        r = manager_config_load(m, &fresh);
+        r = manager_config_load(m, refresh, &fresh, &cgroups, &n_cgroups);
         if (r < 0) {
                 log_msg("rescapd: cannot read the settings of units (%s): %s; unit caps unchanged", why,
                         strerror(-r));
@@ -667,7 +669,7 @@ static int manager_reload_units(Manager *m, const char *why) {
                 if (old && unit_caps_equal(old, u))
                         continue;
                 set++;
-                r = manager_apply_unit_caps(m, u);
+                r = manager_apply_unit_caps_at(m, u, unit_cgroups_find(cgroups, n_cgroups, u->unit));
                 if (r < 0)
                         log_msg("rescapd: caps of %s not applied: %s", u->unit, strerror(-r));
         }
@@ -696,6 +698,7 @@ static int manager_reload_units(Manager *m, const char *why) {
                 if (!unit_caps_find(&m->units, before.items[i].unit))
                         bus_unit_caps_changed(m, before.items[i].unit, true);
         unit_caps_list_free(&before);
+        unit_cgroups_free(cgroups, n_cgroups);
         prune_unit_events(m);
         log_msg("rescapd: reloaded (%s) in %" PRIu64 " ms: %zu unit(s) with caps, %zu set, %zu dropped", why,
                 (now_usec() - t0) / 1000, m->units.n, set, dropped);
@@ -709,7 +712,7 @@ int manager_reload(Manager *m) {
         (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
         (void) sd_notifyf(0, "RELOADING=1\nSTATUS=Reloading the settings of units...\nMONOTONIC_USEC=%" PRIu64,
                           now);
-        r = manager_reload_units(m, "SIGHUP");
+        r = manager_reload_units(m, "SIGHUP", true);
         (void) sd_notify(0, "READY=1\nSTATUS=Processing requests...");
         return r;
 }
@@ -804,6 +807,7 @@ static void manager_free(Manager *m) {
         bus_manager_free(m);
         if (m->bus)
                 sd_bus_flush_close_unref(m->bus);
+        manager_query_bus_close(m);
         sd_event_unref(m->event);
         for (size_t i = 0; i < m->n_unit_events; i++)
                 free(m->unit_events[i].unit);
@@ -811,11 +815,7 @@ static void manager_free(Manager *m) {
         free(m->policy_kills);
         unit_caps_list_free(&m->units);
         unit_scan_free(m->unit_scan);
-        for (size_t i = 0; i < m->n_unit_cgroups; i++) {
-                free(m->unit_cgroups[i].unit);
-                free(m->unit_cgroups[i].cgroup);
-        }
-        free(m->unit_cgroups);
+        unit_cgroups_free(m->unit_cgroups, m->n_unit_cgroups);
         free(m->self_cgroup);
 }
 
@@ -926,7 +926,7 @@ int main(int argc, char **argv) {
                 log_msg("rescapd: cannot follow systemd's jobs and reloads (%s): unit caps are applied only "
                         "at rescapd's start, its reloads and the kernel's return", strerror(-r));
         /* The units' settings, with the unit files systemd has. */
-        (void) manager_reload_units(&m, "start");
+        (void) manager_reload_units(&m, "start", true);
         r = ctrl_setup(&m);
         if (r < 0) {
                 log_msg("rescapd: cannot watch the kernel: %s", strerror(-r));

@@ -68,6 +68,9 @@ typedef struct PolicyKills {
 typedef struct Manager {
         sd_event *event;
         sd_bus *bus;
+        /* rescapd's second connection, for batches of questions to systemd
+         * (cgroupd/bus-get.h): none of its callbacks run from the loop. */
+        sd_bus *query_bus;
         /* The bus object's own state (dbus/): who receives the signals,
          * and the polkit questions out. */
         struct Subscriber *subscribers;
@@ -141,8 +144,16 @@ int manager_reload(Manager *m);
 int manager_unit_config(Manager *m, const char *unit, UnitConfig *ret);
 /* The effective caps of every unit that has settings (those without caps
  * left out). Errors are logged; a key whose setting has one keeps the
- * value the unit has in m->units (all keys, for an unreadable file). */
-int manager_config_load(Manager *m, UnitCapsList *ret);
+ * value the unit has in m->units (all keys, for an unreadable file). With
+ * ret_cgroups, where each unit with caps runs, as systemd said in the same
+ * batch of questions (a template: its pattern; a unit systemd did not
+ * answer about is left out): manager_apply_unit_caps_at()'s path.
+ * refresh: systemd's unit directories are asked again (else those of the
+ * last time). */
+int manager_config_load(Manager *m, bool refresh, UnitCapsList *ret, UnitCgroup **ret_cgroups, size_t *ret_n);
+void unit_cgroups_free(UnitCgroup *v, size_t n);
+const char *unit_cgroups_find(const UnitCgroup *v, size_t n, const char *unit);
+void manager_query_bus_close(Manager *m);
 /* What manager_config_load() keeps of systemd's unit directories (the
  * units with [X-Rescap] sections in each, and inotify watches that say
  * which to read again at the next reload). */
@@ -161,6 +172,9 @@ int manager_cgroup_request(Manager *m, const char *cgroup, const rk_caps *caps, 
  * rescapd runs or not, and to the one there now. 0 also for a unit systemd
  * does not know. */
 int manager_apply_unit_caps(Manager *m, const UnitCaps *u);
+/* The same at a cgroup path systemd has just said (a template's pattern);
+ * NULL: ask it. */
+int manager_apply_unit_caps_at(Manager *m, const UnitCaps *u, const char *cgroup);
 /* Disarms the armed paths that end in the name of a unit without caps
  * (left by an earlier run, or by a file removed while rescapd was
  * stopped): rescapd owns the armed paths that end in a unit name. Returns

@@ -362,9 +362,46 @@ static void test_slices(void) {
         CHECK(slice_cgroup_path("system-foo.slice", small, sizeof(small)) == -ENOBUFS, "a short buffer");
 }
 
+static void check_cgroup(const char *unit, const char *cg, const char *slice, int want_r, const char *want) {
+        char *got = NULL;
+        int r = unit_cgroup_from(unit, cg, slice, &got);
+
+        CHECK(r == want_r && (r < 0 || strcmp(got, want) == 0), "unit_cgroup_from(%s, %s, %s) = %d '%s' (want %d '%s')",
+              unit, cg ?: "NULL", slice ?: "NULL", r, got ?: "", want_r, want);
+        free(got);
+}
+
+static void check_pattern(const char *template, const char *probe_cgroup, int want_r, const char *want) {
+        char *got = NULL;
+        int r = template_pattern_from(template, probe_cgroup, &got);
+
+        CHECK(r == want_r && (r < 0 || strcmp(got, want) == 0), "template_pattern_from(%s, %s) = %d '%s' (want %d '%s')",
+              template, probe_cgroup, r, got ?: "", want_r, want);
+        free(got);
+}
+
+/* Where a unit runs, from what systemd said of it (its ControlGroup while
+ * it runs, else its Slice and its name). */
+static void test_unit_cgroups(void) {
+        check_cgroup("foo.service", "/system.slice/foo.service", "system.slice", 0, "/system.slice/foo.service");
+        check_cgroup("foo.service", "", "system.slice", 0, "/system.slice/foo.service");
+        check_cgroup("foo.service", NULL, "system-bar.slice", 0, "/system.slice/system-bar.slice/foo.service");
+        check_cgroup("foo.service", "", "-.slice", 0, "/foo.service");
+        check_cgroup("foo.service", "", "", 0, "");                     /* not loaded */
+        check_cgroup("foo.service", "", NULL, 0, "");
+        check_cgroup("a-b.slice", "", "", 0, "/a.slice/a-b.slice");      /* a slice: its own path */
+        check_cgroup("foo.timer", "", "system.slice", -EINVAL, "");      /* no cgroup */
+        check_cgroup("foo.service", "", "foo.service", -EINVAL, "");     /* not a slice */
+        check_pattern("foo@.service", "/system.slice/system-foo.slice/foo@rescap-probe.service", 0,
+                      "/system.slice/system-foo.slice/foo@*.service");
+        check_pattern("foo@.service", "", 0, "");
+        check_pattern("foo.service", "/system.slice/foo.service", -EINVAL, "");
+}
+
 int main(void) {
         test_units();
         test_slices();
+        test_unit_cgroups();
         test_conf();
         test_persist();
         test_sample();
