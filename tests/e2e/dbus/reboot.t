@@ -25,7 +25,7 @@ case "${RTEST_BOOT:-}" in
 		HeapMax=1G
 		FDMax=16
 	END
-	systemctl daemon-reload
+	sd_reload systemctl daemon-reload
 	armed_soon "the unit file's FDMax=16" $P 16
 	"$CTL" set-property $U FDMax=40 || fail "set-property $U FDMax=40"
 	"$CTL" set-property $U FDMax=20 --runtime || fail "set-property --runtime $U FDMax=20"

@@ -31,7 +31,7 @@ cat >$D/$T <<-'END'
 END
 mkdir -p $D/rutf@big.service.d
 printf '[X-Rescap]\nFDMax=infinity\n' >$D/rutf@big.service.d/10-big.conf
-systemctl daemon-reload
+sd_reload systemctl daemon-reload
 armed_soon "the template's FDMax=16" "/system.slice/system-rutf.slice/rutf@*.service" 16
 for i in a b c big; do systemctl start rutf@$i.service; done
 for i in a b c; do
@@ -44,7 +44,7 @@ expect_eq "rutf@big's heap cap (the template's)" "t 1073741824" \
 
 # A slice: every unit in it is capped, from its first moment.
 printf '[Slice]\n[X-Rescap]\nFDMax=16\n' >$D/$S
-systemctl daemon-reload
+sd_reload systemctl daemon-reload
 armed_soon "the slice's FDMax=16" /$S 16
 systemd-run --quiet --unit=rufile-leak.service --slice=$S /bin/bash -c \
 	'for i in $(seq 40); do exec {fd}</dev/null; done; touch /run/rufile-slice-40; exec sleep 600' ||

@@ -33,7 +33,7 @@ cat >$D/$U <<-'END'
 	[X-Rescap]
 	FDMax=16
 END
-systemctl daemon-reload
+sd_reload systemctl daemon-reload
 armed_soon "the fragment's FDMax=16" $P 16
 systemctl start $U
 wait_eq 100 "$U killed at its cap" failed systemctl show -P ActiveState $U
@@ -44,7 +44,7 @@ systemctl reset-failed $U
 # that writes the drop-in.
 printf '#!/bin/sh\nprintf "[X-Rescap]\\nFDMax=100\\n" >"$1"\n' >/run/rufile-editor
 chmod 755 /run/rufile-editor
-SYSTEMD_EDITOR=/run/rufile-editor script -qec "systemctl edit $U" /dev/null >/dev/null ||
+sd_reload env SYSTEMD_EDITOR=/run/rufile-editor script -qec "systemctl edit $U" /dev/null >/dev/null ||
 	fail "systemctl edit $U"
 grep -q '^FDMax=100$' $D/$U.d/override.conf || fail "systemctl edit wrote: $(cat $D/$U.d/override.conf)"
 armed_soon "systemctl edit's drop-in FDMax=100" $P 100
@@ -56,7 +56,7 @@ systemctl stop $U
 rm -f /run/rufile-40
 
 # systemctl revert: the drop-in goes, the fragment's cap is back.
-systemctl revert $U >/dev/null || fail "systemctl revert $U"
+sd_reload systemctl revert $U >/dev/null || fail "systemctl revert $U"
 armed_soon "systemctl revert" $P 16
 
 # A bad value in a drop-in: the other settings count, the fd cap stays,
@@ -119,7 +119,7 @@ expect_eq "after unit-reset: the unit file's cap" 16 "$(armed_fds $P)"
 
 # No [X-Rescap] left: disarmed, no unit object.
 printf '[Service]\nExecStart=/bin/sleep 600\n' >$D/$U
-systemctl daemon-reload
+sd_reload systemctl daemon-reload
 armed_soon "the section removed" $P ""
 busctl get-property org.rescap1 /org/rescap1/unit/rufile_2eservice org.rescap1.Unit FDMax 2>/dev/null &&
 	fail "$U still has a unit object"
