@@ -16,6 +16,8 @@ static const char *variant_type(char type) {
                 return "o";
         case 'a':
                 return "as";
+        case 'm':
+                return "";
         default:
                 return NULL;
         }
@@ -29,6 +31,8 @@ static int bus_get_read(sd_bus_message *reply, BusGet *g) {
                 r = sd_bus_message_get_errno(reply);
                 return r > 0 ? -r : -EIO;
         }
+        if (g->type == 'm')
+                return 0;
         r = sd_bus_message_enter_container(reply, 'v', contents);
         if (r < 0)
                 return r;
@@ -57,13 +61,17 @@ static int bus_get_one(sd_bus *bus, const char *destination, BusGet *g) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
         int r;
 
-        r = sd_bus_call_method(bus, destination, g->path, "org.freedesktop.DBus.Properties", "Get", &e, &reply,
-                               "ss", g->interface, g->property);
+        if (g->type == 'm')
+                r = sd_bus_call_method(bus, destination, g->path, g->interface, g->property, &e, &reply, NULL);
+        else
+                r = sd_bus_call_method(bus, destination, g->path, "org.freedesktop.DBus.Properties", "Get", &e,
+                                       &reply, "ss", g->interface, g->property);
         return r < 0 ? r : bus_get_read(reply, g);
 }
 
 int bus_get_many(sd_bus *bus, const char *destination, BusGet *v, size_t n, bool pipeline) {
         unsigned pending = 0;
+        size_t next = 0;
         int r = 0;
 
         for (size_t i = 0; i < n; i++) {
@@ -73,22 +81,31 @@ int bus_get_many(sd_bus *bus, const char *destination, BusGet *v, size_t n, bool
                 v[i].slot = NULL;
                 v[i].pending = &pending;
         }
-        for (size_t i = 0; i < n; i++) {
-                if (v[i].r != -EINPROGRESS)
-                        continue;
-                if (!pipeline) {
-                        v[i].r = bus_get_one(bus, destination, &v[i]);
-                        continue;
+        for (; !pipeline && next < n; next++)
+                if (v[next].r == -EINPROGRESS)
+                        v[next].r = bus_get_one(bus, destination, &v[next]);
+        /* At most BUS_GET_WINDOW calls out at a time (dbus-daemon refuses
+         * more than 128 pending replies per connection); the answers come
+         * in any order, each call with the bus's timeout. */
+        while (r >= 0) {
+                for (; next < n && pending < BUS_GET_WINDOW; next++) {
+                        if (v[next].r != -EINPROGRESS)
+                                continue;
+                        if (v[next].type == 'm')
+                                r = sd_bus_call_method_async(bus, &v[next].slot, destination, v[next].path,
+                                                             v[next].interface, v[next].property, on_reply,
+                                                             &v[next], NULL);
+                        else
+                                r = sd_bus_call_method_async(bus, &v[next].slot, destination, v[next].path,
+                                                             "org.freedesktop.DBus.Properties", "Get", on_reply,
+                                                             &v[next], "ss", v[next].interface,
+                                                             v[next].property);
+                        if (r < 0)
+                                break;
+                        pending++;
                 }
-                r = sd_bus_call_method_async(bus, &v[i].slot, destination, v[i].path,
-                                             "org.freedesktop.DBus.Properties", "Get", on_reply, &v[i], "ss",
-                                             v[i].interface, v[i].property);
-                if (r < 0)
+                if (r < 0 || pending == 0)
                         break;
-                pending++;
-        }
-        /* The answers, in any order; each call has the bus's timeout. */
-        while (r >= 0 && pending > 0) {
                 r = sd_bus_process(bus, NULL);
                 if (r == 0)
                         r = sd_bus_wait(bus, UINT64_MAX);

@@ -10,8 +10,14 @@
 #include <stdbool.h>
 #include <systemd/sd-bus.h>
 
+/* Calls out at a time: dbus-daemon's default max_replies_per_connection
+ * is 128. */
+#define BUS_GET_WINDOW 64U
+
 typedef struct BusGet {
-        /* Asked: a string ('s', 'o') or a string array ('a') property. */
+        /* Asked: a string ('s', 'o') or a string array ('a') property;
+         * or, type 'm', the method named property of interface called
+         * with no arguments, its reply's content ignored. */
         const char *path;
         const char *interface;
         const char *property;

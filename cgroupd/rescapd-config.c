@@ -19,6 +19,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 
+#include "bus-emit.h"
 #include "bus-get.h"
 #include "cleanup.h"
 #include "rescapd.h"
@@ -365,15 +366,18 @@ typedef struct UnitLookup {
         char *fragment;
         char **dropins;
         char *cgroup;           /* its cgroup path, a template's pattern; NULL: not learnt */
+        char *control_group;    /* its ControlGroup, "" when not running; NULL: not learnt */
 } UnitLookup;
 
 enum {
+        GET_REF,
         GET_LOAD_STATE,
         GET_ID,
         GET_FRAGMENT,
         GET_DROPINS,
         GET_CONTROL_GROUP,
         GET_SLICE,
+        GET_UNREF,
         _GET_MAX,
 };
 
@@ -383,6 +387,7 @@ static void units_lookup_free(UnitLookup *v, size_t n) {
                 free(v[i].fragment);
                 strv_free(v[i].dropins);
                 free(v[i].cgroup);
+                free(v[i].control_group);
         }
         free(v);
 }
@@ -422,12 +427,23 @@ static int lookup_fill(UnitLookup *l, const BusGet *g) {
                 ((BusGet *) g)[GET_DROPINS].strv = NULL;
                 if (!l->fragment)
                         return -ENOMEM;
+                if (g[GET_CONTROL_GROUP].r == 0 && !template) {
+                        l->control_group = strdup(g[GET_CONTROL_GROUP].s);
+                        if (!l->control_group)
+                                return -ENOMEM;
+                }
         } else {
-                for (size_t k = 0; k < GET_CONTROL_GROUP; k++)
+                for (size_t k = GET_LOAD_STATE; k < GET_CONTROL_GROUP; k++)
                         if (g[k].r < 0 && g[k].r != -ENOMEM)
                                 log_msg("rescapd: systemd did not say the %s of %s: %s", g[k].property, l->name,
                                         strerror(-g[k].r));
                 l->id = strdup(l->name);
+                /* Known to systemd as not loaded: not running. */
+                if (g[GET_LOAD_STATE].r == 0 && !template) {
+                        l->control_group = strdup("");
+                        if (!l->control_group)
+                                return -ENOMEM;
+                }
         }
         if (!l->id)
                 return -ENOMEM;
@@ -459,7 +475,7 @@ static int lookup_fill(UnitLookup *l, const BusGet *g) {
 static int units_lookup(Manager *m, UnitLookup *v, size_t n) {
         static const char unit_iface[] = "org.freedesktop.systemd1.Unit";
         static const char *const props[_GET_MAX] = {
-                [GET_LOAD_STATE] = "LoadState", [GET_ID] = "Id", [GET_FRAGMENT] = "FragmentPath",
+                [GET_REF] = "Ref", [GET_UNREF] = "Unref", [GET_LOAD_STATE] = "LoadState", [GET_ID] = "Id", [GET_FRAGMENT] = "FragmentPath",
                 [GET_DROPINS] = "DropInPaths", [GET_CONTROL_GROUP] = "ControlGroup", [GET_SLICE] = "Slice",
         };
         BusGet *g = calloc(n * _GET_MAX + 1, sizeof(*g));
@@ -481,9 +497,9 @@ static int units_lookup(Manager *m, UnitLookup *v, size_t n) {
                 for (size_t k = 0; r >= 0 && k < _GET_MAX; k++)
                         g[i * _GET_MAX + k] = (BusGet) {
                                 .path = paths[i],
-                                .interface = k < GET_CONTROL_GROUP ? unit_iface : iface,
+                                .interface = k == GET_CONTROL_GROUP || k == GET_SLICE ? iface : unit_iface,
                                 .property = props[k],
-                                .type = k == GET_DROPINS ? 'a' : 's',
+                                .type = k == GET_DROPINS ? 'a' : k == GET_REF || k == GET_UNREF ? 'm' : 's',
                         };
         }
         if (r >= 0) {
@@ -624,6 +640,8 @@ int manager_config_load(Manager *m, bool refresh, UnitCapsList *ret, UnitCgroup 
                 keep_old_values(m, &c);
                 if (!unit_caps_is_empty(&c.caps)) {
                         r = unit_caps_list_put(ret, &c.caps);
+                        if (l[i].control_group)
+                                bus_unit_cgroup_known(m, c.caps.unit, l[i].control_group);
                         if (r >= 0 && l[i].cgroup) {
                                 cg[n_cg].unit = strdup(c.caps.unit);
                                 cg[n_cg].cgroup = l[i].cgroup;

@@ -211,6 +211,12 @@ int manager_apply_unit_caps_at(Manager *m, const UnitCaps *u, const char *cgroup
                         return r;
                 path = asked;
         }
+        if (!path[0] && unit_caps_is_empty(u)) {
+                /* Gone from systemd with its caps (its unit file
+                 * removed): the paths armed for it go too. */
+                r = manager_disarm_stale(m, u->unit, NULL);
+                return r < 0 && r != -ENOPKG ? r : 0;
+        }
         if (!path[0])
                 return 0;       /* systemd does not know it now */
         if (!template && manager_cgroup_governs_self(m, path))

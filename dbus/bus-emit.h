@@ -31,3 +31,7 @@ int bus_unit_setup(Manager *m);
  * InterfacesAdded or InterfacesRemoved when it has caps now and had none
  * before (existed false), or has none now. */
 void bus_unit_caps_changed(Manager *m, const char *unit, bool existed);
+/* The ControlGroup of unit as systemd has just said it ("": not running),
+ * from a reload's batch of questions: the unit object's reads, and
+ * InterfacesAdded, need not ask again for a while. */
+void bus_unit_cgroup_known(Manager *m, const char *unit, const char *cgroup);

@@ -70,31 +70,36 @@ static int unit_enumerate(sd_bus *bus, const char *prefix, void *userdata, char 
         return 0;
 }
 
+static UnitCgroup *unit_cgroup_entry(Manager *m, const char *unit) {
+        UnitCgroup *c;
+
+        for (size_t i = 0; i < m->n_unit_cgroups; i++)
+                if (strcmp(m->unit_cgroups[i].unit, unit) == 0)
+                        return &m->unit_cgroups[i];
+        c = realloc(m->unit_cgroups, (m->n_unit_cgroups + 1) * sizeof(*c));
+        if (!c)
+                return NULL;
+        m->unit_cgroups = c;
+        c = &c[m->n_unit_cgroups];
+        *c = (UnitCgroup) { .unit = strdup(unit) };
+        if (!c->unit)
+                return NULL;
+        m->n_unit_cgroups++;
+        return c;
+}
+
 /* The unit's cgroup ("" when it is not running), asked of systemd at most
  * once per UNIT_CGROUP_TTL_USEC. */
 const char *bus_unit_cgroup(Manager *m, const char *unit) {
-        UnitCgroup *c = NULL;
+        UnitCgroup *c = unit_cgroup_entry(m, unit);
         uint64_t now = now_usec();
         sd_bus_error e = SD_BUS_ERROR_NULL;
         char *u2 = NULL, *cgroup = NULL;
 
-        for (size_t i = 0; i < m->n_unit_cgroups; i++)
-                if (strcmp(m->unit_cgroups[i].unit, unit) == 0)
-                        c = &m->unit_cgroups[i];
-        if (c && now - c->at_usec < UNIT_CGROUP_TTL_USEC)
+        if (!c)
+                return "";
+        if (c->cgroup && now - c->at_usec < UNIT_CGROUP_TTL_USEC)
                 return c->cgroup;
-        if (!c) {
-                UnitCgroup *n = realloc(m->unit_cgroups, (m->n_unit_cgroups + 1) * sizeof(*n));
-
-                if (!n)
-                        return "";
-                m->unit_cgroups = n;
-                c = &n[m->n_unit_cgroups];
-                *c = (UnitCgroup) { .unit = strdup(unit) };
-                if (!c->unit)
-                        return "";
-                m->n_unit_cgroups++;
-        }
         (void) group_resolve(m->bus, CGROUP_ROOT, unit, &u2, &cgroup, &e);
         sd_bus_error_free(&e);
         free(u2);
@@ -102,6 +107,19 @@ const char *bus_unit_cgroup(Manager *m, const char *unit) {
         c->cgroup = cgroup ?: strdup("");
         c->at_usec = now;
         return c->cgroup ?: "";
+}
+
+void bus_unit_cgroup_known(Manager *m, const char *unit, const char *cgroup) {
+        UnitCgroup *c = unit_cgroup_entry(m, unit);
+        char *copy = strdup(cgroup);
+
+        if (!c || !copy) {
+                free(copy);
+                return;
+        }
+        free(c->cgroup);
+        c->cgroup = copy;
+        c->at_usec = now_usec();
 }
 
 /* Totals over the members of a cgroup and its descendants, from the
