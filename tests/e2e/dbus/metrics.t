@@ -18,7 +18,7 @@ cleanup() {
 	[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
 	"$CTL" unit-reset $K 2>/dev/null
 	"$CTL" unit-reset $W 2>/dev/null
-	rm -rf $D/$K $D/$W $D/rescap-metrics.* /run/rmet $TF/rescap.prom
+	rm -rf $D/$K $D/$W $D/rescap-metrics.* /run/rmet $TF/rescap.prom /usr/libexec/rescap-test
 	systemctl daemon-reload
 }
 trap cleanup EXIT
@@ -64,10 +64,15 @@ expect_eq "kills in the metrics, as Kills says" \
 	"$(printf "%s\n" "$out" | awk '/^rescap_kills_total/ { n += $NF } END { print n + 0 }')"
 
 # The timer's service writes node_exporter's file; node_exporter serves it.
+# rescapctl where the unit can run it: the build directory may be under
+# /tmp or /home, which its PrivateTmp and ProtectHome hide (as for
+# rescapd, setup.sh).
 cp "$REPO/dbus/rescap-metrics.service" "$REPO/dbus/rescap-metrics.timer" $D/
-sed -i "s|/usr/bin/rescapctl|$CTL|" $D/rescap-metrics.service
+install -D -m 755 "$CTL" /usr/libexec/rescap-test/rescapctl
+sed -i "s|/usr/bin/rescapctl|/usr/libexec/rescap-test/rescapctl|" $D/rescap-metrics.service
 systemctl daemon-reload
-systemctl start rescap-metrics.service || fail "rescap-metrics.service: $(journalctl -u rescap-metrics -o cat --no-pager | tail -5)"
+systemctl start rescap-metrics.service ||
+	fail "rescap-metrics.service: $(systemctl status rescap-metrics.service 2>&1 | tail -8)"
 [ -f $TF/rescap.prom ] || fail "no $TF/rescap.prom"
 grep -q "^rescap_kills_total{unit=\"$K\"" $TF/rescap.prom || fail "the file: $(cat $TF/rescap.prom)"
 expect_eq "files in $TF" rescap.prom "$(ls -A $TF)"
