@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/inotify.h>
+#include <systemd/sd-daemon.h>
 #include <sys/stat.h>
 
 #include "bus-emit.h"
@@ -524,6 +525,52 @@ static int units_lookup(Manager *m, UnitLookup *v, size_t n) {
         return r;
 }
 
+/* units_lookup() by chunks of LOOKUP_CHUNK units, telling systemd
+ * between them that the work goes on (a start or a reload of thousands
+ * of units outlasts the unit's TimeoutStartSec= under emulation). */
+#define LOOKUP_CHUNK 100U
+static int units_lookup_chunked(Manager *m, UnitLookup *v, size_t n) {
+        int r = 0;
+
+        for (size_t off = 0; r >= 0 && off < n; off += LOOKUP_CHUNK) {
+                r = units_lookup(m, v + off, n - off < LOOKUP_CHUNK ? n - off : LOOKUP_CHUNK);
+                if (n > LOOKUP_CHUNK)
+                        (void) sd_notify(0, "EXTEND_TIMEOUT_USEC=60000000");
+        }
+        return r;
+}
+
+int manager_units_cgroups(Manager *m, const UnitCapsList *units, UnitCgroup **ret, size_t *ret_n) {
+        UnitLookup *l = calloc(units->n + 1, sizeof(*l));
+        UnitCgroup *cg = calloc(units->n + 1, sizeof(*cg));
+        size_t n = 0;
+        int r = l && cg ? 0 : -ENOMEM;
+
+        for (size_t i = 0; r >= 0 && i < units->n; i++)
+                l[i].name = units->items[i].unit;
+        if (r >= 0 && units->n)
+                r = units_lookup_chunked(m, l, units->n);
+        for (size_t i = 0; r >= 0 && i < units->n; i++) {
+                if (l[i].control_group)
+                        bus_unit_cgroup_known(m, units->items[i].unit, l[i].control_group);
+                if (!l[i].cgroup)
+                        continue;
+                cg[n].unit = strdup(units->items[i].unit);
+                cg[n].cgroup = l[i].cgroup;
+                l[i].cgroup = NULL;
+                if (!cg[n++].unit)
+                        r = -ENOMEM;
+        }
+        units_lookup_free(l, l ? units->n : 0);
+        if (r < 0) {
+                unit_cgroups_free(cg, n);
+                return r;
+        }
+        *ret = cg;
+        *ret_n = n;
+        return 0;
+}
+
 static int lookup_config(Manager *m, const UnitLookup *l, UnitConfig *ret) {
         const UnitConfigDirs dirs = { m->vendor_dir, m->conf_dir, m->runtime_dir };
 
@@ -623,7 +670,7 @@ int manager_config_load(Manager *m, bool refresh, UnitCapsList *ret, UnitCgroup 
         for (size_t i = 0; r >= 0 && i < names.n; i++)
                 l[i].name = names.v[i];
         if (r >= 0 && names.n)
-                r = units_lookup(m, l, names.n);
+                r = units_lookup_chunked(m, l, names.n);
         for (size_t i = 0; r >= 0 && i < names.n; i++) {
                 UnitConfig c;
                 int k = lookup_config(m, &l[i], &c);

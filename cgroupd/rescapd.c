@@ -312,14 +312,25 @@ static void apply_all_unit_caps(Manager *m) {
                 log_msg("rescapd: cannot disarm the paths of units without caps: %s", strerror(-n));
         else if (n > 0)
                 log_msg("rescapd: disarmed %d path(s) of units without caps", n);
+        UnitCgroup *cgroups = NULL;
+        size_t n_cgroups = 0;
+
         if (m->units.n)
                 log_msg("rescapd: applying the caps of %zu unit(s)", m->units.n);
+        /* Where each runs, asked in one batch (each unit asked alone
+         * otherwise, below). */
+        if (m->units.n && manager_units_cgroups(m, &m->units, &cgroups, &n_cgroups) < 0) {
+                cgroups = NULL;
+                n_cgroups = 0;
+        }
         for (size_t i = 0; i < m->units.n; i++) {
-                int r = manager_apply_unit_caps(m, &m->units.items[i]);
+                const UnitCaps *u = &m->units.items[i];
+                int r = manager_apply_unit_caps_at(m, u, unit_cgroups_find(cgroups, n_cgroups, u->unit));
 
                 if (r < 0)
-                        log_msg("rescapd: caps of %s not applied: %s", m->units.items[i].unit, strerror(-r));
+                        log_msg("rescapd: caps of %s not applied: %s", u->unit, strerror(-r));
         }
+        unit_cgroups_free(cgroups, n_cgroups);
 }
 
 static int kernel_connect(Manager *m) {

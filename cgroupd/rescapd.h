@@ -151,6 +151,9 @@ int manager_unit_config(Manager *m, const char *unit, UnitConfig *ret);
  * refresh: systemd's unit directories are asked again (else those of the
  * last time). */
 int manager_config_load(Manager *m, bool refresh, UnitCapsList *ret, UnitCgroup **ret_cgroups, size_t *ret_n);
+/* Where each of units runs, as systemd says in one batch of questions
+ * (a unit systemd does not answer about is left out). */
+int manager_units_cgroups(Manager *m, const UnitCapsList *units, UnitCgroup **ret, size_t *ret_n);
 void unit_cgroups_free(UnitCgroup *v, size_t n);
 const char *unit_cgroups_find(const UnitCgroup *v, size_t n, const char *unit);
 void manager_query_bus_close(Manager *m);
