@@ -112,9 +112,11 @@ USER_LIBS	:= -lmnl
 KLINK_SRCS	:= cgroupd/kernel-link.c cgroupd/size.c cgroupd/utf8.c
 USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
 
-$(O)/bin/rescapctl: cgroupd/rescapctl.c cgroupd/rescapctl-bus.c cgroupd/rescapctl-metrics.c cgroupd/rescapd-unit.c $(KLINK_SRCS) $(USER_HDRS)
+RESCAPCTL_SRCS	:= cgroupd/rescapctl.c cgroupd/rescapctl-bus.c cgroupd/rescapctl-metrics.c \
+		   cgroupd/rescapctl-print.c cgroupd/rescapd-unit.c
+$(O)/bin/rescapctl: $(RESCAPCTL_SRCS) $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
+	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS) -lsmartcols
 
 $(O)/bin/rtest-nl $(O)/bin/rtest-bench $(O)/bin/rtest-race: $(O)/bin/%: tests/helpers/%.c $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
@@ -170,7 +172,12 @@ $(O)/tests/test-unit-config: tests/unit/test-unit-config.c tests/unit/check.h cg
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
-UNIT_BINS	+= $(O)/tests/rescapd-san $(O)/tests/test-rescapd $(O)/tests/test-unit-config
+$(O)/tests/test-print: tests/unit/test-print.c tests/unit/check.h cgroupd/rescapctl-print.c \
+		cgroupd/rescapd-unit.c $(KLINK_SRCS) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS) -lsmartcols
+
+UNIT_BINS	+= $(O)/tests/rescapd-san $(O)/tests/test-rescapd $(O)/tests/test-unit-config $(O)/tests/test-print
 
 USER_BINS	:= $(O)/bin/rescapctl $(O)/bin/rescapd
 TEST_BINS	:= $(patsubst tests/helpers/%.c,$(O)/bin/%,$(wildcard tests/helpers/*.c))
@@ -197,6 +204,7 @@ install: $(USER_BINS)
 	$(INSTALL) -D -m 0644 dbus/org.rescap1.xml $(DESTDIR)$(PREFIX)/share/dbus-1/interfaces/org.rescap1.xml
 	$(INSTALL) -D -m 0644 dbus/rescap.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/rescap.conf
 	$(INSTALL) -D -m 0644 cgroupd/rescapctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/rescapctl.8
+	$(INSTALL) -D -m 0644 cgroupd/rescapctl.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rescapctl
 	$(INSTALL) -D -m 0644 cgroupd/rescapd.8 $(DESTDIR)$(PREFIX)/share/man/man8/rescapd.8
 	$(INSTALL) -D -m 0644 dbus/org.rescap1.5 $(DESTDIR)$(PREFIX)/share/man/man5/org.rescap1.5
 	$(INSTALL) -d -m 0755 $(DESTDIR)/etc/rescap

@@ -134,13 +134,7 @@ static int cmd_get(sd_bus *bus, uint32_t pid) {
         p->state = state[0];
         p->flags = inherit ? 0 : RESCAP_REGISTER_FLAGS_NO_INHERIT;
         p->action = (uint32_t) action_from(action);
-        if (arg_json) {
-                print_proc_json(p);
-                putchar('\n');
-        } else {
-                print_proc(p);
-                printf("Unit:      %s\n", unit[0] ? tty_str(unit) : "-");
-        }
+        print_proc(p, unit);
         sd_bus_message_unref(reply);
         free(p);
         return 0;
@@ -148,15 +142,21 @@ static int cmd_get(sd_bus *bus, uint32_t pid) {
 
 static int cmd_list(sd_bus *bus) {
         sd_bus_message *reply = NULL;
-        struct list_ctx ctx = {};
         rk_proc *p = calloc(1, sizeof(*p));
         const char *comm, *action, *cgroup, *unit;
+        Table *tb = NULL;
         int r;
 
         if (!p)
                 return EXIT_FAILED;
+        r = table_new(proc_columns, PROC_COLUMNS, &tb);
+        if (r < 0) {
+                free(p);
+                return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
+        }
         r = bus_call(bus, "list", "List", &reply, NULL);
         if (r) {
+                table_free(tb);
                 free(p);
                 return r;
         }
@@ -167,10 +167,9 @@ static int cmd_list(sd_bus *bus) {
                 snprintf(p->comm, sizeof(p->comm), "%s", comm);
                 snprintf(p->cgroup_path, sizeof(p->cgroup_path), "%s", cgroup);
                 p->action = (uint32_t) action_from(action);
-                list_cb(p, &ctx);
+                r = table_add_proc(tb, p, unit);
         }
-        if (arg_json)
-                printf("%s\n", ctx.n ? "]" : "[]");
+        table_print_free(tb);
         sd_bus_message_unref(reply);
         free(p);
         return r < 0 ? bus_fail("list", NULL, r) : 0;
@@ -367,9 +366,6 @@ static void print_top(const char *name, sd_bus_message *m) {
 static int on_bus_signal(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         bool samples = *(bool *) userdata;
         const char *member = sd_bus_message_get_member(m);
-        const char *comm, *cgroup, *unit, *resource = "", *action = "", *kind = "";
-        uint64_t usage = 0, cap = 0;
-        uint32_t pid, uid;
         int r;
 
         (void) error;
@@ -400,45 +396,48 @@ static int on_bus_signal(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 fflush(stdout);
                 return 0;
         }
+        Event e = { .resource = "", .action = "", .kind = "", .policy = "", .policy_cgroup = "" };
+
         if (strcmp(member, "Exited") == 0) {
-                r = sd_bus_message_read(m, "u" "s" "u" "s" "s" "t" "t", &pid, &comm, &uid, &cgroup, &unit, &usage, &cap);
+                e.event = "exited";
+                r = sd_bus_message_read(m, RESCAP_BUS_EXITED_SIG, &e.pid, &e.comm, &e.uid, &e.cgroup, &e.unit,
+                                        &e.heap_peak, &e.fds_peak);
         } else if (strcmp(member, "Killed") == 0) {
-                r = sd_bus_message_read(m, "u" "s" "u" "s" "s" "s" "t" "t" "s", &pid, &comm, &uid, &cgroup, &unit, &resource, &usage,
-                                        &cap, &action);
+                e.event = "killed";
+                r = sd_bus_message_read(m, RESCAP_BUS_KILLED_SIG, &e.pid, &e.comm, &e.uid, &e.cgroup, &e.unit,
+                                        &e.resource, &e.usage, &e.cap, &e.action, &e.policy, &e.policy_cgroup);
         } else if (strcmp(member, "CapWarning") == 0) {
-                r = sd_bus_message_read(m, "u" "s" "u" "s" "s" "s" "t" "t" "s" "s", &pid, &comm, &uid, &cgroup, &unit, &resource, &usage,
-                                        &cap, &action, &kind);
+                e.event = "warning";
+                r = sd_bus_message_read(m, RESCAP_BUS_CAPWARNING_SIG, &e.pid, &e.comm, &e.uid, &e.cgroup,
+                                        &e.unit, &e.resource, &e.usage, &e.cap, &e.action, &e.kind, &e.policy,
+                                        &e.policy_cgroup);
         } else
                 return 0;
-        if (r < 0)
+        if (r >= 0)
+                print_event(&e);
+        return 0;
+}
+
+/* rescapd sends its signals to its subscribers only: when it comes back
+ * (a restart, an upgrade), subscribe again. */
+static int on_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        const char *name, *old_owner, *new_owner;
+        sd_bus *bus = sd_bus_message_get_bus(m);
+        int r;
+
+        (void) userdata;
+        (void) error;
+        if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0 || strcmp(name, DEST) != 0)
                 return 0;
-        if (arg_json) {
-                printf("{\"event\":\"%s\",\"pid\":%" PRIu32 ",\"comm\":", member, pid);
-                json_string(comm);
-                printf(",\"uid\":%" PRIu32 ",\"cgroup\":", uid);
-                json_string(cgroup);
-                printf(",\"unit\":");
-                json_string(unit);
-                if (strcmp(member, "Exited") == 0)
-                        printf(",\"heap_peak\":%" PRIu64 ",\"fds_peak\":%" PRIu64 "}\n", usage, cap);
-                else {
-                        printf(",\"resource\":\"%s\",\"usage\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"action\":\"%s\"",
-                               resource, usage, cap, action);
-                        if (kind[0])
-                                printf(",\"kind\":\"%s\"", kind);
-                        printf("}\n");
-                }
-        } else if (strcmp(member, "Exited") == 0)
-                printf("Exited pid=%" PRIu32 " comm=%s uid=%" PRIu32 " unit=%s heap_peak=%" PRIu64
-                       " fds_peak=%" PRIu64 "\n", pid, tty_str(comm), uid, unit[0] ? tty_str(unit) : "-", usage, cap);
-        else {
-                printf("%s pid=%" PRIu32 " comm=%s uid=%" PRIu32 " resource=%s usage=%" PRIu64 " cap=%" PRIu64
-                       " action=%s", member, pid, tty_str(comm), uid, resource, usage, cap, action);
-                if (kind[0])
-                        printf(" kind=%s", kind);
-                printf(" cgroup=%s unit=%s\n", cgroup[0] ? tty_str(cgroup) : "-", unit[0] ? tty_str(unit) : "-");
+        if (!new_owner[0]) {
+                fprintf(stderr, "rescapctl: monitor: rescapd left the bus; waiting for it\n");
+                return 0;
         }
-        fflush(stdout);
+        r = sd_bus_call_method_async(bus, NULL, DEST, PATH, IFACE, "Subscribe", NULL, NULL, NULL);
+        if (r < 0)
+                fprintf(stderr, "rescapctl: monitor: cannot subscribe again: %s\n", strerror(-r));
+        else
+                fprintf(stderr, "rescapctl: monitor: rescapd is back; subscribed again\n");
         return 0;
 }
 
@@ -447,6 +446,11 @@ static int cmd_monitor(sd_bus *bus, bool samples) {
         int r;
 
         r = sd_bus_match_signal(bus, NULL, DEST, PATH, IFACE, NULL, on_bus_signal, &samples);
+        if (r >= 0)
+                r = sd_bus_add_match(bus, NULL,
+                                     "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+                                     "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
+                                     "arg0='" DEST "'", on_owner_changed, NULL);
         if (r < 0)
                 return bus_fail("monitor", NULL, r);
         r = bus_call(bus, "monitor", "Subscribe", NULL, NULL);
@@ -470,7 +474,7 @@ static int cmd_monitor(sd_bus *bus, bool samples) {
         return 0;
 }
 
-/* set-property UNIT KEY=VALUE... [--runtime]: the values parsed here, as
+/* set-property UNIT KEY=VALUE... (--runtime): the values parsed here, as
  * rescapd's files take them (a share of memory for HeapMax=: this
  * machine's), sent with SetUnitCapWithOptions. */
 static int cmd_set_property(sd_bus *bus, int argc, char **argv) {
@@ -478,7 +482,6 @@ static int cmd_set_property(sd_bus *bus, int argc, char **argv) {
         UnitCaps u = { .unit = argv[0], .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP };
         sd_bus_error e = SD_BUS_ERROR_NULL;
         sd_bus_message *m = NULL;
-        bool runtime = false;
         unsigned keys = 0;
         int r;
 
@@ -487,10 +490,6 @@ static int cmd_set_property(sd_bus *bus, int argc, char **argv) {
                 const char *eq = strchr(argv[i], '='), *why = NULL;
                 int k;
 
-                if (strcmp(argv[i], "--runtime") == 0) {
-                        runtime = true;
-                        continue;
-                }
                 if (!eq) {
                         fprintf(stderr, "rescapctl: set-property: '%s' is not KEY=VALUE\n", tty_str(argv[i]));
                         return EXIT_USAGE;
@@ -534,7 +533,7 @@ static int cmd_set_property(sd_bus *bus, int argc, char **argv) {
                 r = sd_bus_message_append(m, "{sv}", "Action", "s", rk_action_name(u.action));
         if (r >= 0 && keys & (1U << UNIT_CAPS_SOFT_PERCENT))
                 r = sd_bus_message_append(m, "{sv}", "SoftPercent", "u", u.soft_pct);
-        if (r >= 0 && runtime)
+        if (r >= 0 && arg_runtime)
                 r = sd_bus_message_append(m, "{sv}", "Runtime", "b", 1);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
@@ -574,47 +573,46 @@ static int cmd_cat(sd_bus *bus, const char *unit) {
 /* ---- dispatch ---- */
 
 int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
-        rk_caps caps = {};
-        uint32_t pid = 0;
-        int r;
+        uint32_t pid;
+        uint64_t flags;
 
         if (strcmp(cmd, "status") == 0)
                 return cmd_status(bus);
         if (strcmp(cmd, "list") == 0)
                 return cmd_list(bus);
         if (strcmp(cmd, "monitor") == 0)
-                return cmd_monitor(bus, argc == 1 && strcmp(argv[0], "--samples") == 0);
+                return cmd_monitor(bus, arg_samples);
         if (strcmp(cmd, "set-property") == 0)
                 return cmd_set_property(bus, argc, argv);
         if (strcmp(cmd, "cat") == 0)
                 return cmd_cat(bus, argv[0]);
         if (strcmp(cmd, "metrics") == 0)
-                return cmd_metrics(bus, argc, argv);
-        if (strncmp(cmd, "unit-", 5) == 0) {
-                if (strcmp(cmd, "unit-get") == 0)
-                        return cmd_unit_get(bus, argv[0]);
-                if (strcmp(cmd, "unit-reset") == 0)
-                        return bus_call(bus, "unit-reset", "ResetUnit", NULL, "s", argv[0]);
-                r = parse_cap_options("unit-cap", argc, argv, &caps, NULL);
-                if (r)
-                        return r;
-                return set_caps(bus, "SetUnitCapWithOptions", 0, argv[0], &caps);
+                return cmd_metrics(bus);
+        if (strcmp(cmd, "unit-get") == 0)
+                return cmd_unit_get(bus, argv[0]);
+        if (strcmp(cmd, "unit-reset") == 0)
+                return bus_call(bus, "unit-reset", "ResetUnit", NULL, "s", argv[0]);
+        if (strcmp(cmd, "unit-cap") == 0)
+                return set_caps(bus, "SetUnitCapWithOptions", 0, argv[0], &arg_caps);
+
+        /* A process: rescapd takes a pidfd for a registration without
+         * caps (RegisterPIDFD); for the rest it names the process by its
+         * pid, so --pidfd is refused rather than dropped. */
+        if (arg_pidfd && (strcmp(cmd, "register") != 0 || caps_given(&arg_caps))) {
+                fprintf(stderr, "rescapctl: %s: rescapd takes a pidfd only for register without caps; "
+                        "--kernel talks to the kernel, which takes one for every command\n", cmd);
+                return EXIT_USAGE;
         }
-        pid = (uint32_t) strtoul(argv[0], NULL, 10);
+        if (parse_pid_number(argv[0], &pid) < 0)
+                return EXIT_USAGE;
         if (strcmp(cmd, "get") == 0)
                 return cmd_get(bus, pid);
         if (strcmp(cmd, "register") == 0) {
-                uint32_t kflags = 0;
-                uint64_t flags;
-
-                r = parse_cap_options("register", argc, argv, &caps, &kflags);
-                if (r)
-                        return r;
-                flags = kflags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? RESCAP_BUS_REGISTER_NO_INHERIT : 0;
-                if (caps.has_heap || caps.has_fds || caps.has_action || caps.has_soft_pct)
-                        return register_with_caps(bus, pid, flags, &caps);
+                flags = arg_no_inherit ? RESCAP_BUS_REGISTER_NO_INHERIT : 0;
+                if (caps_given(&arg_caps))
+                        return register_with_caps(bus, pid, flags, &arg_caps);
                 if (arg_pidfd) {
-                        int fd = (int) syscall(SYS_pidfd_open, (pid_t) pid, 0);
+                        int fd = (int) syscall(SYS_pidfd_open, (pid_t) pid, 0), r;
 
                         if (fd < 0) {
                                 fprintf(stderr, "rescapctl: pidfd_open(%" PRIu32 "): %s\n", pid, strerror(errno));
@@ -630,8 +628,5 @@ int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
                 return bus_call(bus, "deregister", "Deregister", NULL, "u", pid);
         if (strcmp(cmd, "reset") == 0)
                 return bus_call(bus, "reset", "Reset", NULL, "u", pid);
-        r = parse_cap_options("cap", argc, argv, &caps, NULL);
-        if (r)
-                return r;
-        return set_caps(bus, "SetCapWithOptions", pid, NULL, &caps);
+        return set_caps(bus, "SetCapWithOptions", pid, NULL, &arg_caps);
 }

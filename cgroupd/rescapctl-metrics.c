@@ -248,27 +248,12 @@ static int print_metrics(sd_bus *bus, FILE *f) {
 
 /* metrics [--output FILE]: FILE is replaced at once (a file written next
  * to it, then renamed over it), so a reader never sees half of it. */
-int cmd_metrics(sd_bus *bus, int argc, char **argv) {
+int cmd_metrics(sd_bus *bus) {
         _cleanup_free_ char *tmp = NULL;
-        const char *output = NULL;
+        const char *output = arg_output;
         FILE *f;
         int fd, r;
 
-        for (int i = 0; i < argc; i++) {
-                if (strcmp(argv[i], "--output") == 0 && i + 1 < argc)
-                        output = argv[++i];
-                else if (strncmp(argv[i], "--output=", 9) == 0)
-                        output = argv[i] + 9;
-                else {
-                        fprintf(stderr, "rescapctl: metrics: unknown argument '%s' (metrics [--output FILE])\n",
-                                argv[i]);
-                        return EXIT_USAGE;
-                }
-                if (!*output) {
-                        fprintf(stderr, "rescapctl: metrics: --output needs a file\n");
-                        return EXIT_USAGE;
-                }
-        }
         if (!output) {
                 r = print_metrics(bus, stdout);
                 return r ? r : fflush(stdout) == 0 ? 0 : EXIT_FAILED;

@@ -27,48 +27,41 @@
 #include "size.h"
 #include "utf8.h"
 
-bool arg_json = false;
-bool arg_pidfd = false;
-static int arg_path = 0;        /* 0: D-Bus if rescapd is there; 'k': kernel; 'b': D-Bus */
-
 static void usage(FILE *f) {
         fprintf(f,
-                "Usage: rescapctl [OPTIONS] COMMAND [ARGS]\n"
+                "Usage: rescapctl [OPTIONS] COMMAND [ARGS] [OPTIONS]\n"
                 "\n"
                 "Commands:\n"
                 "  list                       tracked processes\n"
                 "  get PID                    usage and caps of one process\n"
-                "  register PID [--no-inherit] [--heap SIZE] [--fds N] [--action A]\n"
-                "          [--soft P] [--force]\n"
-                "                             start tracking PID (children too, by default),\n"
-                "                             with its caps from the first moment\n"
+                "  register PID               start tracking PID (children too, unless\n"
+                "                             --no-inherit), with the caps given (--heap,\n"
+                "                             --fds, ...) from the first moment\n"
                 "  deregister PID             stop tracking PID\n"
-                "  cap PID [--heap SIZE] [--fds N] [--action kill|deny|notify]\n"
-                "          [--soft PERCENT] [--force]\n"
-                "                             set caps (SIZE: 512M, 2G, infinity)\n"
+                "  cap PID                    set caps: --heap SIZE (512M, 2G, infinity),\n"
+                "                             --fds N, --action kill|deny|notify,\n"
+                "                             --soft PERCENT, --force\n"
                 "  reset PID                  lift every cap of PID\n"
                 "  get --cgroup CGROUP        policy, totals and members of a cgroup\n"
-                "  cap --cgroup CGROUP [--heap SIZE] [--fds N] [--action A] [--soft P]\n"
-                "          [--force]          set the caps of a cgroup (each member, and\n"
+                "  cap --cgroup CGROUP        set the caps of a cgroup (each member, and\n"
                 "                             the members of its descendants)\n"
                 "  reset --cgroup CGROUP      remove the policy of a cgroup\n"
                 "  list --cgroups             every cgroup policy\n"
                 "                             (CGROUP: an id, a cgroup2 directory, or a path\n"
                 "                             under /sys/fs/cgroup; always the kernel directly)\n"
-                "  arm CGROUP-PATH [--heap SIZE] [--fds N] [--action A] [--soft P] [--force]\n"
-                "                             caps for every cgroup made at the path (from\n"
-                "                             the root of the hierarchy; glob characters in\n"
-                "                             its last component: each matching name), and\n"
-                "                             for the cgroup there now\n"
+                "  arm CGROUP-PATH            caps (--heap, --fds, ...) for every cgroup made\n"
+                "                             at the path (glob characters in its last\n"
+                "                             component: each matching name), and for the\n"
+                "                             cgroup there now\n"
                 "  disarm CGROUP-PATH         stop arming the path\n"
                 "  list --armed               every armed path (the kernel directly)\n"
-                "  monitor [--samples]        print kill and threshold events as they come\n"
+                "  monitor [--samples]        print kills, warnings and exits as they come\n"
                 "                             (and, through rescapd, the monitoring samples)\n"
                 "Through rescapd only:\n"
                 "  status                     rescapd's version, backend, counts\n"
                 "  unit-get UNIT|CGROUP       caps and usage of a systemd unit\n"
-                "  unit-cap UNIT|CGROUP [--heap SIZE] [--fds N] [--action A] [--soft P] [--force]\n"
-                "                             caps of a unit, written to /etc/rescap\n"
+                "  unit-cap UNIT|CGROUP       caps (--heap, --fds, ...) of a unit, written\n"
+                "                             to /etc/rescap\n"
                 "  unit-reset UNIT|CGROUP     drop rescapd's settings of a unit (/etc/rescap,\n"
                 "                             /run/rescap; unit files and /usr/lib/rescap stay)\n"
                 "  set-property UNIT KEY=VALUE... [--runtime]\n"
@@ -80,9 +73,12 @@ static void usage(FILE *f) {
                 "  metrics [--output FILE]    Prometheus text format: units with caps, tracked\n"
                 "                             processes, kills, warnings (FILE: replaced at once)\n"
                 "\n"
-                "Options:\n"
+                "Options (anywhere on the line):\n"
                 "  --json                     JSON output\n"
-                "  --pidfd                    name the process by a pidfd (race free)\n"
+                "  -o, --columns=LIST         the columns of a list (comma separated;\n"
+                "                             an unknown name lists the others)\n"
+                "  --pidfd                    name the process by a pidfd (race free; through\n"
+                "                             rescapd: register without caps only)\n"
                 "  --kernel                   talk to the kernel directly, not to rescapd\n"
                 "  --bus                      talk to rescapd, fail if it is not there\n"
                 "  -h, --help                 this help\n"
@@ -147,17 +143,26 @@ static int parse_cgroup(const char *s, rk_target *t) {
         return 0;
 }
 
-static int parse_pid(const char *s, rk_target *t) {
+int parse_pid_number(const char *s, uint32_t *ret) {
         char *end;
         long v;
 
         errno = 0;
         v = strtol(s, &end, 10);
-        if (errno || *end || end == s || v < 0 || v > INT32_MAX) {
-                fprintf(stderr, "rescapctl: not a process id: '%s'\n", s);
+        if (errno || *end || end == s || v <= 0 || v > INT32_MAX) {
+                fprintf(stderr, "rescapctl: not a process id: '%s'\n", tty_str(s));
                 return -EINVAL;
         }
-        t->pid = (pid_t) v;
+        *ret = (uint32_t) v;
+        return 0;
+}
+
+static int parse_pid(const char *s, rk_target *t) {
+        uint32_t pid;
+
+        if (parse_pid_number(s, &pid) < 0)
+                return -EINVAL;
+        t->pid = (pid_t) pid;
         t->pidfd = -1;
         if (arg_pidfd) {
                 t->pidfd = (int) syscall(SYS_pidfd_open, t->pid, 0);
@@ -169,231 +174,8 @@ static int parse_pid(const char *s, rk_target *t) {
         return 0;
 }
 
-/* s is valid UTF-8 (the kernel link and rescapd escape what is not);
- * the controls, DEL and C1 too, as \u00NN, so a terminal that shows the
- * JSON runs none of them. */
-void json_string(const char *s) {
-        putchar('"');
-        for (; *s; s++) {
-                unsigned char c = (unsigned char) *s;
-                if (c == '"' || c == '\\')
-                        printf("\\%c", c);
-                else if (c < 0x20 || c == 0x7f)
-                        printf("\\u%04x", c);
-                else if (c == 0xc2 && (unsigned char) s[1] >= 0x80 && (unsigned char) s[1] < 0xa0)
-                        printf("\\u%04x", (unsigned char) *++s);
-                else
-                        putchar(c);
-        }
-        putchar('"');
-}
-
-/* s for a terminal: its controls escaped as \xNN (utf8.h), in one of a
- * few buffers taken in turn, so that one printf can show several. */
-const char *tty_str(const char *s) {
-        static char bufs[4][RK_PATH_SIZE];
-        static unsigned k;
-        char *b = bufs[k++ % 4];
-
-        utf8_escape(b, sizeof(bufs[0]), s, strlen(s), UTF8_ESCAPE_CONTROL);
-        return b;
-}
-
-void json_cap(const char *name, uint64_t v) {
-        if (v == RESCAP_NO_CAP)
-                printf(",\"%s\":null", name);
-        else
-                printf(",\"%s\":%" PRIu64, name, v);
-}
-
-void print_proc_json(const rk_proc *p) {
-        printf("{\"pid\":%" PRIu32 ",\"comm\":", p->pid);
-        json_string(p->comm);
-        printf(",\"state\":\"%c\",\"uid\":%" PRIu32 ",\"inherit\":%s", p->state ?: '?', p->uid,
-               p->flags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? "false" : "true");
-        printf(",\"heap\":%" PRIu64 ",\"heap_peak\":%" PRIu64, p->heap, p->heap_peak);
-        json_cap("heap_cap", p->heap_cap);
-        printf(",\"rss_anon\":%" PRIu64 ",\"fds\":%" PRIu64 ",\"fds_peak\":%" PRIu64,
-               p->rss_anon, p->fds, p->fds_peak);
-        json_cap("fd_cap", p->fd_cap);
-        printf(",\"action\":\"%s\",\"soft_pct\":%" PRIu32 ",\"cgroup_id\":%" PRIu64 ",\"cgroup\":",
-               rk_action_name(p->action), p->soft_pct, p->cgroup_id);
-        json_string(p->cgroup_path);
-        printf("}");
-}
-
-const char *cap_str(char *buf, size_t size, uint64_t v, bool bytes) {
-        if (v == RESCAP_NO_CAP)
-                return "infinity";
-        if (bytes)
-                return format_size(buf, size, v);
-        snprintf(buf, size, "%" PRIu64, v);
-        return buf;
-}
-
-void print_proc(const rk_proc *p) {
-        char a[32], b[32], c[32];
-
-        printf("PID:       %" PRIu32 "\n", p->pid);
-        printf("Command:   %s\n", tty_str(p->comm));
-        printf("State:     %c\n", p->state ?: '?');
-        printf("UID:       %" PRIu32 "\n", p->uid);
-        printf("Inherit:   %s\n", p->flags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? "no" : "yes");
-        printf("Heap:      %" PRIu64 " (%s, peak %s, cap %s)\n", p->heap,
-               format_size(a, sizeof(a), p->heap), format_size(b, sizeof(b), p->heap_peak),
-               cap_str(c, sizeof(c), p->heap_cap, true));
-        printf("AnonRSS:   %" PRIu64 " (%s)\n", p->rss_anon, format_size(a, sizeof(a), p->rss_anon));
-        printf("FDs:       %" PRIu64 " (peak %" PRIu64 ", cap %s)\n", p->fds, p->fds_peak,
-               cap_str(c, sizeof(c), p->fd_cap, false));
-        printf("Action:    %s\n", rk_action_name(p->action));
-        if (p->soft_pct)
-                printf("Soft:      %" PRIu32 "%%\n", p->soft_pct);
-        else
-                printf("Soft:      none\n");
-        printf("CGroup:    %s (id %" PRIu64 ")\n", p->cgroup_path[0] ? tty_str(p->cgroup_path) : "-", p->cgroup_id);
-}
-
-int list_cb(const rk_proc *p, void *userdata) {
-        struct list_ctx *c = userdata;
-        char a[32], b[32], f[32];
-
-        if (arg_json) {
-                printf("%s", c->n ? "," : "[");
-                print_proc_json(p);
-        } else {
-                if (!c->n)
-                        printf("%-8s %-16s %-5s %10s %10s %6s %8s %-6s %s\n",
-                               "PID", "COMM", "STATE", "HEAP", "HEAP_CAP", "FDS", "FD_CAP", "ACTION", "CGROUP");
-                printf("%-8" PRIu32 " %-16s %-5c %10s %10s %6" PRIu64 " %8s %-6s %s\n",
-                       p->pid, tty_str(p->comm), p->state ?: '?', format_size(a, sizeof(a), p->heap),
-                       cap_str(b, sizeof(b), p->heap_cap, true), p->fds,
-                       cap_str(f, sizeof(f), p->fd_cap, false),
-                       rk_action_name(p->action), tty_str(p->cgroup_path));
-        }
-        c->n++;
-        return 0;
-}
-
-static int event_cb(const rk_proc *p, void *userdata) {
-        const char *name = p->cmd == RESCAP_CMD_KILLED ? "killed" :
-                           p->cmd == RESCAP_CMD_EXCEEDED ? "exceeded" :
-                           p->cmd == RESCAP_CMD_EXITED ? "exited" : "unknown";
-        (void) userdata;
-
-        if (arg_json) {
-                printf("{\"event\":\"%s\",\"pid\":%" PRIu32 ",\"comm\":", name, p->pid);
-                json_string(p->comm);
-                printf(",\"uid\":%" PRIu32, p->uid);
-                if (p->cmd == RESCAP_CMD_EXITED)
-                        printf(",\"heap_peak\":%" PRIu64 ",\"fds_peak\":%" PRIu64, p->heap_peak, p->fds_peak);
-                else {
-                        printf(",\"resource\":\"%s\",\"usage\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"action\":\"%s\"",
-                               rk_resource_name(p->resource), p->usage, p->cap, rk_action_name(p->action));
-                        if (p->cmd == RESCAP_CMD_EXCEEDED)
-                                printf(",\"kind\":\"%s\"", rk_kind_name(p->kind));
-                        printf(",\"cgroup_id\":%" PRIu64 ",\"cgroup\":", p->cgroup_id);
-                        json_string(p->cgroup_path);
-                        printf(",\"policy\":\"%s\"", rk_policy_name(p->policy));
-                        if (p->policy == RESCAP_POLICY_CGROUP) {
-                                printf(",\"policy_cgroup_id\":%" PRIu64 ",\"policy_cgroup\":",
-                                       p->policy_cgroup_id);
-                                json_string(p->policy_cgroup_path);
-                        }
-                }
-                printf("}\n");
-        } else if (p->cmd == RESCAP_CMD_EXITED) {
-                printf("%s pid=%" PRIu32 " comm=%s uid=%" PRIu32 " heap_peak=%" PRIu64 " fds_peak=%" PRIu64 "\n",
-                       name, p->pid, tty_str(p->comm), p->uid, p->heap_peak, p->fds_peak);
-        } else {
-                printf("%s pid=%" PRIu32 " comm=%s uid=%" PRIu32 " resource=%s usage=%" PRIu64
-                       " cap=%" PRIu64 " action=%s",
-                       name, p->pid, tty_str(p->comm), p->uid, rk_resource_name(p->resource), p->usage, p->cap,
-                       rk_action_name(p->action));
-                if (p->cmd == RESCAP_CMD_EXCEEDED)
-                        printf(" kind=%s", rk_kind_name(p->kind));
-                printf(" cgroup=%s policy=%s", p->cgroup_path[0] ? tty_str(p->cgroup_path) : "-",
-                       rk_policy_name(p->policy));
-                if (p->policy == RESCAP_POLICY_CGROUP)
-                        printf(":%s", p->policy_cgroup_path[0] ? tty_str(p->policy_cgroup_path) : "-");
-                putchar('\n');
-        }
-        fflush(stdout);
-        return 0;
-}
-
-int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret, uint32_t *flags) {
-        static const struct option opts[] = {
-                { "no-inherit", no_argument,   NULL, 'n' },
-                { "heap",   required_argument, NULL, 'H' },
-                { "fds",    required_argument, NULL, 'F' },
-                { "action", required_argument, NULL, 'A' },
-                { "soft",   required_argument, NULL, 'S' },
-                { "force",  no_argument,       NULL, 'f' },
-                {}
-        };
-        rk_caps caps = {};
-        (void) what;
-        uint64_t v;
-        int c, r;
-
-        optind = 1;
-        while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
-                switch (c) {
-                case 'H':
-                        r = parse_size(optarg, &caps.heap);
-                        if (r < 0) {
-                                fprintf(stderr, "rescapctl: bad size '%s' (like 512M, 2G, infinity)\n", optarg);
-                                return EXIT_USAGE;
-                        }
-                        caps.has_heap = true;
-                        break;
-                case 'F':
-                        r = parse_count(optarg, &caps.fds);
-                        if (r < 0) {
-                                fprintf(stderr, "rescapctl: bad fd count '%s'\n", optarg);
-                                return EXIT_USAGE;
-                        }
-                        caps.has_fds = true;
-                        break;
-                case 'A':
-                        if (rk_action_from_name(optarg, &caps.action) < 0) {
-                                fprintf(stderr, "rescapctl: bad action '%s' (kill, deny or notify)\n", optarg);
-                                return EXIT_USAGE;
-                        }
-                        caps.has_action = true;
-                        break;
-                case 'S':
-                        if (parse_count(optarg, &v) < 0 || v > 99) {
-                                fprintf(stderr, "rescapctl: bad soft threshold '%s' (0 to 99 percent)\n", optarg);
-                                return EXIT_USAGE;
-                        }
-                        caps.soft_pct = (uint32_t) v;
-                        caps.has_soft_pct = true;
-                        break;
-                case 'f':
-                        caps.force = true;
-                        break;
-                case 'n':
-                        if (flags) {
-                                *flags |= RESCAP_REGISTER_FLAGS_NO_INHERIT;
-                                break;
-                        }
-                        fprintf(stderr, "rescapctl: %s: --no-inherit is an option of register\n", what);
-                        return EXIT_USAGE;
-                default:
-                        return EXIT_USAGE;
-                }
-        }
-        if (optind != argc) {
-                fprintf(stderr, "rescapctl: %s: unexpected argument '%s'\n", what, argv[optind]);
-                return EXIT_USAGE;
-        }
-        if (!flags && !caps.has_heap && !caps.has_fds && !caps.has_action && !caps.has_soft_pct) {
-                fprintf(stderr, "rescapctl: %s: nothing to set (--heap, --fds, --action, --soft)\n", what);
-                return EXIT_USAGE;
-        }
-        *ret = caps;
-        return 0;
+bool caps_given(const rk_caps *c) {
+        return c->has_heap || c->has_fds || c->has_action || c->has_soft_pct;
 }
 
 static void print_group_json(const rk_group *g, bool members) {
@@ -440,57 +222,150 @@ static void print_group(const rk_group *g) {
                        format_size(a, sizeof(a), g->members[i].heap), g->members[i].fds);
 }
 
-static int group_list_cb(const rk_group *g, void *userdata) {
-        struct list_ctx *c = userdata;
-        char b[32], f[32];
+static const Column group_columns[] = {
+        { "cgroup_id", COL_NUM,      false },
+        { "heap_cap",  COL_CAP_SIZE, true },
+        { "fd_cap",    COL_CAP_NUM,  true },
+        { "action",    COL_STR,      false },
+        { "soft_pct",  COL_NUM,      true },
+        { "kills",     COL_NUM,      true },
+        { "cgroup",    COL_STR,      false },
+};
 
-        if (arg_json) {
-                printf("%s", c->n ? "," : "[");
-                print_group_json(g, false);
-        } else {
-                if (!c->n)
-                        printf("%-10s %10s %8s %-6s %4s %6s %s\n",
-                               "ID", "HEAP_CAP", "FD_CAP", "ACTION", "SOFT", "KILLS", "CGROUP");
-                printf("%-10" PRIu64 " %10s %8s %-6s %4" PRIu32 " %6" PRIu64 " %s\n",
-                       g->cgroup_id, cap_str(b, sizeof(b), g->heap_cap, true),
-                       cap_str(f, sizeof(f), g->fd_cap, false), rk_action_name(g->action),
-                       g->soft_pct, g->kills, tty_str(g->cgroup_path));
-        }
-        c->n++;
+static int group_list_cb(const rk_group *g, void *userdata) {
+        const Cell row[] = {
+                { .n = g->cgroup_id }, { .n = g->heap_cap }, { .n = g->fd_cap }, { .s = rk_action_name(g->action) },
+                { .n = g->soft_pct }, { .n = g->kills }, { .s = g->cgroup_path },
+        };
+
+        return table_add(userdata, row);
+}
+
+static const Column armed_columns[] = {
+        { "heap_cap",        COL_CAP_SIZE, true },
+        { "fd_cap",          COL_CAP_NUM,  true },
+        { "action",          COL_STR,      false },
+        { "soft_pct",        COL_NUM,      true },
+        { "attaches",        COL_NUM,      true },
+        { "attach_failures", COL_NUM,      true },
+        { "path",            COL_STR,      false },
+};
+
+static int armed_list_cb(const rk_armed *a, void *userdata) {
+        const Cell row[] = {
+                { .n = a->heap_cap }, { .n = a->fd_cap }, { .s = rk_action_name(a->action) }, { .n = a->soft_pct },
+                { .n = a->attaches }, { .n = a->attach_failures }, { .s = a->path },
+        };
+
+        return table_add(userdata, row);
+}
+
+static int proc_list_cb(const rk_proc *p, void *userdata) {
+        char unit[256];
+
+        if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
+                unit[0] = 0;
+        return table_add_proc(userdata, p, unit);
+}
+
+static int event_cb(const rk_proc *p, void *userdata) {
+        char unit[256];
+        Event e;
+
+        (void) userdata;
+        event_from_kernel(&e, p, unit, sizeof(unit));
+        print_event(&e);
         return 0;
 }
 
-/* get, cap, reset --cgroup CGROUP and list --cgroups: the kernel directly. */
-static int cgroup_main(const char *cmd, int argc, char **argv) {
+/* ---- the command line ---- */
+
+/* Options of some commands only; a command refuses the others. */
+enum {
+        OPT_CAPS        = 1 << 0,       /* --heap, --fds, --action, --soft, --force */
+        OPT_NO_INHERIT  = 1 << 1,
+        OPT_CGROUP      = 1 << 2,       /* --cgroup: the argument is a cgroup */
+        OPT_CGROUPS     = 1 << 3,       /* list --cgroups */
+        OPT_ARMED       = 1 << 4,       /* list --armed */
+        OPT_SAMPLES     = 1 << 5,
+        OPT_RUNTIME     = 1 << 6,
+        OPT_OUTPUT      = 1 << 7,
+        OPT_PIDFD       = 1 << 8,
+        OPT_COLUMNS     = 1 << 9,
+};
+
+/* Which side a command talks to. */
+enum {
+        SIDE_ANY,                       /* rescapd if it is there, else the kernel */
+        SIDE_KERNEL,                    /* the kernel only */
+        SIDE_BUS,                       /* rescapd only */
+};
+
+typedef struct Verb {
+        const char *name;
+        unsigned min_args, max_args;
+        unsigned opts;                  /* OPT_* it accepts */
+        int side;                       /* SIDE_*, unless an option says */
+} Verb;
+
+#define ARGS_ANY UINT32_MAX
+
+static int arg_side_opt;                /* 0, SIDE_KERNEL (--kernel), SIDE_BUS (--bus) */
+static unsigned arg_seen;               /* OPT_* given */
+
+bool arg_json;
+bool arg_pidfd;
+const char *arg_columns;
+rk_caps arg_caps;
+bool arg_no_inherit;
+bool arg_samples;
+bool arg_runtime;
+const char *arg_output;
+static bool arg_cgroup, arg_cgroups, arg_armed;
+
+/* The side a command goes to, from what it is and its options. */
+static int verb_side(const Verb *v) {
+        if (arg_armed || arg_cgroup || arg_cgroups)
+                return SIDE_KERNEL;
+        if (arg_samples)
+                return SIDE_BUS;
+        return v->side;
+}
+
+/* list --cgroups, list --armed, and get, cap, reset --cgroup CGROUP:
+ * the kernel directly. */
+static int kernel_cgroup_verb(const char *cmd, const char *arg) {
         rk_target t = { .pidfd = -1, .cgroup_fd = -1 };
         rk_link *l = NULL;
-        rk_caps caps;
+        Table *tb = NULL;
         int r;
 
         if (strcmp(cmd, "list") == 0) {
-                struct list_ctx ctx = {};
-
+                r = arg_armed ? table_new(armed_columns, sizeof(armed_columns) / sizeof(armed_columns[0]), &tb)
+                              : table_new(group_columns, sizeof(group_columns) / sizeof(group_columns[0]), &tb);
+                if (r < 0)
+                        return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
                 r = open_link(&l);
-                if (r)
+                if (r) {
+                        table_free(tb);
                         return r;
-                r = rk_dump_cgroups(l, group_list_cb, &ctx);
-                if (arg_json)
-                        printf("%s\n", ctx.n ? "]" : "[]");
-                r = r < 0 ? fail(l, "list --cgroups", r) : 0;
+                }
+                r = arg_armed ? rk_dump_armed(l, armed_list_cb, tb) : rk_dump_cgroups(l, group_list_cb, tb);
+                table_print_free(tb);
+                r = r < 0 ? fail(l, arg_armed ? "list --armed" : "list --cgroups", r) : 0;
                 rk_link_free(l);
                 return r;
         }
-        if (argc < 2 || (strcmp(cmd, "cap") != 0 && argc != 2)) {
-                fprintf(stderr, "rescapctl: %s --cgroup CGROUP%s\n", cmd,
-                        strcmp(cmd, "cap") == 0 ? " [--heap SIZE] [--fds N] [--action A] [--soft P] [--force]" : "");
-                return EXIT_USAGE;
-        }
-        if (strcmp(cmd, "cap") == 0) {
-                r = parse_cap_options("cap", argc - 1, argv + 1, &caps, NULL);
+        if (strcmp(cmd, "arm") == 0 || strcmp(cmd, "disarm") == 0) {
+                r = open_link(&l);
                 if (r)
                         return r;
+                r = cmd[0] == 'a' ? rk_arm(l, arg, &arg_caps, NULL) : rk_disarm(l, arg, NULL);
+                r = r < 0 ? fail(l, cmd, r) : 0;
+                rk_link_free(l);
+                return r;
         }
-        if (parse_cgroup(argv[1], &t) < 0)
+        if (parse_cgroup(arg, &t) < 0)
                 return EXIT_FAILED;
         r = open_link(&l);
         if (r)
@@ -511,7 +386,7 @@ static int cgroup_main(const char *cmd, int argc, char **argv) {
                 r = rk_reset(l, t);
                 r = r < 0 ? fail(l, "reset", r) : 0;
         } else {
-                r = rk_set_caps(l, t, &caps);
+                r = rk_set_caps(l, t, &arg_caps);
                 r = r < 0 ? fail(l, "cap", r) : 0;
         }
 out:
@@ -521,82 +396,6 @@ out:
         return r;
 }
 
-static int armed_list_cb(const rk_armed *a, void *userdata) {
-        struct list_ctx *c = userdata;
-        char b[32], f[32];
-
-        if (arg_json) {
-                printf("%s{\"path\":", c->n ? "," : "[");
-                json_string(a->path);
-                json_cap("heap_cap", a->heap_cap);
-                json_cap("fd_cap", a->fd_cap);
-                printf(",\"action\":\"%s\",\"soft_pct\":%" PRIu32 ",\"attaches\":%" PRIu64
-                       ",\"attach_failures\":%" PRIu64 "}",
-                       rk_action_name(a->action), a->soft_pct, a->attaches, a->attach_failures);
-        } else {
-                if (!c->n)
-                        printf("%10s %8s %-6s %4s %8s %6s %s\n",
-                               "HEAP_CAP", "FD_CAP", "ACTION", "SOFT", "ATTACHES", "MISSED", "PATH");
-                printf("%10s %8s %-6s %4" PRIu32 " %8" PRIu64 " %6" PRIu64 " %s\n",
-                       cap_str(b, sizeof(b), a->heap_cap, true), cap_str(f, sizeof(f), a->fd_cap, false),
-                       rk_action_name(a->action), a->soft_pct, a->attaches, a->attach_failures,
-                       tty_str(a->path));
-        }
-        c->n++;
-        return 0;
-}
-
-/* arm PATH [caps], disarm PATH, list --armed: the kernel directly. */
-static int armed_main(const char *cmd, int argc, char **argv) {
-        struct list_ctx ctx = {};
-        rk_link *l = NULL;
-        rk_caps caps;
-        int r;
-
-        if (strcmp(cmd, "list") == 0) {
-                r = open_link(&l);
-                if (r)
-                        return r;
-                r = rk_dump_armed(l, armed_list_cb, &ctx);
-                if (arg_json)
-                        printf("%s\n", ctx.n ? "]" : "[]");
-                r = r < 0 ? fail(l, "list --armed", r) : 0;
-                rk_link_free(l);
-                return r;
-        }
-        if (argc < 1 || (strcmp(cmd, "disarm") == 0 && argc != 1)) {
-                fprintf(stderr, "rescapctl: %s CGROUP-PATH%s\n", cmd,
-                        strcmp(cmd, "arm") == 0 ? " [--heap SIZE] [--fds N] [--action A] [--soft P] [--force]" : "");
-                return EXIT_USAGE;
-        }
-        if (strcmp(cmd, "arm") == 0) {
-                r = parse_cap_options("arm", argc, argv, &caps, NULL);
-                if (r)
-                        return r;
-        }
-        r = open_link(&l);
-        if (r)
-                return r;
-        if (strcmp(cmd, "arm") == 0)
-                r = rk_arm(l, argv[0], &caps, NULL);
-        else
-                r = rk_disarm(l, argv[0], NULL);
-        r = r < 0 ? fail(l, cmd, r) : 0;
-        rk_link_free(l);
-        return r;
-}
-
-static int cmd_cap(rk_link *l, rk_target t, int argc, char **argv) {
-        rk_caps caps;
-        int r;
-
-        r = parse_cap_options("cap", argc, argv, &caps, NULL);
-        if (r)
-                return r;
-        r = rk_set_caps(l, t, &caps);
-        return r < 0 ? fail(l, "cap", r) : 0;
-}
-
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig) {
@@ -604,7 +403,7 @@ static void on_signal(int sig) {
         stop = 1;
 }
 
-static int cmd_monitor(rk_link *l) {
+static int kernel_monitor(rk_link *l) {
         struct sigaction sa = { .sa_handler = on_signal };
         int r;
 
@@ -627,179 +426,283 @@ static int cmd_monitor(rk_link *l) {
         return 0;
 }
 
-int main(int argc, char **argv) {
-        static const struct option opts[] = {
-                { "json",  no_argument, NULL, 'j' },
-                { "pidfd", no_argument, NULL, 'p' },
-                { "kernel", no_argument, NULL, 'k' },
-                { "bus",   no_argument, NULL, 'b' },
-                { "help",  no_argument, NULL, 'h' },
-                {}
-        };
-        const char *cmd;
-        rk_link *l = NULL;
+/* A command on a process (or list, monitor) through the kernel. */
+static int kernel_verb(const char *cmd, const char *arg) {
         rk_target t = { .pid = 0, .pidfd = -1 };
-        int c, r;
+        rk_link *l = NULL;
+        Table *tb = NULL;
+        int r;
 
-        /* Options before the command only; the rest belongs to it. */
-        while ((c = getopt_long(argc, argv, "+h", opts, NULL)) >= 0) {
-                switch (c) {
-                case 'j': arg_json = true; break;
-                case 'p': arg_pidfd = true; break;
-                case 'k': arg_path = 'k'; break;
-                case 'b': arg_path = 'b'; break;
-                case 'h': usage(stdout); return 0;
-                default: usage(stderr); return EXIT_USAGE;
-                }
-        }
-        if (optind >= argc) {
-                usage(stderr);
+        if (arg && parse_pid(arg, &t) < 0)
                 return EXIT_USAGE;
+        if (strcmp(cmd, "list") == 0) {
+                r = table_new(proc_columns, PROC_COLUMNS, &tb);
+                if (r < 0)
+                        return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
         }
-        cmd = argv[optind++];
-        argc -= optind;
-        argv += optind;
+        r = open_link(&l);
+        if (r)
+                goto out;
+        if (tb) {
+                r = rk_dump(l, proc_list_cb, tb);
+                table_print_free(tb);
+                tb = NULL;
+                r = r < 0 ? fail(l, "list", r) : 0;
+        } else if (strcmp(cmd, "monitor") == 0) {
+                r = kernel_monitor(l);
+        } else if (strcmp(cmd, "get") == 0) {
+                rk_proc *p = calloc(1, sizeof(*p));
+                char unit[256];
 
-        if (!arg_path && getenv("RESCAPCTL_KERNEL") && strcmp(getenv("RESCAPCTL_KERNEL"), "1") == 0)
-                arg_path = 'k';
-
-        if ((strcmp(cmd, "list") == 0 && argc == 1 && strcmp(argv[0], "--cgroups") == 0) ||
-            ((strcmp(cmd, "get") == 0 || strcmp(cmd, "cap") == 0 || strcmp(cmd, "reset") == 0) &&
-             argc >= 1 && strcmp(argv[0], "--cgroup") == 0)) {
-                if (arg_path == 'b') {
-                        fprintf(stderr, "rescapctl: %s on a cgroup talks to the kernel, not to rescapd "
-                                "(see unit-* for rescapd)\n", cmd);
-                        return EXIT_USAGE;
+                r = p ? rk_get(l, t, p) : -ENOMEM;
+                if (r < 0)
+                        r = fail(l, "get", r);
+                else {
+                        if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
+                                unit[0] = 0;
+                        print_proc(p, unit);
                 }
-                return cgroup_main(cmd, argc, argv);
-        }
-
-        if (strcmp(cmd, "arm") == 0 || strcmp(cmd, "disarm") == 0 ||
-            (strcmp(cmd, "list") == 0 && argc == 1 && strcmp(argv[0], "--armed") == 0)) {
-                if (arg_path == 'b') {
-                        fprintf(stderr, "rescapctl: %s talks to the kernel, not to rescapd\n", cmd);
-                        return EXIT_USAGE;
-                }
-                return armed_main(cmd, argc, argv);
-        }
-
-        if (strcmp(cmd, "metrics") == 0) {
-                if (arg_path == 'k') {
-                        fprintf(stderr, "rescapctl: metrics needs rescapd, not --kernel\n");
-                        return EXIT_NEED_DAEMON;
-                }
-                arg_path = 'b';
-        } else if (strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0 ||
-                   strcmp(cmd, "set-property") == 0 || strcmp(cmd, "cat") == 0) {
-                const bool more = strcmp(cmd, "unit-cap") == 0 || strcmp(cmd, "set-property") == 0;
-
-                if (strcmp(cmd, "status") != 0 && strcmp(cmd, "unit-get") != 0 && strcmp(cmd, "cat") != 0 &&
-                    !more && strcmp(cmd, "unit-reset") != 0) {
-                        fprintf(stderr, "rescapctl: unknown command '%s' (see rescapctl --help)\n", cmd);
-                        return EXIT_USAGE;
-                }
-                if (strcmp(cmd, "status") == 0 ? argc != 0 : argc < 1 || (!more && argc != 1)) {
-                        fprintf(stderr, "rescapctl: %s: bad arguments (see rescapctl --help)\n", cmd);
-                        return EXIT_USAGE;
-                }
-                if (arg_path == 'k') {
-                        fprintf(stderr, "rescapctl: %s needs rescapd, not --kernel\n", cmd);
-                        return EXIT_NEED_DAEMON;
-                }
-        } else if (strcmp(cmd, "monitor") == 0 && argc == 1 && strcmp(argv[0], "--samples") == 0) {
-                if (arg_path == 'k') {
-                        fprintf(stderr, "rescapctl: monitor --samples needs rescapd, not --kernel\n");
-                        return EXIT_NEED_DAEMON;
-                }
-                arg_path = 'b';
-        } else if (strcmp(cmd, "list") == 0 || strcmp(cmd, "monitor") == 0) {
-                if (argc) {
-                        fprintf(stderr, "rescapctl: %s takes no argument\n", cmd);
-                        return EXIT_USAGE;
-                }
-        } else if (strcmp(cmd, "get") == 0 || strcmp(cmd, "register") == 0 ||
-                   strcmp(cmd, "deregister") == 0 || strcmp(cmd, "cap") == 0 ||
-                   strcmp(cmd, "reset") == 0) {
-                if (argc < 1) {
-                        fprintf(stderr, "rescapctl: %s needs a PID\n", cmd);
-                        return EXIT_USAGE;
-                }
-                if (parse_pid(argv[0], &t) < 0)
-                        return EXIT_USAGE;
+                free(p);
+        } else if (strcmp(cmd, "register") == 0) {
+                r = rk_register(l, t, arg_no_inherit ? RESCAP_REGISTER_FLAGS_NO_INHERIT : 0, &arg_caps);
+                r = r < 0 ? fail(l, "register", r) : 0;
+        } else if (strcmp(cmd, "deregister") == 0 || strcmp(cmd, "reset") == 0) {
+                r = cmd[0] == 'd' ? rk_deregister(l, t) : rk_reset(l, t);
+                r = r < 0 ? fail(l, cmd, r) : 0;
         } else {
-                fprintf(stderr, "rescapctl: unknown command '%s' (see rescapctl --help)\n", cmd);
+                r = rk_set_caps(l, t, &arg_caps);
+                r = r < 0 ? fail(l, "cap", r) : 0;
+        }
+out:
+        table_free(tb);
+        if (t.pidfd >= 0)
+                close(t.pidfd);
+        rk_link_free(l);
+        return r;
+}
+
+/* Every command: checks what the command line gave it, then picks the
+ * side and runs there. */
+static int run_verb(const Verb *v, int argc, char **argv) {
+        const char *arg = argc ? argv[0] : NULL;
+        int side = verb_side(v), r;
+
+        if (!arg_side_opt && getenv("RESCAPCTL_KERNEL") && strcmp(getenv("RESCAPCTL_KERNEL"), "1") == 0)
+                arg_side_opt = SIDE_KERNEL;
+        if (arg_cgroups && arg_armed) {
+                fprintf(stderr, "rescapctl: list: --cgroups or --armed, not both\n");
                 return EXIT_USAGE;
         }
-
-        if (arg_path != 'k') {
+        if (arg_pidfd && arg_cgroup) {
+                fprintf(stderr, "rescapctl: %s: --pidfd names a process, --cgroup a cgroup\n", v->name);
+                return EXIT_USAGE;
+        }
+        if ((strcmp(v->name, "cap") == 0 || strcmp(v->name, "unit-cap") == 0 || strcmp(v->name, "arm") == 0) &&
+            !caps_given(&arg_caps)) {
+                fprintf(stderr, "rescapctl: %s: nothing to set (--heap, --fds, --action, --soft)\n", v->name);
+                return EXIT_USAGE;
+        }
+        if (side == SIDE_KERNEL && arg_side_opt == SIDE_BUS) {
+                fprintf(stderr, "rescapctl: %s%s talks to the kernel, not to rescapd%s\n", v->name,
+                        arg_cgroup ? " --cgroup" : arg_cgroups ? " --cgroups" : arg_armed ? " --armed" : "",
+                        arg_cgroup || arg_cgroups ? " (see unit-* for rescapd)" : "");
+                return EXIT_USAGE;
+        }
+        if (side == SIDE_BUS && arg_side_opt == SIDE_KERNEL) {
+                fprintf(stderr, "rescapctl: %s%s needs rescapd, not --kernel\n", v->name,
+                        arg_samples ? " --samples" : "");
+                return EXIT_NEED_DAEMON;
+        }
+        if (side == SIDE_KERNEL)
+                return kernel_cgroup_verb(v->name, arg);
+        if (arg_side_opt != SIDE_KERNEL) {
                 sd_bus *bus = NULL;
 
                 r = bus_available(&bus);
                 if (r >= 0) {
-                        if ((strcmp(cmd, "deregister") == 0 || strcmp(cmd, "reset") == 0 ||
-                                    strcmp(cmd, "get") == 0) && argc != 1) {
-                                fprintf(stderr, "rescapctl: %s takes one PID\n", cmd);
-                                r = EXIT_USAGE;
-                        } else
-                                r = bus_main(bus, cmd, argc, argv);
+                        r = bus_main(bus, v->name, argc, argv);
                         sd_bus_flush_close_unref(bus);
-                        goto out;
+                        return r;
                 }
-                if (arg_path == 'b' || strcmp(cmd, "status") == 0 || strncmp(cmd, "unit-", 5) == 0 ||
-                    strcmp(cmd, "set-property") == 0 || strcmp(cmd, "cat") == 0) {
+                if (side == SIDE_BUS || arg_side_opt == SIDE_BUS) {
                         fprintf(stderr, "rescapctl: rescapd (%s) is not on the system bus: %s\n",
                                 "org.rescap1", strerror(-r));
                         return EXIT_NEED_DAEMON;
                 }
         }
+        return kernel_verb(v->name, strcmp(v->name, "list") == 0 || strcmp(v->name, "monitor") == 0 ? NULL : arg);
+}
 
-        r = open_link(&l);
-        if (r)
-                return r;
+static const Verb verbs[] = {
+        { "list",         0, 0,        OPT_CGROUPS | OPT_ARMED | OPT_COLUMNS,  SIDE_ANY },
+        { "get",          1, 1,        OPT_CGROUP | OPT_PIDFD,                 SIDE_ANY },
+        { "register",     1, 1,        OPT_CAPS | OPT_NO_INHERIT | OPT_PIDFD,  SIDE_ANY },
+        { "deregister",   1, 1,        OPT_PIDFD,                              SIDE_ANY },
+        { "cap",          1, 1,        OPT_CAPS | OPT_CGROUP | OPT_PIDFD,      SIDE_ANY },
+        { "reset",        1, 1,        OPT_CGROUP | OPT_PIDFD,                 SIDE_ANY },
+        { "arm",          1, 1,        OPT_CAPS,                               SIDE_KERNEL },
+        { "disarm",       1, 1,        0,                                      SIDE_KERNEL },
+        { "monitor",      0, 0,        OPT_SAMPLES,                            SIDE_ANY },
+        { "status",       0, 0,        0,                                      SIDE_BUS },
+        { "unit-get",     1, 1,        0,                                      SIDE_BUS },
+        { "unit-cap",     1, 1,        OPT_CAPS,                               SIDE_BUS },
+        { "unit-reset",   1, 1,        0,                                      SIDE_BUS },
+        { "set-property", 2, ARGS_ANY, OPT_RUNTIME,                            SIDE_BUS },
+        { "cat",          1, 1,        0,                                      SIDE_BUS },
+        { "metrics",      0, 0,        OPT_OUTPUT,                             SIDE_BUS },
+};
 
-        if (strcmp(cmd, "list") == 0) {
-                struct list_ctx ctx = {};
+static const struct {
+        unsigned bit;
+        const char *name;
+} opt_names[] = {
+        { OPT_CAPS, "--heap, --fds, --action, --soft and --force" },
+        { OPT_NO_INHERIT, "--no-inherit" },
+        { OPT_CGROUP, "--cgroup" },
+        { OPT_CGROUPS, "--cgroups" },
+        { OPT_ARMED, "--armed" },
+        { OPT_SAMPLES, "--samples" },
+        { OPT_RUNTIME, "--runtime" },
+        { OPT_OUTPUT, "--output" },
+        { OPT_PIDFD, "--pidfd" },
+        { OPT_COLUMNS, "-o/--columns" },
+};
 
-                r = rk_dump(l, list_cb, &ctx);
-                if (arg_json)
-                        printf("%s\n", ctx.n ? "]" : "[]");
-                r = r < 0 ? fail(l, "list", r) : 0;
-        } else if (strcmp(cmd, "monitor") == 0) {
-                r = cmd_monitor(l);
-        } else if (strcmp(cmd, "get") == 0) {
-                rk_proc *p = calloc(1, sizeof(*p));
+/* 0 to go on, else the exit status (-1: success, for --help). */
+static int parse_argv(int argc, char **argv) {
+        enum {
+                ARG_JSON = 0x100, ARG_PIDFD, ARG_KERNEL, ARG_BUS, ARG_NO_INHERIT, ARG_HEAP, ARG_FDS,
+                ARG_ACTION, ARG_SOFT, ARG_FORCE, ARG_CGROUP, ARG_CGROUPS, ARG_ARMED, ARG_SAMPLES,
+                ARG_RUNTIME, ARG_OUTPUT,
+        };
+        static const struct option opts[] = {
+                { "json",       no_argument,       NULL, ARG_JSON },
+                { "pidfd",      no_argument,       NULL, ARG_PIDFD },
+                { "kernel",     no_argument,       NULL, ARG_KERNEL },
+                { "bus",        no_argument,       NULL, ARG_BUS },
+                { "help",       no_argument,       NULL, 'h' },
+                { "columns",    required_argument, NULL, 'o' },
+                { "no-inherit", no_argument,       NULL, ARG_NO_INHERIT },
+                { "heap",       required_argument, NULL, ARG_HEAP },
+                { "fds",        required_argument, NULL, ARG_FDS },
+                { "action",     required_argument, NULL, ARG_ACTION },
+                { "soft",       required_argument, NULL, ARG_SOFT },
+                { "force",      no_argument,       NULL, ARG_FORCE },
+                { "cgroup",     no_argument,       NULL, ARG_CGROUP },
+                { "cgroups",    no_argument,       NULL, ARG_CGROUPS },
+                { "armed",      no_argument,       NULL, ARG_ARMED },
+                { "samples",    no_argument,       NULL, ARG_SAMPLES },
+                { "runtime",    no_argument,       NULL, ARG_RUNTIME },
+                { "output",     required_argument, NULL, ARG_OUTPUT },
+                {}
+        };
+        uint64_t v;
+        int c;
 
-                r = p ? rk_get(l, t, p) : -ENOMEM;
-                if (r < 0)
-                        r = fail(l, "get", r);
-                else if (arg_json) {
-                        print_proc_json(p);
-                        putchar('\n');
-                } else
-                        print_proc(p);
-                free(p);
-        } else if (strcmp(cmd, "register") == 0) {
-                rk_caps caps;
-                uint32_t flags = 0;
-
-                r = parse_cap_options("register", argc, argv, &caps, &flags);
-                if (r)
-                        goto out;
-                r = rk_register(l, t, flags, &caps);
-                r = r < 0 ? fail(l, "register", r) : 0;
-        } else if (strcmp(cmd, "deregister") == 0 || strcmp(cmd, "reset") == 0) {
-                if (argc != 1) {
-                        fprintf(stderr, "rescapctl: %s takes one PID\n", cmd);
-                        r = EXIT_USAGE;
-                        goto out;
+        while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) >= 0) {
+                switch (c) {
+                case ARG_JSON: arg_json = true; break;
+                case ARG_PIDFD: arg_pidfd = true; arg_seen |= OPT_PIDFD; break;
+                case ARG_KERNEL: arg_side_opt = SIDE_KERNEL; break;
+                case ARG_BUS: arg_side_opt = SIDE_BUS; break;
+                case 'h': usage(stdout); return -1;
+                case 'o':
+                        if (!*optarg) {
+                                fprintf(stderr, "rescapctl: -o needs columns\n");
+                                return EXIT_USAGE;
+                        }
+                        arg_columns = optarg;
+                        arg_seen |= OPT_COLUMNS;
+                        break;
+                case ARG_NO_INHERIT: arg_no_inherit = true; arg_seen |= OPT_NO_INHERIT; break;
+                case ARG_HEAP:
+                        if (parse_size(optarg, &arg_caps.heap) < 0) {
+                                fprintf(stderr, "rescapctl: bad size '%s' (like 512M, 2G, infinity)\n",
+                                        tty_str(optarg));
+                                return EXIT_USAGE;
+                        }
+                        arg_caps.has_heap = true;
+                        arg_seen |= OPT_CAPS;
+                        break;
+                case ARG_FDS:
+                        if (parse_count(optarg, &arg_caps.fds) < 0) {
+                                fprintf(stderr, "rescapctl: bad fd count '%s'\n", tty_str(optarg));
+                                return EXIT_USAGE;
+                        }
+                        arg_caps.has_fds = true;
+                        arg_seen |= OPT_CAPS;
+                        break;
+                case ARG_ACTION:
+                        if (rk_action_from_name(optarg, &arg_caps.action) < 0) {
+                                fprintf(stderr, "rescapctl: bad action '%s' (kill, deny or notify)\n",
+                                        tty_str(optarg));
+                                return EXIT_USAGE;
+                        }
+                        arg_caps.has_action = true;
+                        arg_seen |= OPT_CAPS;
+                        break;
+                case ARG_SOFT:
+                        if (parse_count(optarg, &v) < 0 || v > 99) {
+                                fprintf(stderr, "rescapctl: bad soft threshold '%s' (0 to 99 percent)\n",
+                                        tty_str(optarg));
+                                return EXIT_USAGE;
+                        }
+                        arg_caps.soft_pct = (uint32_t) v;
+                        arg_caps.has_soft_pct = true;
+                        arg_seen |= OPT_CAPS;
+                        break;
+                case ARG_FORCE: arg_caps.force = true; arg_seen |= OPT_CAPS; break;
+                case ARG_CGROUP: arg_cgroup = true; arg_seen |= OPT_CGROUP; break;
+                case ARG_CGROUPS: arg_cgroups = true; arg_seen |= OPT_CGROUPS; break;
+                case ARG_ARMED: arg_armed = true; arg_seen |= OPT_ARMED; break;
+                case ARG_SAMPLES: arg_samples = true; arg_seen |= OPT_SAMPLES; break;
+                case ARG_RUNTIME: arg_runtime = true; arg_seen |= OPT_RUNTIME; break;
+                case ARG_OUTPUT:
+                        if (!*optarg) {
+                                fprintf(stderr, "rescapctl: metrics: --output needs a file\n");
+                                return EXIT_USAGE;
+                        }
+                        arg_output = optarg;
+                        arg_seen |= OPT_OUTPUT;
+                        break;
+                default:
+                        fprintf(stderr, "Try 'rescapctl --help'.\n");
+                        return EXIT_USAGE;
                 }
-                r = cmd[0] == 'd' ? rk_deregister(l, t) : rk_reset(l, t);
-                r = r < 0 ? fail(l, cmd, r) : 0;
-        } else
-                r = cmd_cap(l, t, argc, argv);
-out:
-        if (t.pidfd >= 0)
-                close(t.pidfd);
-        rk_link_free(l);
-        return r;
+        }
+        return 0;
+}
+
+int main(int argc, char **argv) {
+        const Verb *v = NULL;
+        unsigned n;
+        int r;
+
+        r = parse_argv(argc, argv);
+        if (r)
+                return r < 0 ? 0 : r;
+        if (optind >= argc) {
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+                if (strcmp(verbs[i].name, argv[optind]) == 0)
+                        v = &verbs[i];
+        if (!v) {
+                fprintf(stderr, "rescapctl: unknown command '%s' (see rescapctl --help)\n", tty_str(argv[optind]));
+                return EXIT_USAGE;
+        }
+        n = (unsigned) (argc - optind - 1);
+        if (n < v->min_args || n > v->max_args) {
+                fprintf(stderr, "rescapctl: %s: %s (see rescapctl --help)\n", v->name,
+                        n < v->min_args ? "missing argument" : "too many arguments");
+                return EXIT_USAGE;
+        }
+        for (size_t i = 0; i < sizeof(opt_names) / sizeof(opt_names[0]); i++)
+                if (arg_seen & opt_names[i].bit & ~v->opts) {
+                        fprintf(stderr, "rescapctl: %s: %s %s of %s\n", v->name, opt_names[i].name,
+                                opt_names[i].bit == OPT_CAPS ? "are not options" : "is not an option", v->name);
+                        return EXIT_USAGE;
+                }
+        return run_verb(v, (int) n, argv + optind + 1);
 }

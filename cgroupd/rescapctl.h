@@ -10,6 +10,7 @@
 #include <systemd/sd-bus.h>
 
 #include "kernel-link.h"
+#include "rescapd-unit.h"
 
 enum {
         EXIT_FAILED = 1,        /* the request failed */
@@ -19,24 +20,76 @@ enum {
         EXIT_NEED_DAEMON = 5,   /* the command needs rescapd, which is not there */
 };
 
+/* The command line (rescapctl.c parses it, every command reads it). */
 extern bool arg_json;
 extern bool arg_pidfd;
+extern const char *arg_columns;         /* -o: the table columns, NULL for all */
+extern rk_caps arg_caps;                /* --heap, --fds, --action, --soft, --force */
+extern bool arg_no_inherit;
+extern bool arg_samples;
+extern bool arg_runtime;
+extern const char *arg_output;          /* metrics --output FILE */
 
-struct list_ctx {
-        unsigned n;
-};
+/* A process id on the command line: 0, or -EINVAL (told). */
+int parse_pid_number(const char *s, uint32_t *ret);
+/* Whether the command line sets any cap (--force alone sets none). */
+bool caps_given(const rk_caps *c);
 
+/* ---- rescapctl-print.c: the one printer of both sides ---- */
 void json_string(const char *s);
 const char *tty_str(const char *s);
 void json_cap(const char *name, uint64_t v);
-void print_proc_json(const rk_proc *p);
-void print_proc(const rk_proc *p);
 const char *cap_str(char *buf, size_t size, uint64_t v, bool bytes);
-int list_cb(const rk_proc *p, void *userdata);
-/* --heap, --fds, --action, --soft, --force after the target: 0 or an exit status. */
-/* flags: NULL, or register's flags: --no-inherit is accepted, and no cap
- * option at all is not an error. */
-int parse_cap_options(const char *what, int argc, char **argv, rk_caps *ret, uint32_t *flags);
+
+/* get: every field of one process, and its unit ("" for none). */
+void print_proc(const rk_proc *p, const char *unit);
+
+/* monitor: a kill, a warning (a soft threshold, or a cap with the notify
+ * action) or the exit of a tracked process. Strings are never NULL. */
+typedef struct Event {
+        const char *event;              /* "killed", "warning", "exited" */
+        uint32_t pid, uid;
+        const char *comm, *cgroup, *unit;
+        const char *resource, *action, *kind, *policy, *policy_cgroup;   /* not for exited */
+        uint64_t usage, cap;
+        uint64_t heap_peak, fds_peak;   /* exited */
+} Event;
+/* An Event from a kernel event; unit: a buffer for its unit name. */
+void event_from_kernel(Event *e, const rk_proc *p, char *unit, size_t size);
+void print_event(const Event *e);
+
+/* Tables: a table (libsmartcols) or a JSON array of objects, with the
+ * columns -o chose. */
+typedef enum ColType {
+        COL_STR,
+        COL_NUM,
+        COL_SIZE,                       /* bytes: 1.5M in a table */
+        COL_CAP_SIZE,                   /* as COL_SIZE; RESCAP_NO_CAP: infinity, null */
+        COL_CAP_NUM,
+} ColType;
+typedef struct Column {
+        const char *name;               /* -o and JSON key; upper case: the header */
+        ColType type;
+        bool right;
+} Column;
+typedef struct Cell {
+        uint64_t n;
+        const char *s;
+} Cell;
+#define TABLE_COLUMNS_MAX 16
+typedef struct Table Table;
+/* 0, or -EINVAL (an unknown -o column, told) or -ENOMEM. */
+int table_new(const Column *cols, size_t n, Table **ret);
+/* row: a Cell for each of the table's columns, in their order. */
+int table_add(Table *t, const Cell *row);
+void table_print_free(Table *t);
+/* Frees, printing nothing (a failed command). */
+void table_free(Table *t);
+
+/* list: the same columns from the kernel and from rescapd. */
+#define PROC_COLUMNS 10
+extern const Column proc_columns[PROC_COLUMNS];
+int table_add_proc(Table *t, const rk_proc *p, const char *unit);
 
 int bus_available(sd_bus **ret);
 /* A message to the user for a failed call: the exit status. */
@@ -57,5 +110,6 @@ typedef struct BusStatus {
 int bus_read_status(sd_bus *bus, const char *what, BusStatus *ret);
 void bus_status_done(BusStatus *st);
 /* rescapctl-metrics.c */
-int cmd_metrics(sd_bus *bus, int argc, char **argv);
+int cmd_metrics(sd_bus *bus);
+/* A command through rescapd: its exit status. */
 int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv);

@@ -69,7 +69,7 @@ kill "$mon" "$bmon"
 
 say "[vm] # rescapctl monitor     (a D-Bus client: the signals it received meanwhile)"
 show </tmp/demo-events
-grep -q "^Killed pid=$pid comm=python3 .*resource=heap" /tmp/demo-events || die "no Killed signal for $pid"
+grep -q "^killed pid=$pid comm=python3 .*resource=heap" /tmp/demo-events || die "no Killed signal for $pid"
 say "[vm] # busctl monitor --match=\"...member='Killed'\"     (the first Killed signal on the bus)"
 awk '/Member=Killed/ { on = 1 } on { print } on && /^ *};/ { exit }' /tmp/demo-busctl | show
 grep -q "Member=Killed" /tmp/demo-busctl || die "busctl saw no Killed signal"

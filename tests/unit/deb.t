@@ -30,7 +30,8 @@ has "$dkms" /usr/src/rescap-$ver/dkms.conf /usr/src/rescap-$ver/Kbuild /usr/src/
 has "$daemon" /usr/libexec/rescapd /usr/bin/rescapctl /lib/systemd/system/rescapd.service \
 	/usr/share/dbus-1/system-services/org.rescap1.service /usr/share/dbus-1/system.d/org.rescap1.conf \
 	/usr/share/polkit-1/actions/org.rescap1.policy /usr/lib/tmpfiles.d/rescap.conf /etc/rescap/ \
-	/usr/share/man/man8/rescapd.8.gz /usr/share/man/man8/rescapctl.8.gz /usr/share/man/man5/org.rescap1.5.gz
+	/usr/share/man/man8/rescapd.8.gz /usr/share/man/man8/rescapctl.8.gz /usr/share/man/man5/org.rescap1.5.gz \
+	/usr/share/bash-completion/completions/rescapctl
 dpkg-deb -c "$dkms" | grep -q policy_test && fail "the KUnit test is in the DKMS source"
 # DKMS builds without -Werror, with the package's version.
 dpkg-deb --fsys-tarfile "$dkms" | tar -xO ./usr/src/rescap-$ver/dkms.conf >"$d/dkms.conf"

@@ -15,7 +15,7 @@ for f in usr/libexec/rescapd usr/bin/rescapctl usr/lib/systemd/system/rescapd.se
 	 usr/share/polkit-1/actions/org.rescap1.policy usr/share/dbus-1/interfaces/org.rescap1.xml \
 	 usr/lib/tmpfiles.d/rescap.conf usr/share/man/man8/rescapd.8 usr/share/man/man8/rescapctl.8 \
 	 usr/share/man/man5/org.rescap1.5 usr/lib/systemd/system/rescap-metrics.service \
-	 usr/lib/systemd/system/rescap-metrics.timer; do
+	 usr/lib/systemd/system/rescap-metrics.timer usr/share/bash-completion/completions/rescapctl; do
 	[ -f "$d/$f" ] || fail "make install did not install /$f"
 done
 alias=$(sed -n 's/^Alias=//p' "$d/usr/lib/systemd/system/rescapd.service")

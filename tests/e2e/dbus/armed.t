@@ -61,7 +61,7 @@ systemctl daemon-reload
 for u in $UNITS; do
 	busctl call org.rescap1 /org/rescap1 $M SetUnitCap stt $u 18446744073709551615 16 || fail "SetUnitCap $u"
 done
-"$CTL" --kernel --json list --armed | grep -q '"path":"/system.slice/rarm-pre.service","heap_cap":null,"fd_cap":16,' ||
+"$CTL" --kernel --json list --armed | grep -q '"heap_cap":null,"fd_cap":16,[^}]*"path":"/system.slice/rarm-pre.service"' ||
 	fail "rarm-pre.service's path is not armed: $("$CTL" --kernel --json list --armed)"
 
 "$CTL" --bus --json monitor >/tmp/armed.signals &
@@ -71,7 +71,7 @@ kmon=$!
 sleep 1
 
 # killed UNIT: the Killed signals naming UNIT, and their usages.
-killed() { grep '"event":"Killed"' /tmp/armed.signals | grep "\"unit\":\"$1\""; }
+killed() { grep '"event":"killed"' /tmp/armed.signals | grep "\"unit\":\"$1\""; }
 
 for u in rarm-oneshot.service rarm-notify.service rarm-pre.service; do
 	systemctl start $u 2>/dev/null && fail "$u started: its leak was not stopped"

@@ -1,5 +1,6 @@
 # A leaking service started with systemd-run, capped (by pid, for now)
-# through rescapd, is killed; the Killed signal says who, why and how much.
+# through rescapd, is killed; the Killed signal says who, why and how much,
+# and rescapctl monitor prints it as it prints the kernel's event.
 . ../../lib/lib.sh
 . ./setup.sh
 rescapd_up
@@ -25,17 +26,23 @@ wait_gone "$pid" || { sleep 10; wait_gone "$pid"; } || fail "the leaking service
 sleep 1
 kill $mon
 kill $kmon
-line=$(grep '"event":"Killed"' /tmp/signals)
+line=$(grep '"event":"killed"' /tmp/signals)
 [ -n "$line" ] || fail "no Killed signal: $(cat /tmp/signals)"
 case "$line" in
-*"\"pid\":$pid,\"comm\":\"python3\",\"uid\":0,\"cgroup\":\"/system.slice/leak.service\",\"unit\":\"leak.service\",\"resource\":\"heap\",\"usage\":"*",\"cap\":100663296,\"action\":\"kill\"}") ;;
+*"\"pid\":$pid,\"comm\":\"python3\",\"uid\":0,\"resource\":\"heap\",\"usage\":"*",\"cap\":100663296,\"action\":\"kill\",\"cgroup\":\"/system.slice/leak.service\",\"unit\":\"leak.service\",\"policy\":\"process\",\"policy_cgroup\":\"\"}") ;;
 *) fail "Killed: $line" ;;
 esac
-line=$(grep '"event":"Exited"' /tmp/signals)
+line=$(grep '"event":"exited"' /tmp/signals)
 case "$line" in
-*"\"pid\":$pid,\"comm\":\"python3\",\"uid\":0,\"cgroup\":\"/system.slice/leak.service\",\"unit\":\"leak.service\",\"heap_peak\":"*) ;;
+*"\"pid\":$pid,\"comm\":\"python3\",\"uid\":0,\"heap_peak\":"*",\"cgroup\":\"/system.slice/leak.service\",\"unit\":\"leak.service\"}") ;;
 *) fail "Exited: $line (signals: $(cat /tmp/signals)) kernel: $(cat /tmp/kevents)" ;;
 esac
+# One printer: the kernel's events and rescapd's signals, the same lines.
+for ev in killed exited; do
+	expect_eq "rescapctl monitor's $ev line, from the kernel and from rescapd" \
+		"$(grep "\"event\":\"$ev\",\"pid\":$pid," /tmp/kevents)" \
+		"$(grep "\"event\":\"$ev\",\"pid\":$pid," /tmp/signals)"
+done
 expect_eq Kills "t 1" "$(busctl get-property org.rescap1 /org/rescap1 $M Kills)"
 # The journal has the kill in the unit's own log, with structured fields.
 journalctl --sync

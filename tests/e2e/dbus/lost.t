@@ -130,7 +130,7 @@ flood() {
 flood default 300
 expect_eq "default: drops" 0 "$(drops)"
 grep -q EventsLost /tmp/lost-default.mon && fail "default: EventsLost: $(cat /tmp/lost-default.mon)"
-n=$(grep '"event":"Killed"' /tmp/lost-default.signals | grep -c "\"unit\":\"$U\"")
+n=$(grep '"event":"killed"' /tmp/lost-default.signals | grep -c "\"unit\":\"$U\"")
 expect_eq "default: Killed signals" $KILLS "$n"
 
 # A buffer that holds a few events: most are dropped.
@@ -140,7 +140,7 @@ d=$(drops)
 lost=$(sed -n 's/^ *uint64 \([0-9]*\)$/\1/p' /tmp/lost-small.mon)
 [ -n "$lost" ] || fail "small: no EventsLost signal: $(cat /tmp/lost-small.mon)"
 expect_eq "small: EventsLost's count (the socket's drops)" "$d" "$(echo "$lost" | awk '{ n += $1 } END { print n }')"
-n=$(grep '"event":"Killed"' /tmp/lost-small.signals | grep -c "\"unit\":\"$U\"")
+n=$(grep '"event":"killed"' /tmp/lost-small.signals | grep -c "\"unit\":\"$U\"")
 [ "$n" -lt $KILLS ] || fail "small: all $n Killed signals came: nothing was lost?"
 journalctl -u $SVC --no-pager | grep -q 'kernel event(s) were lost' || fail "small: not in the journal"
 

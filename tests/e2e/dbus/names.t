@@ -49,7 +49,7 @@ busctl call org.rescap1 /org/rescap1 $M SetUnitCap stt $A 18446744073709551615 1
 [ -e /etc/rescap/$A.conf ] && fail "caps persisted under the alias's name"
 expect_eq "GetUnit $A" "o \"$OBJ\"" "$(busctl call org.rescap1 /org/rescap1 $M GetUnit s $A)"
 expect_eq "Id of $A's object" "s \"$U\"" "$(busctl get-property org.rescap1 $OBJ org.rescap1.Unit Id)"
-"$CTL" --kernel --json list --armed | grep -q "\"path\":\"/system.slice/$U\",\"heap_cap\":null,\"fd_cap\":16," ||
+"$CTL" --kernel --json list --armed | grep -q "\"heap_cap\":null,\"fd_cap\":16,[^}]*\"path\":\"/system.slice/$U\"" ||
 	fail "$U's path is not armed: $("$CTL" --kernel --json list --armed)"
 
 "$CTL" --bus --json monitor >/tmp/names.signals &
@@ -58,7 +58,7 @@ sleep 1
 systemctl start $A || fail "start $A"
 touch /run/rname-go
 wait_eq 100 "Killed signals" 1 sh -c "grep -c '\"event\":\"Killed\"' /tmp/names.signals"
-grep '"event":"Killed"' /tmp/names.signals | grep -q "\"cgroup\":\"/system.slice/$U/inner.service\",\"unit\":\"$U\"" ||
+grep '"event":"killed"' /tmp/names.signals | grep -q "\"cgroup\":\"/system.slice/$U/inner.service\",\"unit\":\"$U\"" ||
 	fail "the kill in inner.service is not $U's: $(cat /tmp/names.signals)"
 wait_eq 50 "Kills of $U" "t 1" busctl get-property org.rescap1 $OBJ org.rescap1.Unit Kills
 rm -f /run/rname-go

@@ -42,7 +42,7 @@ case "${RTEST_BOOT:-}" in
 	[ $BACKEND = module ] && grep -q '^rescap ' /proc/modules && fail "rescap loaded before the test loads it"
 	rescapd_up
 	wait_eq 50 "after the reboot: /etc's FDMax=40, /run's 20 gone" 40 armed_fds $P
-	"$CTL" --kernel --json list --armed | grep -q "\"path\":\"$P\",\"heap_cap\":1073741824,\"fd_cap\":40," ||
+	"$CTL" --kernel --json list --armed | grep -q "\"heap_cap\":1073741824,\"fd_cap\":40,[^}]*\"path\":\"$P\"" ||
 		fail "$P is not armed with the unit file's heap cap: $("$CTL" --kernel --json list --armed)"
 	cat=$("$CTL" cat $U) || fail "rescapctl cat $U"
 	echo "$cat" | grep -q "FDMax=40 .*from /etc/rescap/$U.conf:" || fail "FDMax's source in cat: $cat"

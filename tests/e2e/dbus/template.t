@@ -52,7 +52,7 @@ bus_error org.rescap1.Error.NoSuchUnit SetUnitCap string:rnone@.service uint64:$
 systemctl start rtpl@early.service || fail "start rtpl@early"
 busctl call org.rescap1 /org/rescap1 $M SetUnitCapWithOptions 'sa{sv}' $T 2 FDMax t 100 HeapMax t 1073741824 ||
 	fail "SetUnitCap $T"
-"$CTL" --kernel --json list --armed | grep -q "\"path\":\"$S/rtpl@\\*.service\",\"heap_cap\":1073741824,\"fd_cap\":100," ||
+"$CTL" --kernel --json list --armed | grep -q "\"heap_cap\":1073741824,\"fd_cap\":100,[^}]*\"path\":\"$S/rtpl@\\*.service\"" ||
 	fail "the template's pattern is not armed: $("$CTL" --kernel --json list --armed)"
 expect_eq "the running instance's policy" "100 1073741824" "$(fd_cap $S/rtpl@early.service)"
 

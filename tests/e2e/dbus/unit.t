@@ -76,14 +76,14 @@ systemctl start $U || fail "start"
 wait_kills 1
 wait_kills 2
 kill $mon
-line=$(grep '"event":"Killed"' /tmp/unit-signals | head -1)
+line=$(grep '"event":"killed"' /tmp/unit-signals | head -1)
 case "$line" in
-*"\"comm\":\"python3\",\"uid\":0,\"cgroup\":\"/system.slice/$U\",\"unit\":\"$U\",\"resource\":\"heap\",\"usage\":"*",\"cap\":$CAP,\"action\":\"kill\"}") ;;
+*"\"comm\":\"python3\",\"uid\":0,\"resource\":\"heap\",\"usage\":"*",\"cap\":$CAP,\"action\":\"kill\",\"cgroup\":\"/system.slice/$U\",\"unit\":\"$U\",\"policy\":\"cgroup\",\"policy_cgroup\":\"/system.slice/$U\"}") ;;
 *) fail "Killed: $line" ;;
 esac
-[ "$(grep -c '"event":"Killed"' /tmp/unit-signals)" -ge 2 ] || fail "one Killed signal: $(cat /tmp/unit-signals)"
-p1=$(grep '"event":"Killed"' /tmp/unit-signals | sed -n '1s/.*"pid":\([0-9]*\).*/\1/p')
-p2=$(grep '"event":"Killed"' /tmp/unit-signals | sed -n '2s/.*"pid":\([0-9]*\).*/\1/p')
+[ "$(grep -c '"event":"killed"' /tmp/unit-signals)" -ge 2 ] || fail "one Killed signal: $(cat /tmp/unit-signals)"
+p1=$(grep '"event":"killed"' /tmp/unit-signals | sed -n '1s/.*"pid":\([0-9]*\).*/\1/p')
+p2=$(grep '"event":"killed"' /tmp/unit-signals | sed -n '2s/.*"pid":\([0-9]*\).*/\1/p')
 [ "$p1" != "$p2" ] || fail "the same pid was killed twice: $p1"
 # Why the unit's process died, in the unit's log: the unit's own policy.
 journalctl --sync

@@ -16,6 +16,7 @@ for p in /usr/src/rescap-$VERSION /var/lib/dkms/rescap /lib/modules/$kver/update
 	 /usr/share/dbus-1/interfaces/org.rescap1.xml /usr/share/polkit-1/actions/org.rescap1.policy \
 	 /usr/lib/tmpfiles.d/rescap.conf /usr/share/man/man8/rescapd.8.gz /usr/share/man/man8/rescapctl.8.gz \
 	 /usr/share/man/man5/org.rescap1.5.gz /usr/share/doc/rescapd /usr/share/doc/rescap-dkms \
+	 /usr/share/bash-completion/completions/rescapctl \
 	 /var/lib/systemd/deb-systemd-helper-enabled/rescapd.service.dsh-also; do
 	[ -e $p ] || [ -L $p ] && fail "$p is left after the purge"
 done

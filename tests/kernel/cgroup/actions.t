@@ -40,10 +40,10 @@ else
 fi
 
 events_stop
-expect_eq "notify events (two crossings)" 2 "$(grep -c "\"event\":\"exceeded\",\"pid\":$notify_pid,.*\"action\":\"notify\",\"kind\":\"notify\",.*\"policy\":\"cgroup\"" "$EVENTS")"
-expect_eq "soft events" 2 "$(grep -c "\"event\":\"exceeded\",\"pid\":$notify_pid,.*\"kind\":\"soft\",.*\"policy\":\"cgroup\"" "$EVENTS")"
+expect_eq "notify events (two crossings)" 2 "$(grep -c "\"event\":\"warning\",\"pid\":$notify_pid,.*\"action\":\"notify\",\"kind\":\"notify\",.*\"policy\":\"cgroup\"" "$EVENTS")"
+expect_eq "soft events" 2 "$(grep -c "\"event\":\"warning\",\"pid\":$notify_pid,.*\"kind\":\"soft\",.*\"policy\":\"cgroup\"" "$EVENTS")"
 if [ "$RTEST_KERNEL" = lsm ]; then
-	grep -q "\"event\":\"exceeded\",\"pid\":$deny_pid,.*\"usage\":$((fds + 5)),\"cap\":$((fds + 4)),\"action\":\"deny\",\"kind\":\"deny\",.*\"policy\":\"cgroup\",\"policy_cgroup_id\":$(stat -c %i $cg/rt-act),\"policy_cgroup\":\"/rt-act\"}" "$EVENTS" ||
+	grep -q "\"event\":\"warning\",\"pid\":$deny_pid,.*\"usage\":$((fds + 5)),\"cap\":$((fds + 4)),\"action\":\"deny\",\"kind\":\"deny\",.*\"policy\":\"cgroup\",\"policy_cgroup\":\"/rt-act\"}" "$EVENTS" ||
 		fail "no deny event for $deny_pid"
 fi
 grep -q '"event":"killed"' "$EVENTS" && fail "a kill happened"

@@ -40,7 +40,7 @@ for i in $(seq 10); do
 done
 out=$("$RESCAPCTL" --json list --armed)
 case "$out" in
-'[{"path":"/rt-arm/svc","heap_cap":null,"fd_cap":16,"action":"kill","soft_pct":0,"attaches":10,"attach_failures":0}]') ;;
+'[{"heap_cap":null,"fd_cap":16,"action":"kill","soft_pct":0,"attaches":10,"attach_failures":0,"path":"/rt-arm/svc"}]') ;;
 *) fail "list --armed: $out" ;;
 esac
 

@@ -74,9 +74,9 @@ esac
 proc_stop
 
 events_stop
-grep -q "\"event\":\"killed\",\"pid\":$inner_pid,.*\"resource\":\"fds\",\"usage\":$((fds + 4)),\"cap\":$((fds + 3)),\"action\":\"kill\",\"cgroup_id\":$inner_id,\"cgroup\":\"/rt-outer/inner\",\"policy\":\"cgroup\",\"policy_cgroup_id\":$inner_id,\"policy_cgroup\":\"/rt-outer/inner\"}" "$EVENTS" ||
+grep -q "\"event\":\"killed\",\"pid\":$inner_pid,.*\"resource\":\"fds\",\"usage\":$((fds + 4)),\"cap\":$((fds + 3)),\"action\":\"kill\",\"cgroup\":\"/rt-outer/inner\",\"unit\":\"\",\"policy\":\"cgroup\",\"policy_cgroup\":\"/rt-outer/inner\"}" "$EVENTS" ||
 	fail "no killed event naming the inner policy for $inner_pid"
-grep -q "\"event\":\"killed\",\"pid\":$outer_pid,.*\"cap\":$((fds + 10)),.*\"policy\":\"cgroup\",\"policy_cgroup_id\":$outer_id,\"policy_cgroup\":\"/rt-outer\"}" "$EVENTS" ||
+grep -q "\"event\":\"killed\",\"pid\":$outer_pid,.*\"cap\":$((fds + 10)),.*\"policy\":\"cgroup\",\"policy_cgroup\":\"/rt-outer\"}" "$EVENTS" ||
 	fail "no killed event naming the outer policy for $outer_pid"
 grep -q "\"event\":\"killed\",\"pid\":$own_pid,.*\"cap\":$((fds + 2)),.*\"policy\":\"process\"}" "$EVENTS" ||
 	fail "no killed event naming the process cap for $own_pid"

@@ -34,7 +34,7 @@ base=$(fd_entries "$PROC")
 ctl cap "$PROC" --fds 5000 --soft 50 --action kill
 proc_do open $((2499 - base))
 sleep 0.5
-grep -q "\"event\":\"exceeded\",\"pid\":$PROC," "$EVENTS" && fail "a warning below the soft threshold: $(cat "$EVENTS")"
+grep -q "\"event\":\"warning\",\"pid\":$PROC," "$EVENTS" && fail "a warning below the soft threshold: $(cat "$EVENTS")"
 proc_do open 1
 case "$REPLY" in ok*) ;; *) fail "the soft threshold killed: '$REPLY'" ;; esac
 softpid=$PROC
@@ -72,7 +72,7 @@ proc_stop
 events_stop
 grep -q "\"event\":\"killed\",\"pid\":$killpid,\"comm\":\"rtest-proc\",\"uid\":0,\"resource\":\"fds\",\"usage\":3001,\"cap\":3000," "$EVENTS" ||
 	fail "no killed event at 3001 for $killpid: $(grep "$killpid" "$EVENTS")"
-expect_eq "soft warnings of $softpid" 1 "$(grep -c "\"event\":\"exceeded\",\"pid\":$softpid,.*\"resource\":\"fds\",\"usage\":2500,.*\"kind\":\"soft\"" "$EVENTS")"
+expect_eq "soft warnings of $softpid" 1 "$(grep -c "\"event\":\"warning\",\"pid\":$softpid,.*\"resource\":\"fds\",\"usage\":2500,.*\"kind\":\"soft\"" "$EVENTS")"
 line=$(grep "\"event\":\"exited\",\"pid\":$peakpid," "$EVENTS")
 expect_eq "the exited event's fds_peak" "$peak" "$(echo "$line" | sed 's/.*"fds_peak":\([0-9]*\).*/\1/')"
 grep -q "\"event\":\"killed\",\"pid\":$cgpid,.*\"resource\":\"fds\",\"usage\":2101,\"cap\":2100," "$EVENTS" ||

@@ -44,9 +44,9 @@ case "$REPLY" in ok*) ;; *) fail "soft threshold killed: $REPLY" ;; esac
 proc_do mmap 4096
 
 events_stop
-n=$(grep -c "\"event\":\"exceeded\",\"pid\":$PROC,.*\"resource\":\"fds\",.*\"action\":\"notify\",\"kind\":\"notify\"" "$EVENTS")
+n=$(grep -c "\"event\":\"warning\",\"pid\":$PROC,.*\"resource\":\"fds\",.*\"action\":\"notify\",\"kind\":\"notify\"" "$EVENTS")
 expect_eq "notify events (two crossings)" 2 "$n"
-n=$(grep -c "\"event\":\"exceeded\",\"pid\":$PROC,.*\"resource\":\"heap\",.*\"kind\":\"soft\"" "$EVENTS")
+n=$(grep -c "\"event\":\"warning\",\"pid\":$PROC,.*\"resource\":\"heap\",.*\"kind\":\"soft\"" "$EVENTS")
 expect_eq "soft threshold events" 1 "$n"
 grep -q '"event":"killed"' "$EVENTS" && fail "a kill happened"
 

@@ -56,9 +56,9 @@ fdpid=$PROC
 proc_stop
 
 events_stop >/dev/null
-grep -q "\"event\":\"exceeded\",\"pid\":$heappid,.*\"resource\":\"heap\",.*\"action\":\"deny\",\"kind\":\"deny\"" "$EVENTS" ||
+grep -q "\"event\":\"warning\",\"pid\":$heappid,.*\"resource\":\"heap\",.*\"action\":\"deny\",\"kind\":\"deny\"" "$EVENTS" ||
 	fail "no deny event for the heap of $heappid"
-grep -q "\"event\":\"exceeded\",\"pid\":$fdpid,.*\"resource\":\"fds\",\"usage\":$((fds + 3)),\"cap\":$((fds + 2)),\"action\":\"deny\",\"kind\":\"deny\"" "$EVENTS" ||
+grep -q "\"event\":\"warning\",\"pid\":$fdpid,.*\"resource\":\"fds\",\"usage\":$((fds + 3)),\"cap\":$((fds + 2)),\"action\":\"deny\",\"kind\":\"deny\"" "$EVENTS" ||
 	fail "no deny event for the fds of $fdpid"
 grep -q '"event":"killed"' "$EVENTS" && fail "a deny cap killed: $(grep killed "$EVENTS")"
 dmesg | grep -q 'rescap: killed' && fail "a kill in the kernel log"

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rescapctl's printer: the one place that turns what rescapd or the kernel
+ * said into text or JSON. Both sides fill the same structures (rk_proc with
+ * a unit name, Event, table rows) and call the same functions, so that a
+ * command prints the same fields whichever side answered.
+ *
+ * Tables go through libsmartcols (as lsblk and findmnt: column widths,
+ * -o to choose the columns). JSON is written here, from the same columns:
+ * libsmartcols 2.38 copies DEL and the C1 controls (U+0080..U+009F) into
+ * JSON strings as they are, and a terminal that shows the JSON would act
+ * on them.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libsmartcols/libsmartcols.h>
+
+#include "rescapctl.h"
+#include "size.h"
+#include "utf8.h"
+
+/* s is valid UTF-8 (the kernel link and rescapd escape what is not); the
+ * controls, DEL and C1 too, as \u00NN, so a terminal that shows the JSON
+ * runs none of them. */
+void json_string(const char *s) {
+        putchar('"');
+        for (; *s; s++) {
+                const unsigned char c = (unsigned char) *s;
+
+                if (c == '"' || c == '\\')
+                        printf("\\%c", c);
+                else if (c < 0x20 || c == 0x7f)
+                        printf("\\u%04x", c);
+                else if (c == 0xc2 && (unsigned char) s[1] >= 0x80 && (unsigned char) s[1] < 0xa0)
+                        printf("\\u%04x", (unsigned char) *++s);
+                else
+                        putchar(c);
+        }
+        putchar('"');
+}
+
+/* s for a terminal: its controls escaped as \xNN (utf8.h), in one of a
+ * few buffers taken in turn, so that one printf can show several. */
+const char *tty_str(const char *s) {
+        static char bufs[4][RK_PATH_SIZE];
+        static unsigned k;
+        char *b = bufs[k++ % 4];
+
+        utf8_escape(b, sizeof(bufs[0]), s, strlen(s), UTF8_ESCAPE_CONTROL);
+        return b;
+}
+
+void json_cap(const char *name, uint64_t v) {
+        if (v == RESCAP_NO_CAP)
+                printf(",\"%s\":null", name);
+        else
+                printf(",\"%s\":%" PRIu64, name, v);
+}
+
+const char *cap_str(char *buf, size_t size, uint64_t v, bool bytes) {
+        if (v == RESCAP_NO_CAP)
+                return "infinity";
+        if (bytes)
+                return format_size(buf, size, v);
+        snprintf(buf, size, "%" PRIu64, v);
+        return buf;
+}
+
+/* ---- one process (get) ---- */
+
+void print_proc(const rk_proc *p, const char *unit) {
+        char a[32], b[32], c[32];
+
+        if (arg_json) {
+                printf("{\"pid\":%" PRIu32 ",\"comm\":", p->pid);
+                json_string(p->comm);
+                printf(",\"state\":\"%c\",\"uid\":%" PRIu32 ",\"inherit\":%s", p->state ?: '?', p->uid,
+                       p->flags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? "false" : "true");
+                printf(",\"heap\":%" PRIu64 ",\"heap_peak\":%" PRIu64, p->heap, p->heap_peak);
+                json_cap("heap_cap", p->heap_cap);
+                printf(",\"rss_anon\":%" PRIu64 ",\"fds\":%" PRIu64 ",\"fds_peak\":%" PRIu64,
+                       p->rss_anon, p->fds, p->fds_peak);
+                json_cap("fd_cap", p->fd_cap);
+                printf(",\"action\":\"%s\",\"soft_pct\":%" PRIu32 ",\"cgroup_id\":%" PRIu64 ",\"cgroup\":",
+                       rk_action_name(p->action), p->soft_pct, p->cgroup_id);
+                json_string(p->cgroup_path);
+                printf(",\"unit\":");
+                json_string(unit);
+                printf("}\n");
+                return;
+        }
+        printf("PID:       %" PRIu32 "\n", p->pid);
+        printf("Command:   %s\n", tty_str(p->comm));
+        printf("State:     %c\n", p->state ?: '?');
+        printf("UID:       %" PRIu32 "\n", p->uid);
+        printf("Inherit:   %s\n", p->flags & RESCAP_REGISTER_FLAGS_NO_INHERIT ? "no" : "yes");
+        printf("Heap:      %" PRIu64 " (%s, peak %s, cap %s)\n", p->heap,
+               format_size(a, sizeof(a), p->heap), format_size(b, sizeof(b), p->heap_peak),
+               cap_str(c, sizeof(c), p->heap_cap, true));
+        printf("AnonRSS:   %" PRIu64 " (%s)\n", p->rss_anon, format_size(a, sizeof(a), p->rss_anon));
+        printf("FDs:       %" PRIu64 " (peak %" PRIu64 ", cap %s)\n", p->fds, p->fds_peak,
+               cap_str(c, sizeof(c), p->fd_cap, false));
+        printf("Action:    %s\n", rk_action_name(p->action));
+        if (p->soft_pct)
+                printf("Soft:      %" PRIu32 "%%\n", p->soft_pct);
+        else
+                printf("Soft:      none\n");
+        printf("CGroup:    %s (id %" PRIu64 ")\n", p->cgroup_path[0] ? tty_str(p->cgroup_path) : "-", p->cgroup_id);
+        printf("Unit:      %s\n", unit[0] ? tty_str(unit) : "-");
+}
+
+/* ---- events (monitor) ---- */
+
+void event_from_kernel(Event *e, const rk_proc *p, char *unit, size_t size) {
+        if (unit_from_cgroup_path(p->cgroup_path, unit, size) < 0)
+                unit[0] = 0;
+        *e = (Event) {
+                .event = p->cmd == RESCAP_CMD_KILLED ? "killed" :
+                         p->cmd == RESCAP_CMD_EXCEEDED ? "warning" : "exited",
+                .pid = p->pid, .uid = p->uid, .comm = p->comm, .cgroup = p->cgroup_path, .unit = unit,
+                .resource = rk_resource_name(p->resource), .usage = p->usage, .cap = p->cap,
+                .action = rk_action_name(p->action),
+                .kind = p->cmd == RESCAP_CMD_EXCEEDED ? rk_kind_name(p->kind) : "",
+                .policy = p->policy ? rk_policy_name(p->policy) : "",
+                .policy_cgroup = p->policy == RESCAP_POLICY_CGROUP ? p->policy_cgroup_path : "",
+                .heap_peak = p->heap_peak, .fds_peak = p->fds_peak,
+        };
+}
+
+void print_event(const Event *e) {
+        const bool exited = strcmp(e->event, "exited") == 0;
+
+        if (arg_json) {
+                printf("{\"event\":\"%s\",\"pid\":%" PRIu32 ",\"comm\":", e->event, e->pid);
+                json_string(e->comm);
+                printf(",\"uid\":%" PRIu32, e->uid);
+                if (exited)
+                        printf(",\"heap_peak\":%" PRIu64 ",\"fds_peak\":%" PRIu64, e->heap_peak, e->fds_peak);
+                else {
+                        printf(",\"resource\":");
+                        json_string(e->resource);
+                        printf(",\"usage\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"action\":", e->usage, e->cap);
+                        json_string(e->action);
+                        if (e->kind[0]) {
+                                printf(",\"kind\":");
+                                json_string(e->kind);
+                        }
+                }
+                printf(",\"cgroup\":");
+                json_string(e->cgroup);
+                printf(",\"unit\":");
+                json_string(e->unit);
+                if (!exited) {
+                        printf(",\"policy\":");
+                        json_string(e->policy);
+                        printf(",\"policy_cgroup\":");
+                        json_string(e->policy_cgroup);
+                }
+                printf("}\n");
+        } else {
+                printf("%s pid=%" PRIu32 " comm=%s uid=%" PRIu32, e->event, e->pid, tty_str(e->comm), e->uid);
+                if (exited)
+                        printf(" heap_peak=%" PRIu64 " fds_peak=%" PRIu64, e->heap_peak, e->fds_peak);
+                else {
+                        printf(" resource=%s usage=%" PRIu64 " cap=%" PRIu64 " action=%s", tty_str(e->resource),
+                               e->usage, e->cap, tty_str(e->action));
+                        if (e->kind[0])
+                                printf(" kind=%s", tty_str(e->kind));
+                }
+                printf(" cgroup=%s unit=%s", e->cgroup[0] ? tty_str(e->cgroup) : "-",
+                       e->unit[0] ? tty_str(e->unit) : "-");
+                if (!exited) {
+                        printf(" policy=%s", e->policy[0] ? tty_str(e->policy) : "-");
+                        if (e->policy_cgroup[0])
+                                printf(":%s", tty_str(e->policy_cgroup));
+                }
+                putchar('\n');
+        }
+        fflush(stdout);
+}
+
+/* ---- tables ---- */
+
+struct Table {
+        const Column *cols;
+        size_t n_cols;
+        size_t shown[TABLE_COLUMNS_MAX];
+        size_t n_shown;
+        struct libscols_table *tb;
+        unsigned rows;
+};
+
+static int column_find(const Column *cols, size_t n, const char *name, size_t len) {
+        for (size_t i = 0; i < n; i++)
+                if (strlen(cols[i].name) == len && strncasecmp(cols[i].name, name, len) == 0)
+                        return (int) i;
+        return -1;
+}
+
+int table_new(const Column *cols, size_t n, Table **ret) {
+        Table *t = calloc(1, sizeof(*t));
+        char header[64];
+
+        if (!t)
+                return -ENOMEM;
+        t->cols = cols;
+        t->n_cols = n;
+        if (arg_columns) {
+                for (const char *s = arg_columns; *s; ) {
+                        const size_t len = strcspn(s, ",");
+                        const int k = column_find(cols, n, s, len);
+
+                        if (k < 0 || t->n_shown == TABLE_COLUMNS_MAX) {
+                                fprintf(stderr, "rescapctl: unknown column '%.*s' (columns:", (int) len, s);
+                                for (size_t i = 0; i < n; i++)
+                                        fprintf(stderr, " %s", cols[i].name);
+                                fprintf(stderr, ")\n");
+                                free(t);
+                                return -EINVAL;
+                        }
+                        t->shown[t->n_shown++] = (size_t) k;
+                        s += len + (s[len] == ',');
+                }
+        } else
+                for (size_t i = 0; i < n && i < TABLE_COLUMNS_MAX; i++)
+                        t->shown[t->n_shown++] = i;
+        if (!t->n_shown) {
+                fprintf(stderr, "rescapctl: no column to show\n");
+                free(t);
+                return -EINVAL;
+        }
+        if (!arg_json) {
+                t->tb = scols_new_table();
+                if (!t->tb) {
+                        free(t);
+                        return -ENOMEM;
+                }
+                for (size_t i = 0; i < t->n_shown; i++) {
+                        const Column *c = &cols[t->shown[i]];
+                        size_t j;
+
+                        for (j = 0; c->name[j] && j + 1 < sizeof(header); j++)
+                                header[j] = (char) toupper((unsigned char) c->name[j]);
+                        header[j] = 0;
+                        if (!scols_table_new_column(t->tb, header, 0, c->right ? SCOLS_FL_RIGHT : 0)) {
+                                scols_unref_table(t->tb);
+                                free(t);
+                                return -ENOMEM;
+                        }
+                }
+        }
+        *ret = t;
+        return 0;
+}
+
+static const char *cell_text(const Column *c, const Cell *v, char *buf, size_t size) {
+        switch (c->type) {
+        case COL_STR:
+                return v->s[0] ? tty_str(v->s) : "-";
+        case COL_NUM:
+                snprintf(buf, size, "%" PRIu64, v->n);
+                return buf;
+        case COL_SIZE:
+                return format_size(buf, size, v->n);
+        case COL_CAP_SIZE:
+                return cap_str(buf, size, v->n, true);
+        case COL_CAP_NUM:
+                return cap_str(buf, size, v->n, false);
+        }
+        return "?";
+}
+
+static void cell_json(const Column *c, const Cell *v) {
+        switch (c->type) {
+        case COL_STR:
+                json_string(v->s);
+                break;
+        case COL_CAP_SIZE:
+        case COL_CAP_NUM:
+                if (v->n == RESCAP_NO_CAP) {
+                        printf("null");
+                        break;
+                }
+                /* fall through */
+        case COL_NUM:
+        case COL_SIZE:
+                printf("%" PRIu64, v->n);
+                break;
+        }
+}
+
+int table_add(Table *t, const Cell *row) {
+        struct libscols_line *ln;
+        char buf[64];
+
+        if (arg_json) {
+                printf("%s{", t->rows ? "," : "[");
+                for (size_t i = 0; i < t->n_shown; i++) {
+                        const Column *c = &t->cols[t->shown[i]];
+
+                        printf("%s\"%s\":", i ? "," : "", c->name);
+                        cell_json(c, &row[t->shown[i]]);
+                }
+                printf("}");
+                t->rows++;
+                return 0;
+        }
+        ln = scols_table_new_line(t->tb, NULL);
+        if (!ln)
+                return -ENOMEM;
+        for (size_t i = 0; i < t->n_shown; i++) {
+                const Column *c = &t->cols[t->shown[i]];
+
+                if (scols_line_set_data(ln, i, cell_text(c, &row[t->shown[i]], buf, sizeof(buf))) < 0)
+                        return -ENOMEM;
+        }
+        t->rows++;
+        return 0;
+}
+
+void table_free(Table *t) {
+        if (!t)
+                return;
+        scols_unref_table(t->tb);
+        free(t);
+}
+
+/* Prints (a table) or ends (JSON: the array so far) what was added, and
+ * frees the table. */
+void table_print_free(Table *t) {
+        if (!t)
+                return;
+        if (arg_json)
+                printf("%s\n", t->rows ? "]" : "[]");
+        else if (t->rows)
+                (void) scols_print_table(t->tb);
+        fflush(stdout);
+        table_free(t);
+}
+
+const Column proc_columns[PROC_COLUMNS] = {
+        { "pid",      COL_NUM,      false },
+        { "comm",     COL_STR,      false },
+        { "uid",      COL_NUM,      true },
+        { "heap",     COL_SIZE,     true },
+        { "heap_cap", COL_CAP_SIZE, true },
+        { "fds",      COL_NUM,      true },
+        { "fd_cap",   COL_CAP_NUM,  true },
+        { "action",   COL_STR,      false },
+        { "unit",     COL_STR,      false },
+        { "cgroup",   COL_STR,      false },
+};
+
+int table_add_proc(Table *t, const rk_proc *p, const char *unit) {
+        const Cell row[PROC_COLUMNS] = {
+                { .n = p->pid }, { .s = p->comm }, { .n = p->uid }, { .n = p->heap }, { .n = p->heap_cap },
+                { .n = p->fds }, { .n = p->fd_cap }, { .s = rk_action_name(p->action) }, { .s = unit },
+                { .s = p->cgroup_path },
+        };
+
+        return table_add(t, row);
+}
