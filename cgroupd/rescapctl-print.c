@@ -14,6 +14,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +188,20 @@ void print_event(const Event *e) {
 
 /* ---- tables ---- */
 
+static bool utf8_ctype;
+
+/* The locale for libsmartcols' column widths: the user's, with a UTF-8
+ * character type (every string printed is UTF-8, its controls escaped):
+ * C.UTF-8's where the user's is not UTF-8 (the C locale of services and
+ * scripts). libsmartcols 2.38 loops forever measuring a non-ASCII cell
+ * in the C locale when it is told not to encode. */
+void printer_init(void) {
+        setlocale(LC_ALL, "");
+        if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+                (void) setlocale(LC_CTYPE, "C.UTF-8");
+        utf8_ctype = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
 struct Table {
         const Column *cols;
         size_t n_cols;
@@ -240,6 +256,11 @@ int table_new(const Column *cols, size_t n, Table **ret) {
                         free(t);
                         return -ENOMEM;
                 }
+                /* The cells are escaped already (tty_str(): \\xNN, as in
+                 * every other output), into UTF-8: libsmartcols would escape
+                 * their backslashes again. Without a UTF-8 character type
+                 * (printer_init()) it encodes what is not ASCII itself. */
+                scols_table_enable_noencoding(t->tb, utf8_ctype);
                 for (size_t i = 0; i < t->n_shown; i++) {
                         const Column *c = &cols[t->shown[i]];
                         size_t j;

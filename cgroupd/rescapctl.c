@@ -678,6 +678,7 @@ int main(int argc, char **argv) {
         unsigned n;
         int r;
 
+        printer_init();
         r = parse_argv(argc, argv);
         if (r)
                 return r < 0 ? 0 : r;

@@ -36,6 +36,8 @@ int parse_pid_number(const char *s, uint32_t *ret);
 bool caps_given(const rk_caps *c);
 
 /* ---- rescapctl-print.c: the one printer of both sides ---- */
+/* Sets the locale (LC_CTYPE: UTF-8), before anything is printed. */
+void printer_init(void);
 void json_string(const char *s);
 const char *tty_str(const char *s);
 void json_cap(const char *name, uint64_t v);

@@ -75,6 +75,8 @@ int main(void) {
         char b[2];
         Table *t;
 
+        printer_init();         /* as rescapctl */
+
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
                 one(cases[i], strlen(cases[i]));
         for (int c = 1; c < 256; c++) {

@@ -75,7 +75,7 @@ killed() { grep '"event":"killed"' /tmp/armed.signals | grep "\"unit\":\"$1\""; 
 
 for u in rarm-oneshot.service rarm-notify.service rarm-pre.service; do
 	systemctl start $u 2>/dev/null && fail "$u started: its leak was not stopped"
-	wait_eq 50 "Killed signals naming $u" 1 sh -c "grep '\"event\":\"Killed\"' /tmp/armed.signals | grep -c '\"unit\":\"$u\"'"
+	wait_eq 50 "Killed signals naming $u" 1 sh -c "grep '\"event\":\"killed\"' /tmp/armed.signals | grep -c '\"unit\":\"$u\"'"
 	killed $u | grep -q '"resource":"fds","usage":17,"cap":16,' || fail "$u: not killed at 17 fds: $(killed $u)"
 done
 [ -e /run/rarm-over ] && fail "a leak went past 20 fds"

@@ -57,7 +57,7 @@ mon=$!
 sleep 1
 systemctl start $A || fail "start $A"
 touch /run/rname-go
-wait_eq 100 "Killed signals" 1 sh -c "grep -c '\"event\":\"Killed\"' /tmp/names.signals"
+wait_eq 100 "Killed signals" 1 sh -c "grep -c '\"event\":\"killed\"' /tmp/names.signals"
 grep '"event":"killed"' /tmp/names.signals | grep -q "\"cgroup\":\"/system.slice/$U/inner.service\",\"unit\":\"$U\"" ||
 	fail "the kill in inner.service is not $U's: $(cat /tmp/names.signals)"
 wait_eq 50 "Kills of $U" "t 1" busctl get-property org.rescap1 $OBJ org.rescap1.Unit Kills

@@ -117,7 +117,7 @@ proc_do mmap-noreserve $((2 << 30))
 expect_eq "growing over the cap" dead "$REPLY"
 wait_gone $PROC || fail "$PROC alive over its cap"
 proc_stop
-for ev in Killed Exited; do
+for ev in killed exited; do
 	i=0
 	until python3 $py $ev $PROC NAME <$sig >/dev/null 2>&1; do
 		i=$((i + 1))
