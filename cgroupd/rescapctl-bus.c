@@ -169,7 +169,10 @@ static int cmd_list(sd_bus *bus) {
                 p->action = (uint32_t) action_from(action);
                 r = table_add_proc(tb, p, unit);
         }
-        table_print_free(tb);
+        if (r < 0)
+                table_free(tb);
+        else
+                table_print_free(tb);
         sd_bus_message_unref(reply);
         free(p);
         return r < 0 ? bus_fail("list", NULL, r) : 0;
@@ -418,6 +421,19 @@ static int on_bus_signal(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return 0;
 }
 
+static int on_subscribed(sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+
+        (void) userdata;
+        (void) error;
+        if (e)
+                fprintf(stderr, "rescapctl: monitor: rescapd is back, but it refused the subscription: %s (%s)\n",
+                        e->message ?: e->name, e->name);
+        else
+                fprintf(stderr, "rescapctl: monitor: rescapd is back; subscribed again\n");
+        return 0;
+}
+
 /* rescapd sends its signals to its subscribers only: when it comes back
  * (a restart, an upgrade), subscribe again. */
 static int on_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -433,11 +449,9 @@ static int on_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *err
                 fprintf(stderr, "rescapctl: monitor: rescapd left the bus; waiting for it\n");
                 return 0;
         }
-        r = sd_bus_call_method_async(bus, NULL, DEST, PATH, IFACE, "Subscribe", NULL, NULL, NULL);
+        r = sd_bus_call_method_async(bus, NULL, DEST, PATH, IFACE, "Subscribe", on_subscribed, NULL, NULL);
         if (r < 0)
                 fprintf(stderr, "rescapctl: monitor: cannot subscribe again: %s\n", strerror(-r));
-        else
-                fprintf(stderr, "rescapctl: monitor: rescapd is back; subscribed again\n");
         return 0;
 }
 

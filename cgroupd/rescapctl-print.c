@@ -190,13 +190,13 @@ void print_event(const Event *e) {
 
 static bool utf8_ctype;
 
-/* The locale for libsmartcols' column widths: the user's, with a UTF-8
- * character type (every string printed is UTF-8, its controls escaped):
- * C.UTF-8's where the user's is not UTF-8 (the C locale of services and
- * scripts). libsmartcols 2.38 loops forever measuring a non-ASCII cell
- * in the C locale when it is told not to encode. */
+/* The character type for libsmartcols' column widths: the user's if it
+ * is UTF-8 (every string printed is UTF-8, its controls escaped), else
+ * C.UTF-8's (the C locale of services and scripts): libsmartcols 2.38
+ * loops forever measuring a non-ASCII cell in the C locale when it is
+ * told not to encode. Only LC_CTYPE: numbers in JSON keep their '.'. */
 void printer_init(void) {
-        setlocale(LC_ALL, "");
+        setlocale(LC_CTYPE, "");
         if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
                 (void) setlocale(LC_CTYPE, "C.UTF-8");
         utf8_ctype = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
@@ -231,7 +231,12 @@ int table_new(const Column *cols, size_t n, Table **ret) {
                         const size_t len = strcspn(s, ",");
                         const int k = column_find(cols, n, s, len);
 
-                        if (k < 0 || t->n_shown == TABLE_COLUMNS_MAX) {
+                        if (t->n_shown == TABLE_COLUMNS_MAX) {
+                                fprintf(stderr, "rescapctl: more than %d columns\n", TABLE_COLUMNS_MAX);
+                                free(t);
+                                return -EINVAL;
+                        }
+                        if (k < 0) {
                                 fprintf(stderr, "rescapctl: unknown column '%.*s' (columns:", (int) len, s);
                                 for (size_t i = 0; i < n; i++)
                                         fprintf(stderr, " %s", cols[i].name);

@@ -351,8 +351,11 @@ static int kernel_cgroup_verb(const char *cmd, const char *arg) {
                         return r;
                 }
                 r = arg_armed ? rk_dump_armed(l, armed_list_cb, tb) : rk_dump_cgroups(l, group_list_cb, tb);
-                table_print_free(tb);
-                r = r < 0 ? fail(l, arg_armed ? "list --armed" : "list --cgroups", r) : 0;
+                if (r < 0) {
+                        table_free(tb);
+                        r = fail(l, arg_armed ? "list --armed" : "list --cgroups", r);
+                } else
+                        table_print_free(tb);
                 rk_link_free(l);
                 return r;
         }
@@ -433,8 +436,11 @@ static int kernel_verb(const char *cmd, const char *arg) {
         Table *tb = NULL;
         int r;
 
-        if (arg && parse_pid(arg, &t) < 0)
-                return EXIT_USAGE;
+        if (arg) {
+                r = parse_pid(arg, &t);
+                if (r < 0)
+                        return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
+        }
         if (strcmp(cmd, "list") == 0) {
                 r = table_new(proc_columns, PROC_COLUMNS, &tb);
                 if (r < 0)
@@ -445,9 +451,12 @@ static int kernel_verb(const char *cmd, const char *arg) {
                 goto out;
         if (tb) {
                 r = rk_dump(l, proc_list_cb, tb);
-                table_print_free(tb);
-                tb = NULL;
-                r = r < 0 ? fail(l, "list", r) : 0;
+                if (r < 0)
+                        r = fail(l, "list", r);
+                else {
+                        table_print_free(tb);
+                        tb = NULL;
+                }
         } else if (strcmp(cmd, "monitor") == 0) {
                 r = kernel_monitor(l);
         } else if (strcmp(cmd, "get") == 0) {
