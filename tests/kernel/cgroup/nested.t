@@ -78,7 +78,7 @@ grep -q "\"event\":\"killed\",\"pid\":$inner_pid,.*\"resource\":\"fds\",\"usage\
 	fail "no killed event naming the inner policy for $inner_pid"
 grep -q "\"event\":\"killed\",\"pid\":$outer_pid,.*\"cap\":$((fds + 10)),.*\"policy\":\"cgroup\",\"policy_cgroup\":\"/rt-outer\"}" "$EVENTS" ||
 	fail "no killed event naming the outer policy for $outer_pid"
-grep -q "\"event\":\"killed\",\"pid\":$own_pid,.*\"cap\":$((fds + 2)),.*\"policy\":\"process\"}" "$EVENTS" ||
+grep -q "\"event\":\"killed\",\"pid\":$own_pid,.*\"cap\":$((fds + 2)),.*\"policy\":\"process\",\"policy_cgroup\":\"\"}" "$EVENTS" ||
 	fail "no killed event naming the process cap for $own_pid"
 grep -q "\"event\":\"exited\",\"pid\":$by" "$EVENTS" && fail "an exited event for an untracked member"
 dmesg | grep -q "rescap: killed $inner_pid (rtest-proc): fds $((fds + 4)) over cap $((fds + 3)) of its cgroup" ||
