@@ -118,9 +118,14 @@ void print_proc(const rk_proc *p, const char *unit) {
 
 /* ---- events (monitor) ---- */
 
+const char *proc_unit(const rk_proc *p, char *buf, size_t size) {
+        if (unit_from_cgroup_path(p->cgroup_path, buf, size) < 0)
+                buf[0] = 0;
+        return buf;
+}
+
 void event_from_kernel(Event *e, const rk_proc *p, char *unit, size_t size) {
-        if (unit_from_cgroup_path(p->cgroup_path, unit, size) < 0)
-                unit[0] = 0;
+        proc_unit(p, unit, size);
         *e = (Event) {
                 .event = p->cmd == RESCAP_CMD_KILLED ? "killed" :
                          p->cmd == RESCAP_CMD_EXCEEDED ? "warning" : "exited",

@@ -263,9 +263,7 @@ static int armed_list_cb(const rk_armed *a, void *userdata) {
 static int proc_list_cb(const rk_proc *p, void *userdata) {
         char unit[256];
 
-        if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
-                unit[0] = 0;
-        return table_add_proc(userdata, p, unit);
+        return table_add_proc(userdata, p, proc_unit(p, unit, sizeof(unit)));
 }
 
 static int event_cb(const rk_proc *p, void *userdata) {
@@ -466,11 +464,8 @@ static int kernel_verb(const char *cmd, const char *arg) {
                 r = p ? rk_get(l, t, p) : -ENOMEM;
                 if (r < 0)
                         r = fail(l, "get", r);
-                else {
-                        if (unit_from_cgroup_path(p->cgroup_path, unit, sizeof(unit)) < 0)
-                                unit[0] = 0;
-                        print_proc(p, unit);
-                }
+                else
+                        print_proc(p, proc_unit(p, unit, sizeof(unit)));
                 free(p);
         } else if (strcmp(cmd, "register") == 0) {
                 r = rk_register(l, t, arg_no_inherit ? RESCAP_REGISTER_FLAGS_NO_INHERIT : 0, &arg_caps);

@@ -56,6 +56,9 @@ typedef struct Event {
         uint64_t usage, cap;
         uint64_t heap_peak, fds_peak;   /* exited */
 } Event;
+/* The unit a kernel record's cgroup path names, as rescapd finds it
+ * (unit_from_cgroup_path()): buf, "" for none. */
+const char *proc_unit(const rk_proc *p, char *buf, size_t size);
 /* An Event from a kernel event; unit: a buffer for its unit name. */
 void event_from_kernel(Event *e, const rk_proc *p, char *unit, size_t size);
 void print_event(const Event *e);
