@@ -32,11 +32,22 @@
  * counted only when that bound reaches a threshold (and, for the peak of
  * a registered process, once every max_fds / BITS_PER_LONG growths).
  *
+ * Nor does it depend on how many caps apply: a growth of a registered
+ * process that is weighed and found below every threshold leaves a
+ * window on its entry (struct rescap_window): the highest usage still
+ * below them all, with what it was weighed against (its caps' sequence
+ * number, the policies' generation, its domain cgroup). A later growth
+ * to at most that usage, not above its peak, with no edge set, is done
+ * there: a few reads, no write, no walk (rescap_growth_quiet()). Any
+ * change of what the window was made of makes it fail, and the next
+ * growth is weighed again.
+ *
  * A process pays one read of two shared counters while nothing is tracked
  * and no cgroup has a policy. While any process is tracked, it pays one
- * hash lookup for its own entry; in the LSM build none while the table
- * does not change, and a process without one is told so inline in the
- * hook, from its thread's blob. While cgroup policies exist, a process
+ * hash lookup for its own entry when the table has changed since its
+ * last lookup (on this CPU, for the module; in its thread's blob, for
+ * the LSM), and none otherwise: a process without one is told so inline
+ * in the hook, from that cache (rescap_current_untracked()). While cgroup policies exist, a process
  * whose cgroup has none in its ancestry pays, once per CPU while its
  * cgroup and the policies do not change, a look at each level of its
  * cgroup's ancestry that has a policy anywhere: a byte of a filter on the
@@ -60,23 +71,26 @@
 #include "measure.h"
 #include "process.h"
 
-/* Per resource: the edge bits, the cap in a struct rescap_caps. */
+/* Per resource: the edge bits, the window, the cap in a struct rescap_caps. */
 struct rescap_res {
 	u32 resource;
 	int soft_bit;
 	int over_bit;
+	enum rescap_window_index window;
 };
 
 static const struct rescap_res rescap_heap_res = {
 	.resource = RESCAP_RESOURCE_HEAP,
 	.soft_bit = RESCAP_PROC_HEAP_SOFT,
 	.over_bit = RESCAP_PROC_HEAP_OVER,
+	.window = RESCAP_WINDOW_HEAP,
 };
 
 static const struct rescap_res rescap_fds_res = {
 	.resource = RESCAP_RESOURCE_FDS,
 	.soft_bit = RESCAP_PROC_FDS_SOFT,
 	.over_bit = RESCAP_PROC_FDS_OVER,
+	.window = RESCAP_WINDOW_FDS,
 };
 
 static atomic64_t *rescap_peak_of(struct rescap_proc *const proc,
@@ -103,11 +117,17 @@ static void rescap_rule_of(const struct rescap_caps *const caps,
  * @group: the cgroup policy it belongs to, or NULL for the process's own;
  *         under RCU while a verdict is being made, referenced once it is
  *         kept beyond
+ * @quiet: the highest usage at which no cap weighed is at a threshold
+ *         (rescap_quiet_limit())
+ * @cgrp: the domain cgroup whose policies were weighed (under RCU), or
+ *        NULL when no policy could apply
  */
 struct rescap_verdict {
 	struct rescap_rule rule;
 	enum rescap_level level;
 	struct rescap_group *group;
+	u64 quiet;
+	struct cgroup *cgrp;
 };
 
 static void rescap_consider(struct rescap_verdict *const v,
@@ -117,6 +137,7 @@ static void rescap_consider(struct rescap_verdict *const v,
 	const enum rescap_level level =
 		rescap_level(usage, rule->cap, rule->soft_pct);
 
+	v->quiet = min(v->quiet, rescap_quiet_limit(rule->cap, rule->soft_pct));
 	if (rescap_rule_before(rule, level, &v->rule, v->level)) {
 		v->rule = *rule;
 		v->level = level;
@@ -184,15 +205,20 @@ static void rescap_evaluate(struct rescap_proc *const proc,
 	struct rescap_rule rule;
 	struct rescap_walk walk;
 
-	*v = (struct rescap_verdict){ .level = RESCAP_LEVEL_OK };
+	*v = (struct rescap_verdict){
+		.level = RESCAP_LEVEL_OK,
+		.quiet = U64_MAX,
+	};
 	if (proc) {
 		rescap_rule_of(&proc->caps, res, &rule);
 		rescap_consider(v, &rule, NULL, usage);
 	}
+	walk.cgrp = NULL;
 	if (from && from->group)
 		walk = *from;
-	else if (!rescap_current_governed(&walk))
-		return;
+	else
+		rescap_current_governed(&walk);
+	v->cgrp = walk.cgrp;
 	for (; walk.group;
 	     walk.group = rescap_group_next(walk.cgrp, &walk.level)) {
 		rescap_rule_of(&walk.group->caps, res, &rule);
@@ -428,6 +454,92 @@ static bool rescap_growth_watched(struct rescap_proc **const procp,
 	return rescap_current_governed(walk);
 }
 
+/**
+ * struct rescap_window_key - what a window is made under
+ * @caps_seq: the process's &rescap_proc.caps_seq
+ * @groups_gen: rescap_groups_generation()
+ *
+ * Read before the caps and policies are weighed: a change after them
+ * leaves the window made from them stale at once.
+ */
+struct rescap_window_key {
+	u32 caps_seq;
+	unsigned long groups_gen;
+};
+
+static void rescap_window_key(const struct rescap_proc *const proc,
+			      struct rescap_window_key *const key)
+{
+	key->caps_seq = READ_ONCE(proc->caps_seq);
+	/* Pairs with rescap_proc_set_caps(): the caps are read after. */
+	smp_rmb();
+	key->groups_gen = rescap_groups_generation();
+}
+
+/*
+ * Keeps, for a registered process whose growth to @v's usage was weighed
+ * below every threshold, how far @res can grow unseen while @key holds
+ * and its domain cgroup is @v->cgrp's. Another thread making one at the
+ * same moment wins: no waiting here.
+ *
+ * Context: rcu_read_lock() held; @proc registered, its edges of @res
+ * clear.
+ */
+static void rescap_window_set(struct rescap_proc *const proc,
+			      const struct rescap_res *const res,
+			      const struct rescap_window_key *const key,
+			      const struct rescap_verdict *const v)
+{
+	struct rescap_window *const w = &proc->windows[res->window];
+
+	if (!spin_trylock(&proc->lock))
+		return;
+	write_seqcount_begin(&proc->window_seq);
+	w->quiet = v->quiet;
+	w->cgroup = v->cgrp ? cgroup_id(v->cgrp) : 0;
+	w->groups_gen = key->groups_gen;
+	w->caps_seq = key->caps_seq;
+	write_seqcount_end(&proc->window_seq);
+	spin_unlock(&proc->lock);
+}
+
+/*
+ * Whether a growth of current's process to @after of @res surely needs
+ * nothing, in O(1) and without a write: it is registered (@proc), no
+ * edge of @res is set, the last window made for @res still holds (the same caps, the same
+ * policies, the same domain cgroup) and @after is within it, and, when
+ * @after is exact, it is not above the peak either. A window being made
+ * at this moment is not waited for: the growth is weighed instead.
+ *
+ * Context: rcu_read_lock() held; @proc from rescap_growth_watched().
+ */
+static bool rescap_growth_quiet(struct rescap_proc *const proc,
+				const struct rescap_res *const res,
+				const u64 after, const bool exact)
+{
+	const struct rescap_window *const w = &proc->windows[res->window];
+	unsigned int seq;
+	bool quiet;
+	u64 cgroup;
+
+	if (!proc || (READ_ONCE(proc->state) & (BIT(RESCAP_PROC_MEMBER) |
+						 BIT(res->soft_bit) |
+						 BIT(res->over_bit))))
+		return false;
+	if (exact && after > (u64)atomic64_read(rescap_peak_of(proc, res)))
+		return false;
+	seq = raw_read_seqcount(&proc->window_seq);
+	if (seq & 1)
+		return false;
+	quiet = after <= w->quiet &&
+		w->caps_seq == READ_ONCE(proc->caps_seq) &&
+		w->groups_gen == rescap_groups_generation();
+	cgroup = w->cgroup;
+	if (read_seqcount_retry(&proc->window_seq, seq) || !quiet)
+		return false;
+	return !cgroup || cgroup == cgroup_id(rescap_task_domain(current));
+}
+
 /*
  * A growth of one resource of current's process, from @before to @after:
  * decides whether it needs a check, queues it and says whether to refuse
@@ -445,9 +557,12 @@ static bool rescap_growing(struct rescap_proc *const proc,
 			   const u64 before, const u64 after)
 {
 	const bool registered = proc && rescap_proc_registered(proc);
+	struct rescap_window_key key;
 	struct rescap_verdict v;
 	bool check;
 
+	if (registered)
+		rescap_window_key(proc, &key);
 	rescap_evaluate(registered ? proc : NULL, walk, res, after, &v);
 	if (registered)
 		rescap_peak_raise(rescap_peak_of(proc, res), before);
@@ -469,6 +584,8 @@ static bool rescap_growing(struct rescap_proc *const proc,
 			clear_bit(res->soft_bit, &proc->state);
 			clear_bit(res->over_bit, &proc->state);
 		}
+		if (registered)
+			rescap_window_set(proc, res, &key, &v);
 		check = false;
 		break;
 	}
@@ -495,7 +612,7 @@ int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
 	struct rescap_walk walk;
 	struct rescap_proc *proc;
 	bool refuse = false;
-	u64 before;
+	u64 before, after;
 
 	if (!rescap_enforcing() || mm != current->mm ||
 	    !rescap_is_data(flags) || (current->flags & PF_KTHREAD))
@@ -503,9 +620,13 @@ int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
 	rcu_read_lock();
 	if (rescap_growth_watched(&proc, &walk)) {
 		before = rescap_heap_bytes(mm);
+		after = before + ((u64)npages << PAGE_SHIFT);
+		if (rescap_growth_quiet(proc, &rescap_heap_res, after, true))
+			goto out;
 		refuse = rescap_growing(proc, &walk, &rescap_heap_res, before,
-					before + ((u64)npages << PAGE_SHIFT));
+					after);
 	}
+out:
 	rcu_read_unlock();
 	return refuse ? -ENOMEM : 0;
 }
@@ -532,16 +653,21 @@ static bool rescap_growing_below(struct rescap_proc *const proc,
 				 const struct rescap_res *const res,
 				 const u64 upper)
 {
+	const bool registered = proc && rescap_proc_registered(proc);
+	struct rescap_window_key key;
 	struct rescap_verdict v;
 
-	rescap_evaluate(proc && rescap_proc_registered(proc) ? proc : NULL,
-			walk, res, upper, &v);
+	if (registered)
+		rescap_window_key(proc, &key);
+	rescap_evaluate(registered ? proc : NULL, walk, res, upper, &v);
 	if (v.level != RESCAP_LEVEL_OK)
 		return false;
 	if (proc) {
 		clear_bit(res->soft_bit, &proc->state);
 		clear_bit(res->over_bit, &proc->state);
 	}
+	if (registered)
+		rescap_window_set(proc, res, &key, &v);
 	return true;
 }
 
@@ -599,6 +725,12 @@ int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
 			 rescap_fd_bound(files, RESCAP_FDS_COUNTED, &exact) :
 			 rescap_process_fds_bound(current, RESCAP_FDS_COUNTED,
 						  &exact);
+		if (rescap_growth_quiet(proc, &rescap_fds_res, before + 1,
+					exact)) {
+			if (!exact)
+				rescap_fds_peak_amortized(proc, files, before);
+			goto out;
+		}
 		if (!exact) {
 			if (rescap_growing_below(proc, &walk, &rescap_fds_res,
 						 before + 1)) {

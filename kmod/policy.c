@@ -5,6 +5,7 @@
 
 #include <linux/errno.h>
 #include <linux/math64.h>
+#include <linux/minmax.h>
 
 #include "policy.h"
 
@@ -57,6 +58,28 @@ enum rescap_level rescap_level(const u64 usage, const u64 cap,
 	if (usage >= rescap_soft_limit(cap, soft_pct))
 		return RESCAP_LEVEL_SOFT;
 	return RESCAP_LEVEL_OK;
+}
+
+/**
+ * rescap_quiet_limit - the highest usage at RESCAP_LEVEL_OK
+ * @cap: the cap, or RESCAP_NO_CAP
+ * @soft_pct: the soft threshold in percent, 0 for none
+ *
+ * rescap_level() of a usage is RESCAP_LEVEL_OK if and only if the usage is
+ * at most this.
+ *
+ * Return: the limit; U64_MAX when every usage is RESCAP_LEVEL_OK.
+ */
+u64 rescap_quiet_limit(const u64 cap, const u32 soft_pct)
+{
+	u64 soft;
+
+	if (cap == RESCAP_NO_CAP)
+		return U64_MAX;
+	soft = rescap_soft_limit(cap, soft_pct);
+	if (soft == U64_MAX)
+		return cap;
+	return soft ? min(cap, soft - 1) : 0;
 }
 
 /**

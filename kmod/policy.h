@@ -63,6 +63,7 @@ struct rescap_rule {
 extern const struct rescap_caps rescap_caps_none;
 
 u64 rescap_soft_limit(u64 cap, u32 soft_pct);
+u64 rescap_quiet_limit(u64 cap, u32 soft_pct);
 enum rescap_level rescap_level(u64 usage, u64 cap, u32 soft_pct);
 int rescap_caps_check(const struct rescap_caps *caps, bool deny_supported);
 bool rescap_cap_below_usage(u64 cap, u64 usage);

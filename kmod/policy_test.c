@@ -35,6 +35,40 @@ static void rescap_test_level(struct kunit *const test)
 	KUNIT_EXPECT_EQ(test, rescap_level(U64_MAX, U64_MAX - 1, 99), RESCAP_LEVEL_OVER);
 }
 
+/*
+ * rescap_quiet_limit() is the last usage rescap_level() calls OK, for every
+ * valid cap and soft threshold: around the limit, at the edges of the
+ * range, and for no cap.
+ */
+static void rescap_test_quiet_limit(struct kunit *const test)
+{
+	static const u64 caps[] = {
+		RESCAP_CAP_MIN, 2, 3, 99, 100, 101, 1000, 1001, 65536,
+		1ULL << 40, U64_MAX - 101, U64_MAX - 1, RESCAP_NO_CAP,
+	};
+	unsigned int i, pct;
+	u64 q, u;
+
+	for (i = 0; i < ARRAY_SIZE(caps); i++) {
+		for (pct = 0; pct <= RESCAP_SOFT_PCT_MAX; pct++) {
+			q = rescap_quiet_limit(caps[i], pct);
+			KUNIT_EXPECT_EQ(test, rescap_level(q, caps[i], pct),
+					RESCAP_LEVEL_OK);
+			if (q == U64_MAX)
+				continue;
+			KUNIT_EXPECT_NE(test, rescap_level(q + 1, caps[i], pct),
+					RESCAP_LEVEL_OK);
+			for (u = q > 3 ? q - 3 : 0; u < q; u++)
+				KUNIT_EXPECT_EQ(test,
+						rescap_level(u, caps[i], pct),
+						RESCAP_LEVEL_OK);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, rescap_quiet_limit(RESCAP_NO_CAP, 50), U64_MAX);
+	KUNIT_EXPECT_EQ(test, rescap_quiet_limit(100, 0), 100ULL);
+	KUNIT_EXPECT_EQ(test, rescap_quiet_limit(100, 80), 79ULL);
+}
+
 static void rescap_test_caps_check(struct kunit *const test)
 {
 	struct rescap_caps caps = rescap_caps_none;
@@ -102,6 +136,7 @@ static void rescap_test_rule_before(struct kunit *const test)
 static struct kunit_case rescap_policy_cases[] = {
 	KUNIT_CASE(rescap_test_soft_limit),
 	KUNIT_CASE(rescap_test_level),
+	KUNIT_CASE(rescap_test_quiet_limit),
 	KUNIT_CASE(rescap_test_caps_check),
 	KUNIT_CASE(rescap_test_below_usage),
 	KUNIT_CASE(rescap_test_rule_before),

@@ -115,6 +115,7 @@ static struct rescap_proc *rescap_proc_alloc(struct pid *const tgid,
 	proc->pid = get_pid(tgid);
 	refcount_set(&proc->ref, 1);
 	spin_lock_init(&proc->lock);
+	seqcount_spinlock_init(&proc->window_seq, &proc->lock);
 	proc->caps = *caps;
 	proc->flags = flags;
 	atomic64_set(&proc->heap_peak, usage->heap);
@@ -134,9 +135,12 @@ unsigned long rescap_procs_gen = 1;
 
 /*
  * Where an attachment keeps a cache per thread, in task->security; none
- * by default (the module: it cannot add per-task state).
+ * by default (the module: it cannot add per-task state, and uses
+ * rescap_cpu_cache).
  */
 int rescap_task_cache_offset __ro_after_init = -1;
+
+DEFINE_PER_CPU(struct rescap_task_cache, rescap_cpu_cache);
 
 static void rescap_procs_changed(void)
 {
@@ -148,25 +152,31 @@ static void rescap_procs_changed(void)
 /**
  * rescap_proc_of_current - the entry of the current thread group
  *
- * From the thread's cache when the attachment keeps one and the table has
- * not changed since, else from the table.
+ * From current's lookup cache when it answers at the table's current
+ * generation, else from the table (and the cache keeps the answer).
  *
- * Context: rcu_read_lock() held.
+ * Context: task context, rcu_read_lock() held.
  * Return: the entry, or NULL.
  */
 struct rescap_proc *rescap_proc_of_current(void)
 {
-	struct rescap_task_cache *const cache = rescap_task_cache(current);
-	const unsigned long gen = rescap_procs_generation();
+	struct pid *const tgid = task_tgid(current);
+	struct rescap_task_cache *cache;
+	unsigned long gen;
 	struct rescap_proc *proc;
 
-	if (cache && cache->gen == gen)
-		return cache->proc;
-	proc = rescap_proc_lookup(task_tgid(current));
-	if (cache) {
+	preempt_disable();
+	cache = rescap_lookup_cache();
+	gen = rescap_procs_generation();
+	if (rescap_lookup_cached(cache, gen)) {
+		proc = cache->proc;
+	} else {
+		proc = rescap_proc_lookup(tgid);
+		cache->tgid = tgid;
 		cache->proc = proc;
 		cache->gen = gen;
 	}
+	preempt_enable();
 	return proc;
 }
 
@@ -416,8 +426,8 @@ struct rescap_proc *rescap_proc_exit(struct task_struct *const task)
  * @proc: the entry
  * @caps: the new caps, checked already
  *
- * The edges of every resource are forgotten: usage is measured against
- * the new caps at the next growth.
+ * The edges of every resource are forgotten, and its windows with them:
+ * usage is measured against the new caps at the next growth.
  *
  * Context: @proc->lock held.
  */
@@ -429,6 +439,9 @@ void rescap_proc_set_caps(struct rescap_proc *const proc,
 	WRITE_ONCE(proc->caps.fds, caps->fds);
 	WRITE_ONCE(proc->caps.action, caps->action);
 	WRITE_ONCE(proc->caps.soft_pct, caps->soft_pct);
+	/* Pairs with rescap_growing(): a window made from older caps fails. */
+	smp_wmb();
+	WRITE_ONCE(proc->caps_seq, proc->caps_seq + 1);
 	clear_bit(RESCAP_PROC_HEAP_SOFT, &proc->state);
 	clear_bit(RESCAP_PROC_HEAP_OVER, &proc->state);
 	clear_bit(RESCAP_PROC_FDS_SOFT, &proc->state);

@@ -8,12 +8,14 @@
 
 #include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -39,6 +41,35 @@ enum {
 };
 
 /**
+ * struct rescap_window - how far a registered process can grow unseen
+ * @quiet: a growth of the resource to at most this usage reaches no
+ *        threshold of any cap that applied when it was made
+ * @caps_seq: the process's &rescap_proc.caps_seq then
+ * @groups_gen: rescap_groups_generation() then
+ * @cgroup: the id of the domain cgroup whose policies were weighed, or 0
+ *          when none could apply (no policy existed at @groups_gen, or
+ *          pid 1)
+ *
+ * Made by a growth that was weighed and found below every threshold; it
+ * holds while the process's caps, the cgroup policies and its domain
+ * cgroup have not changed, so a growth within it needs no weighing
+ * (rescap_growth_quiet()).
+ */
+struct rescap_window {
+	u64 quiet;
+	u64 cgroup;
+	unsigned long groups_gen;
+	u32 caps_seq;
+};
+
+/* The index of each resource in &rescap_proc.windows. */
+enum rescap_window_index {
+	RESCAP_WINDOW_HEAP,
+	RESCAP_WINDOW_FDS,
+	RESCAP_WINDOWS,
+};
+
+/**
  * struct rescap_proc - one tracked process (thread group)
  * @node: link in the table, keyed by @pid
  * @list: link in the list of all entries, in registration order
@@ -47,7 +78,7 @@ enum {
  * @seq: registration sequence number, the cursor of dumps
  * @ref: references: the table holds one while the entry is linked
  * @rcu: for freeing after a grace period
- * @lock: serializes changes of @caps
+ * @lock: serializes changes of @caps, and of @windows
  * @caps: the caps; read locklessly with READ_ONCE() on the hot paths
  * @flags: &enum rescap_register_flags
  * @heap_peak: highest heap seen, in bytes: at each growth (the usage
@@ -58,6 +89,10 @@ enum {
  *            each read of the entry and at the exit (rescap_fd_growing())
  * @fds_unseen: growths of a large table since its last count
  * @state: RESCAP_PROC_* bits
+ * @caps_seq: changes whenever @caps change, after them
+ * @window_seq: writers of @windows hold @lock (spin_trylock() only)
+ * @windows: per resource (&enum rescap_window_index), the last usage that
+ *           needs no look, as the last growth weighed found it
  */
 struct rescap_proc {
 	struct rhash_head node;
@@ -73,6 +108,9 @@ struct rescap_proc {
 	atomic64_t fds_peak;
 	atomic_t fds_unseen;
 	unsigned long state;
+	u32 caps_seq;
+	seqcount_spinlock_t window_seq;
+	struct rescap_window windows[RESCAP_WINDOWS];
 };
 
 extern atomic_t rescap_nr_procs;
@@ -154,58 +192,86 @@ static inline unsigned long rescap_procs_generation(void)
 }
 
 /**
- * struct rescap_task_cache - a thread's lookup, as last made
- * @proc: the entry of the thread's process, or NULL for none
+ * struct rescap_task_cache - a lookup of current's entry, as last made
+ * @tgid: the thread group looked up (task_tgid())
+ * @proc: its entry, or NULL for none
  * @gen: the value of the table's generation when @proc was looked up
  *
- * An attachment that can keep a few words per thread (the LSM: a task
- * blob) lets rescap_proc_of_current() answer from here in O(1) while the
- * table does not change, instead of a hash lookup, and lets the growth
- * hooks tell at once that current's process has no entry
- * (rescap_current_untracked()). Only the thread itself reads and writes
- * its cache.
+ * The answer for @tgid holds while the table's generation is @gen: an
+ * entry holds a reference on its struct pid, and linking or unlinking one
+ * changes the generation, so neither the answer nor the struct pid it is
+ * for can change meanwhile. An attachment that can keep a few words per
+ * thread (the LSM: a task blob) keeps one per thread, which only the
+ * thread itself reads and writes; the module keeps one per CPU, read and
+ * written by task context with preemption disabled. Either lets
+ * rescap_proc_of_current() answer in O(1) while the table does not
+ * change, instead of a hash lookup, and the growth hooks tell at once
+ * that current's process has no entry (rescap_current_untracked()).
  */
 struct rescap_task_cache {
+	struct pid *tgid;
 	struct rescap_proc *proc;
 	unsigned long gen;
 };
 
+DECLARE_PER_CPU(struct rescap_task_cache, rescap_cpu_cache);
+
 /*
  * The offset of the thread's cache in task->security: set once, before
  * anything is tracked, by an attachment that keeps one (the LSM, to its
- * task blob's offset); negative for none (the module).
+ * task blob's offset); negative for none (the module: a cache per CPU).
  */
 extern int rescap_task_cache_offset;
 
 /**
- * rescap_task_cache - the lookup cache of a thread
- * @task: the thread
+ * rescap_lookup_cache - current's lookup cache
  *
- * Return: its cache, or NULL when the attachment keeps none.
+ * Context: task context; preemption disabled (the cache may be this
+ * CPU's).
+ * Return: the thread's cache, or this CPU's when the attachment keeps
+ * none per thread.
  */
-static inline struct rescap_task_cache *
-rescap_task_cache(struct task_struct *const task)
+static __always_inline struct rescap_task_cache *rescap_lookup_cache(void)
 {
 #ifdef CONFIG_SECURITY
 	if (rescap_task_cache_offset >= 0)
-		return task->security + rescap_task_cache_offset;
+		return current->security + rescap_task_cache_offset;
 #endif
-	return NULL;
+	return this_cpu_ptr(&rescap_cpu_cache);
+}
+
+/**
+ * rescap_lookup_cached - whether a lookup cache answers for current
+ * @cache: rescap_lookup_cache()
+ * @gen: rescap_procs_generation()
+ *
+ * Return: true when @cache holds the answer for current's process at @gen.
+ */
+static __always_inline bool
+rescap_lookup_cached(const struct rescap_task_cache *const cache,
+		     const unsigned long gen)
+{
+	return cache->gen == gen && cache->tgid == task_tgid(current);
 }
 
 /**
  * rescap_current_untracked - whether current's process surely has no entry
  *
- * Return: true when current's cache says so at the table's current
+ * Context: task context.
+ * Return: true when current's lookup cache says so at the table's current
  * generation; false when it does not know (or there is an entry).
  */
 static __always_inline bool rescap_current_untracked(void)
 {
-	const struct rescap_task_cache *const cache =
-		rescap_task_cache(current);
+	const struct rescap_task_cache *cache;
+	bool untracked;
 
-	return cache && cache->gen == rescap_procs_generation() &&
-	       !cache->proc;
+	preempt_disable_notrace();
+	cache = rescap_lookup_cache();
+	untracked = rescap_lookup_cached(cache, rescap_procs_generation()) &&
+		    !cache->proc;
+	preempt_enable_notrace();
+	return untracked;
 }
 
 struct rescap_proc *rescap_proc_of_current(void);
