@@ -8,7 +8,10 @@
 # own cgroup) just before it is measured, and torn down just after.
 # Environment: O, RTEST_KMOD, BENCH_ROUNDS (default 5), BENCH_CROWD
 # (default 10000), BENCH_CGROUPS (default 2000), BENCH_RAW (1: print
-# every measure, "# raw CONFIG BENCHMARK NS_PER_OP", in the order made).
+# every measure, "# raw CONFIG BENCHMARK NS_PER_OP", in the order made),
+# BENCH_BEFORE_KMOD (module kernels: the directory of another build of
+# rescap.ko, e.g. an older tree's; its loaded, tracked and tracked+bigfds
+# columns are measured too, as before:NAME, in the same rounds).
 . "$REPO/tests/lib/lib.sh"
 set +u
 rounds=${BENCH_ROUNDS:-5}
@@ -20,6 +23,7 @@ big=${BENCH_BIG:-100000}
 ulimit -n $((big + 1000)) || fail "cannot raise RLIMIT_NOFILE to hold $big descriptors"
 sysctl -qw vm.max_map_count=$((big + 65536)) || fail "cannot raise vm.max_map_count"
 raw=/tmp/bench.raw
+label=
 times=/tmp/bench.times
 : >"$raw"
 : >"$times"
@@ -34,11 +38,11 @@ hold() {	# hold fds|vmas N: the benchmark holds N descriptors, or N VMAs
 	read -r _line <&6
 	[ "$_line" = ok ] || fail "the benchmark cannot hold $2 $1: $_line"
 }
-measure() {	# measure CONFIG: one run of every benchmark
+measure() {	# measure CONFIG: one run of every benchmark (as $label if set)
 	echo run >&5
 	while read -r line <&6; do
 		[ "$line" = done ] && break
-		echo "$1 $line" >>"$raw"
+		echo "${label:-$1} $line" >>"$raw"
 	done
 }
 quiet() { "$@" >/dev/null 2>&1; }
@@ -60,7 +64,7 @@ if [ "$RTEST_KERNEL" = lsm ]; then
 	rescap_on() { :; }
 	rescap_off() { :; }
 else
-	rescap_on() { quiet insmod "$RTEST_KMOD/rescap.ko" || fail "insmod rescap"; }
+	rescap_on() { quiet insmod "$kmod/rescap.ko" || fail "insmod $kmod/rescap.ko"; }
 	rescap_off() { unload_rescap; }
 fi
 
@@ -108,11 +112,22 @@ if [ "$RTEST_KERNEL" = lsm ]; then
 	cols="base untracked tracked $gcols $bcols"
 else
 	cols="base sys_exit-tp kprobes loaded tracked $gcols $bcols"
+	[ -n "${BENCH_BEFORE_KMOD:-}" ] &&
+		cols="$cols before:loaded before:tracked before:tracked+bigfds"
 fi
+kmod=$RTEST_KMOD
 
 # config NAME: set NAME up from nothing, measure it, tear it down.
+# before:NAME is NAME with the module of BENCH_BEFORE_KMOD.
 config() {
 	case "$1" in
+	before:*)
+		kmod=$BENCH_BEFORE_KMOD
+		label=$1
+		config "${1#before:}"
+		kmod=$RTEST_KMOD
+		label=
+		return ;;
 	base)
 		measure base ;;
 	sys_exit-tp)
@@ -254,9 +269,9 @@ END {
 		printf "%-16s %10.0f", benches[b], base
 		for (c = 2; c <= nc; c++) {
 			ref = cfgs[c] ~ /crowd/ ? cbase : base
-			if (cfgs[c] ~ /^tracked\+big/) {
+			if (cfgs[c] ~ /^(before:)?tracked\+big/) {
 				bref = cfgs[c]
-				sub(/^tracked/, "base", bref)
+				sub(/^(before:)?tracked/, "base", bref)
 				ref = median(bref SUBSEP benches[b])
 			}
 			if (n[cfgs[c] SUBSEP benches[b]] && ref)
@@ -289,6 +304,8 @@ END {
 	printf "other one writable). base+big*: against base (the kernel'"'"'s own cost of them);\n"
 	printf "tracked+big*: against base+big*, so it is what rescap costs a process that large.\n"
 	printf "fork/exit is not measured in the big columns (a fork copies all they hold).\n"
+	if (cols ~ /before:/)
+		printf "before:NAME: NAME with the module of BENCH_BEFORE_KMOD, in the same rounds.\n"
 	printf "+crowd: %d other processes alive and tracked, against the same crowd alive and\n", crowd
 	printf "untracked%s (measured in the rounds before the crowd\n", lsm ? "" : " with rescap not loaded"
 	printf "is registered; untracked+crowd and tracked+crowd in a random order per round).\n"
