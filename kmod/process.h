@@ -254,6 +254,14 @@ rescap_lookup_cached(const struct rescap_task_cache *const cache,
 	return cache->gen == gen && cache->tgid == task_tgid(current);
 }
 
+/* Whether @cache says, at the table's current generation, "no entry". */
+static __always_inline bool
+rescap_cache_untracked(const struct rescap_task_cache *const cache)
+{
+	return rescap_lookup_cached(cache, rescap_procs_generation()) &&
+	       !cache->proc;
+}
+
 /**
  * rescap_current_untracked - whether current's process surely has no entry
  *
@@ -263,13 +271,15 @@ rescap_lookup_cached(const struct rescap_task_cache *const cache,
  */
 static __always_inline bool rescap_current_untracked(void)
 {
-	const struct rescap_task_cache *cache;
 	bool untracked;
 
+#ifdef CONFIG_SECURITY
+	/* The thread's own cache: no need to stay on this CPU. */
+	if (rescap_task_cache_offset >= 0)
+		return rescap_cache_untracked(rescap_lookup_cache());
+#endif
 	preempt_disable_notrace();
-	cache = rescap_lookup_cache();
-	untracked = rescap_lookup_cached(cache, rescap_procs_generation()) &&
-		    !cache->proc;
+	untracked = rescap_cache_untracked(rescap_lookup_cache());
 	preempt_enable_notrace();
 	return untracked;
 }

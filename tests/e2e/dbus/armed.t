@@ -5,8 +5,8 @@
 # Type=notify unit leaking before READY=1, and a unit whose ExecStartPre
 # leaks: each killed at its first growth over the cap (usage 17 of 16
 # fds), with a Killed signal naming the unit. A unit that leaks at every
-# start, restarted by systemd (Restart=always) 50 times with rescapd
-# running and 50 times with rescapd stopped: a kill at each start, none
+# start, restarted by systemd (Restart=always) 30 times with rescapd
+# running and 30 times with rescapd stopped: a kill at each start, none
 # over the cap (the leak marks a file past 20 fds).
 # On a kernel without armed paths, the oneshot and ExecStartPre leaks run
 # to their end (their start job ends after them) and the notify one until
@@ -16,7 +16,7 @@
 rescapd_up
 
 # Restarts with rescapd running, and as many with it stopped.
-R=${RTEST_ARMED_RESTARTS:-50}
+R=${RTEST_ARMED_RESTARTS:-30}
 UNITS="rarm-oneshot.service rarm-notify.service rarm-pre.service rarm-restart.service"
 LEAK='for i in $(seq 40); do exec {fd}</dev/null; [ $i -eq 20 ] && touch /run/rarm-over; done'
 mon= kmon=
