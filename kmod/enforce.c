@@ -44,19 +44,20 @@
  *
  * A process pays one read of two shared counters while nothing is tracked
  * and no cgroup has a policy. While any process is tracked, it pays one
- * hash lookup for its own entry when the table has changed since its
- * last lookup (on this CPU, for the module; in its thread's blob, for
- * the LSM), and none otherwise: a process without one is told so inline
- * in the hook, from that cache (rescap_current_untracked()). While cgroup policies exist, a process
- * whose cgroup has none in its ancestry pays, once per CPU while its
- * cgroup and the policies do not change, a look at each level of its
- * cgroup's ancestry that has a policy anywhere: a byte of a filter on the
- * cgroup's id, and a hash lookup only when the filter says the cgroup may
- * have a policy. After that it is told, inline in the attachment's hook,
- * by comparing its cgroup's id and the policies' generation with its
- * cgroup's slot in this CPU's cache (rescap_growth_unwatched()). Its usage
- * is measured only when it is registered or governed; the walk that finds
- * it governed is where the weighing of every policy starts.
+ * hash lookup for its own entry when the table has changed since its last
+ * lookup (on this CPU, for the module; in its thread's blob, for the
+ * LSM), and none otherwise: a process without one is told so inline in
+ * the hook, from that cache (rescap_current_untracked()). While cgroup
+ * policies exist, a process whose cgroup has none in its ancestry pays,
+ * once per CPU while its cgroup and the policies do not change, a look at
+ * each level of its cgroup's ancestry that has a policy anywhere: a byte
+ * of a filter on the cgroup's id, and a hash lookup only when the filter
+ * says the cgroup may have a policy. After that it is told, inline in the
+ * attachment's hook, by comparing its cgroup's id and the policies'
+ * generation with its cgroup's slot in this CPU's cache
+ * (rescap_growth_unwatched()). Its usage is measured only when it is
+ * registered or governed; the walk that finds it governed is where the
+ * weighing of every policy starts.
  */
 
 #include <linux/fdtable.h>
@@ -506,8 +507,9 @@ static void rescap_window_set(struct rescap_proc *const proc,
 /*
  * Whether a growth of current's process to @after of @res surely needs
  * nothing, in O(1) and without a write: it is registered (@proc), no
- * edge of @res is set, the last window made for @res still holds (the same caps, the same
- * policies, the same domain cgroup) and @after is within it, and, when
+ * edge of @res is set, the last window made for @res still holds (the
+ * same caps, the same policies, the same domain cgroup) and @after is
+ * within it, and, when
  * @after is exact, it is not above the peak either. A window being made
  * at this moment is not waited for: the growth is weighed instead.
  *
@@ -517,7 +519,7 @@ static bool rescap_growth_quiet(struct rescap_proc *const proc,
 				const struct rescap_res *const res,
 				const u64 after, const bool exact)
 {
-	const struct rescap_window *const w = &proc->windows[res->window];
+	const struct rescap_window *w;
 	unsigned int seq;
 	bool quiet;
 	u64 cgroup;
@@ -526,6 +528,7 @@ static bool rescap_growth_quiet(struct rescap_proc *const proc,
 						 BIT(res->soft_bit) |
 						 BIT(res->over_bit))))
 		return false;
+	w = &proc->windows[res->window];
 	if (exact && after > (u64)atomic64_read(rescap_peak_of(proc, res)))
 		return false;
 	seq = raw_read_seqcount(&proc->window_seq);
