@@ -1,4 +1,5 @@
-# kernels: stock lsm
+# kernels: stock
+# extra-kernels: lsm
 # Unprivileged loops cannot make rescapd do work that grows with them
 # (issue 13, item 7). nobody Gets, as fast as one connection can, the
 # Manager's Tracked (51 processes tracked) and a capped unit's

@@ -1,3 +1,5 @@
+# kernels: stock
+# extra-kernels: lsm
 # The kernel judges the D-Bus caller, not rescapd: a capped root process
 # cannot lift its own cap over the bus, a root service in a capped unit
 # cannot reset its unit, root without CAP_SYS_RESOURCE (an empty

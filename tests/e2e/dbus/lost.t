@@ -1,4 +1,5 @@
-# kernels: stock lsm
+# kernels: stock
+# extra-kernels: lsm
 # Kernel events while rescapd cannot read them (SIGSTOP): a flood of kills,
 # soft warnings and exits in a unit with caps. net.core.rmem_max is set to
 # 64 KiB for the test, so that a burst of some 300 events is past what

@@ -1,5 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kernels: stock
+# extra-kernels: lsm
 # Metrics for fleets: rescapctl metrics counts a unit's kill and another
 # unit's soft warning by unit, resource and policy, shows a tracked
 # process whose comm is arbitrary bytes, and Prometheus's own checker

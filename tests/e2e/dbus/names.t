@@ -1,4 +1,5 @@
-# kernels: stock lsm
+# kernels: stock
+# extra-kernels: lsm
 # Unit names as systemd resolves them (issue 14, part 4). An alias
 # (rname-alias.service, a symlink to rname.service) is its unit: caps set
 # on the alias are rname.service's (its file, its object, its armed path),

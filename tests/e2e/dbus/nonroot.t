@@ -1,3 +1,5 @@
+# kernels: stock
+# extra-kernels: lsm
 # A real non-root account is refused every change and may Fetch its own
 # process; rescapctl says so with exit status 4. polkit's default for
 # org.rescap1.manage is auth_admin: a call that does not allow interactive

@@ -1,3 +1,5 @@
+# kernels: stock
+# extra-kernels: lsm
 # An interactive polkit check that stays pending (a real polkitd, a rule
 # that asks for admin authentication, and a real authentication agent,
 # tests/helpers/rtest-polkit-agent, that never answers) blocks nothing

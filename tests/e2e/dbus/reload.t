@@ -1,4 +1,5 @@
-# kernels: stock lsm
+# kernels: stock
+# extra-kernels: lsm
 # rescapd's unit and life cycle under systemd: the unit as installed
 # (WatchdogSec, OOMScoreAdjust like systemd-oomd, the alias that D-Bus
 # activation starts, /etc/rescap made by ConfigurationDirectory=); the

@@ -1,3 +1,5 @@
+# kernels: stock
+# extra-kernels: lsm
 # Names are bytes, not text (issue 13, defect 3): a tracked process
 # renamed with prctl(PR_SET_NAME) to bytes that are not UTF-8, with a
 # terminal escape in them and ending inside a character (as the kernel's

@@ -1,4 +1,5 @@
-# kernels: stock lsm
+# kernels: stock
+# extra-kernels: lsm
 # Caps on a template unit (issue 14, part 2): caps on rtpl@.service apply
 # to every instance, from its first moment (rescapd arms the pattern
 # /system.slice/system-rtpl.slice/rtpl@*.service); an instance's own

@@ -1,4 +1,5 @@
-# kernels: stock lsm
+# kernels: stock
+# extra-kernels: lsm
 # Caps in a template's unit file and in a slice's (issue 14, part 2): a
 # template's [X-Rescap] caps its instances (three killed at 16 fds, from
 # their first moment); an instance's own drop-in wins key by key, and its

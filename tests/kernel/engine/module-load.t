@@ -1,7 +1,11 @@
-# kernels: stock ours
+# kernels: stock stock612 ours
 # The rescap module loads, creates /proc/rescap, and unloads cleanly.
 . ../../lib/lib.sh
 
+# The tests before this one in the boot leave the module loaded.
+if grep -q '^rescap ' /proc/modules; then
+	rmmod rescap || fail "cannot unload a rescap left loaded"
+fi
 [ -e /proc/rescap ] && fail "/proc/rescap exists before the module is loaded"
 load_rescap
 grep -qw rescap /proc/modules || fail "rescap is not in /proc/modules"
