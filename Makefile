@@ -115,7 +115,7 @@ KLINK_SRCS	:= cgroupd/kernel-link.c cgroupd/size.c cgroupd/utf8.c
 USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
 
 RESCAPCTL_SRCS	:= cgroupd/rescapctl.c cgroupd/rescapctl-bus.c cgroupd/rescapctl-metrics.c \
-		   cgroupd/rescapctl-print.c cgroupd/rescapd-unit.c
+		   cgroupd/rescapctl-print.c cgroupd/rescapctl-top.c cgroupd/rescapd-unit.c
 $(O)/bin/rescapctl: $(RESCAPCTL_SRCS) $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS) -lsmartcols

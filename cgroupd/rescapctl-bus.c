@@ -211,6 +211,80 @@ void bus_status_done(BusStatus *st) {
         *st = (BusStatus) {};
 }
 
+/* ---- what metrics and top read: units with caps, tracked processes ---- */
+
+void entries_free(Entry *e, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(e[i].unit);
+                free(e[i].comm);
+        }
+        free(e);
+}
+
+static int entry_add(Entry **e, size_t *n, const char *unit, const char *comm, uint32_t pid, const uint64_t v[4]) {
+        Entry *x = realloc(*e, (*n + 1) * sizeof(**e));
+
+        if (!x)
+                return -ENOMEM;
+        *e = x;
+        x[*n] = (Entry) { .unit = strdup(unit), .comm = comm ? strdup(comm) : NULL, .pid = pid };
+        memcpy(x[*n].v, v, sizeof(x[*n].v));
+        if (!x[*n].unit || (comm && !x[*n].comm)) {
+                free(x[*n].unit);
+                free(x[*n].comm);
+                return -ENOMEM;
+        }
+        (*n)++;
+        return 0;
+}
+
+int bus_read_units(sd_bus *bus, const char *what, Entry **e, size_t *n) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *unit, *cgroup, *path;
+        uint64_t v[4];
+        int r;
+
+        r = bus_call(bus, what, "ListUnits", &reply, NULL);
+        if (r)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', RESCAP_BUS_UNIT_ENTRY_SIG);
+        while (r >= 0 && (r = sd_bus_message_read(reply, RESCAP_BUS_UNIT_ENTRY_SIG, &unit, &cgroup, &path, &v[1],
+                                                  &v[3])) > 0) {
+                sd_bus_error err = SD_BUS_ERROR_NULL;
+
+                /* A unit that went away meanwhile counts nothing. */
+                if (sd_bus_get_property_trivial(bus, DEST, path, RESCAP_BUS_UNIT_IFACE, "HeapCurrent", &err, 't',
+                                                &v[0]) < 0 ||
+                    sd_bus_get_property_trivial(bus, DEST, path, RESCAP_BUS_UNIT_IFACE, "FDCurrent", &err, 't',
+                                                &v[2]) < 0)
+                        v[0] = v[2] = 0;
+                sd_bus_error_free(&err);
+                r = entry_add(e, n, unit, NULL, 0, v);
+        }
+        return r < 0 ? bus_fail(what, NULL, r) : 0;
+}
+
+int bus_read_processes(sd_bus *bus, const char *what, Entry **e, size_t *n) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *comm, *action, *cgroup, *unit;
+        sd_bus_error err = SD_BUS_ERROR_NULL;
+        uint32_t pid, uid;
+        uint64_t v[4];
+        int r;
+
+        r = sd_bus_call_method(bus, DEST, PATH, IFACE, "List", &err, &reply, NULL);
+        if (r < 0) {
+                r = sd_bus_error_has_name(&err, RESCAP_ERROR_KERNEL_UNAVAILABLE) ? 0 : bus_fail(what, &err, r);
+                sd_bus_error_free(&err);
+                return r;
+        }
+        r = sd_bus_message_enter_container(reply, 'a', RESCAP_BUS_LIST_ENTRY_SIG);
+        while (r >= 0 && (r = sd_bus_message_read(reply, RESCAP_BUS_LIST_ENTRY_SIG, &pid, &comm, &uid, &v[0], &v[1],
+                                                  &v[2], &v[3], &action, &cgroup, &unit)) > 0)
+                r = entry_add(e, n, unit, comm, pid, v);
+        return r < 0 ? bus_fail(what, NULL, r) : 0;
+}
+
 static int cmd_status(sd_bus *bus) {
         BusStatus st;
         int r;
@@ -423,51 +497,56 @@ static int on_bus_signal(sd_bus_message *m, void *userdata, sd_bus_error *error)
 
 static int on_subscribed(sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         const sd_bus_error *e = sd_bus_message_get_error(reply);
+        const char *what = userdata;
 
-        (void) userdata;
         (void) error;
         if (e)
-                fprintf(stderr, "rescapctl: monitor: rescapd is back, but it refused the subscription: %s (%s)\n",
-                        e->message ?: e->name, e->name);
+                fprintf(stderr, "rescapctl: %s: rescapd is back, but it refused the subscription: %s (%s)\n",
+                        what, e->message ?: e->name, e->name);
         else
-                fprintf(stderr, "rescapctl: monitor: rescapd is back; subscribed again\n");
+                fprintf(stderr, "rescapctl: %s: rescapd is back; subscribed again\n", what);
         return 0;
 }
 
 /* rescapd sends its signals to its subscribers only: when it comes back
  * (a restart, an upgrade), subscribe again. */
 static int on_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        const char *name, *old_owner, *new_owner;
+        const char *name, *old_owner, *new_owner, *what = userdata;
         sd_bus *bus = sd_bus_message_get_bus(m);
         int r;
 
-        (void) userdata;
         (void) error;
         if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0 || strcmp(name, DEST) != 0)
                 return 0;
         if (!new_owner[0]) {
-                fprintf(stderr, "rescapctl: monitor: rescapd left the bus; waiting for it\n");
+                fprintf(stderr, "rescapctl: %s: rescapd left the bus; waiting for it\n", what);
                 return 0;
         }
-        r = sd_bus_call_method_async(bus, NULL, DEST, PATH, IFACE, "Subscribe", on_subscribed, NULL, NULL);
+        r = sd_bus_call_method_async(bus, NULL, DEST, PATH, IFACE, "Subscribe", on_subscribed, userdata, NULL);
         if (r < 0)
-                fprintf(stderr, "rescapctl: monitor: cannot subscribe again: %s\n", strerror(-r));
+                fprintf(stderr, "rescapctl: %s: cannot subscribe again: %s\n", what, strerror(-r));
         return 0;
+}
+
+int bus_subscribe(sd_bus *bus, const char *what, sd_bus_message_handler_t cb, void *userdata) {
+        int r;
+
+        r = sd_bus_match_signal(bus, NULL, DEST, PATH, IFACE, NULL, cb, userdata);
+        if (r >= 0)
+                r = sd_bus_add_match(bus, NULL,
+                                     "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+                                     "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
+                                     "arg0='" DEST "'", on_owner_changed, (void *) what);
+        if (r < 0)
+                return bus_fail(what, NULL, r);
+        return bus_call(bus, what, "Subscribe", NULL, NULL);
 }
 
 static int cmd_monitor(sd_bus *bus, bool samples) {
         struct sigaction sa = { .sa_handler = on_signal };
         int r;
 
-        r = sd_bus_match_signal(bus, NULL, DEST, PATH, IFACE, NULL, on_bus_signal, &samples);
-        if (r >= 0)
-                r = sd_bus_add_match(bus, NULL,
-                                     "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
-                                     "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
-                                     "arg0='" DEST "'", on_owner_changed, NULL);
-        if (r < 0)
-                return bus_fail("monitor", NULL, r);
-        r = bus_call(bus, "monitor", "Subscribe", NULL, NULL);
+        r = bus_subscribe(bus, "monitor", on_bus_signal, &samples);
         if (r)
                 return r;
         sigaction(SIGINT, &sa, NULL);
@@ -602,6 +681,8 @@ int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv) {
                 return cmd_cat(bus, argv[0]);
         if (strcmp(cmd, "metrics") == 0)
                 return cmd_metrics(bus);
+        if (strcmp(cmd, "top") == 0)
+                return cmd_top(bus);
         if (strcmp(cmd, "unit-get") == 0)
                 return cmd_unit_get(bus, argv[0]);
         if (strcmp(cmd, "unit-reset") == 0)

@@ -18,13 +18,8 @@
 
 #include "bus-contract.h"
 #include "cleanup.h"
-#include "rescapd-errors.h"
 #include "rescapctl.h"
 #include "utf8.h"
-
-#define DEST RESCAP_BUS_NAME
-#define PATH RESCAP_BUS_PATH
-#define IFACE RESCAP_BUS_MANAGER_IFACE
 
 /* A label value: valid UTF-8 from rescapd; its controls shown as \xNN
  * (utf8.h), then backslash and double quote escaped as the format
@@ -53,13 +48,6 @@ typedef struct Series {
         size_t field;           /* index in the values of an entry */
         bool cap;               /* omitted when there is no cap */
 } Series;
-
-typedef struct Entry {
-        char *unit;
-        char *comm;             /* processes */
-        uint32_t pid;           /* processes; 0 for a unit */
-        uint64_t v[4];          /* heap, heap cap, fds, fd cap */
-} Entry;
 
 static const Series unit_series[] = {
         { "rescap_unit_heap_bytes", "VmData of the unit's processes, added up (HeapCurrent).", 0, false },
@@ -93,80 +81,6 @@ static void print_series(FILE *f, const Series *s, size_t n_series, const Entry 
                         fprintf(f, "} %" PRIu64 "\n", e[i].v[s[k].field]);
                 }
         }
-}
-
-static void entries_free(Entry *e, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(e[i].unit);
-                free(e[i].comm);
-        }
-        free(e);
-}
-
-static int entry_add(Entry **e, size_t *n, const char *unit, const char *comm, uint32_t pid, const uint64_t v[4]) {
-        Entry *x = realloc(*e, (*n + 1) * sizeof(**e));
-
-        if (!x)
-                return -ENOMEM;
-        *e = x;
-        x[*n] = (Entry) { .unit = strdup(unit), .comm = comm ? strdup(comm) : NULL, .pid = pid };
-        memcpy(x[*n].v, v, sizeof(x[*n].v));
-        if (!x[*n].unit || (comm && !x[*n].comm)) {
-                free(x[*n].unit);
-                free(x[*n].comm);
-                return -ENOMEM;
-        }
-        (*n)++;
-        return 0;
-}
-
-static int read_units(sd_bus *bus, Entry **e, size_t *n) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *unit, *cgroup, *path;
-        uint64_t v[4];
-        int r;
-
-        r = bus_call(bus, "metrics", "ListUnits", &reply, NULL);
-        if (r)
-                return r;
-        r = sd_bus_message_enter_container(reply, 'a', RESCAP_BUS_UNIT_ENTRY_SIG);
-        while (r >= 0 && (r = sd_bus_message_read(reply, RESCAP_BUS_UNIT_ENTRY_SIG, &unit, &cgroup, &path, &v[1],
-                                                  &v[3])) > 0) {
-                sd_bus_error err = SD_BUS_ERROR_NULL;
-
-                /* A unit that went away meanwhile counts nothing. */
-                if (sd_bus_get_property_trivial(bus, DEST, path, RESCAP_BUS_UNIT_IFACE, "HeapCurrent", &err, 't',
-                                                &v[0]) < 0 ||
-                    sd_bus_get_property_trivial(bus, DEST, path, RESCAP_BUS_UNIT_IFACE, "FDCurrent", &err, 't',
-                                                &v[2]) < 0)
-                        v[0] = v[2] = 0;
-                sd_bus_error_free(&err);
-                r = entry_add(e, n, unit, NULL, 0, v);
-        }
-        return r < 0 ? bus_fail("metrics: ListUnits", NULL, r) : 0;
-}
-
-/* Without the kernel (rescap_info's backend says so), no process. */
-static int read_processes(sd_bus *bus, Entry **e, size_t *n) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *comm, *action, *cgroup, *unit;
-        sd_bus_error err = SD_BUS_ERROR_NULL;
-        uint32_t pid, uid;
-        uint64_t v[4];
-        int r;
-
-        r = sd_bus_call_method(bus, DEST, PATH, IFACE, "List", &err, &reply, NULL);
-        if (r < 0) {
-                r = sd_bus_error_has_name(&err, RESCAP_ERROR_KERNEL_UNAVAILABLE) ? 0 :
-                    bus_fail("metrics: List", &err, r);
-                sd_bus_error_free(&err);
-                return r;
-        }
-        r = sd_bus_message_enter_container(reply, 'a', RESCAP_BUS_LIST_ENTRY_SIG);
-        while (r >= 0 && (r = sd_bus_message_read(reply, RESCAP_BUS_LIST_ENTRY_SIG, &pid, &comm, &uid, &v[0], &v[1],
-                                                  &v[2], &v[3], &action, &cgroup, &unit)) > 0)
-                r = entry_add(e, n, unit, comm, pid, v);
-        return r < 0 ? bus_fail("metrics: List", NULL, r) : 0;
 }
 
 static int print_counters(sd_bus *bus, FILE *f) {
@@ -218,9 +132,9 @@ static int print_metrics(sd_bus *bus, FILE *f) {
         r = bus_read_status(bus, "metrics", &st);
         if (r)
                 return r;
-        r = read_units(bus, &units, &n_units);
+        r = bus_read_units(bus, "metrics", &units, &n_units);
         if (!r)
-                r = read_processes(bus, &procs, &n_procs);
+                r = bus_read_processes(bus, "metrics", &procs, &n_procs);
         if (!r) {
                 family(f, "rescap_info", "gauge",
                        "rescapd's version and the kernel side it talks to (backend: module, lsm, \"\": none).");

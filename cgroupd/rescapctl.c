@@ -72,6 +72,10 @@ static void usage(FILE *f) {
                 "                             value comes from, and the errors\n"
                 "  metrics [--output FILE]    Prometheus text format: units with caps, tracked\n"
                 "                             processes, kills, warnings (FILE: replaced at once)\n"
+                "  top [-b] [-n N] [-d SECONDS] [--order=percent|heap|fds]\n"
+                "                             units with caps and tracked processes, the closest\n"
+                "                             to a cap first, refreshed in place (keys: p, h, f\n"
+                "                             sort, q quits); -b: batch mode, N refreshes\n"
                 "\n"
                 "Options (anywhere on the line):\n"
                 "  --json                     JSON output\n"
@@ -290,6 +294,7 @@ enum {
         OPT_OUTPUT      = 1 << 7,
         OPT_PIDFD       = 1 << 8,
         OPT_COLUMNS     = 1 << 9,
+        OPT_TOP         = 1 << 10,      /* -b, -n, -d, --order */
 };
 
 /* Which side a command talks to. */
@@ -497,6 +502,10 @@ static int run_verb(const Verb *v, int argc, char **argv) {
                 fprintf(stderr, "rescapctl: list: --cgroups or --armed, not both\n");
                 return EXIT_USAGE;
         }
+        if (arg_json && strcmp(v->name, "top") == 0) {
+                fprintf(stderr, "rescapctl: top: no --json (metrics prints the same numbers for programs)\n");
+                return EXIT_USAGE;
+        }
         if (arg_pidfd && arg_cgroup) {
                 fprintf(stderr, "rescapctl: %s: --pidfd names a process, --cgroup a cgroup\n", v->name);
                 return EXIT_USAGE;
@@ -554,6 +563,7 @@ static const Verb verbs[] = {
         { "set-property", 2, ARGS_ANY, OPT_RUNTIME,                            SIDE_BUS },
         { "cat",          1, 1,        0,                                      SIDE_BUS },
         { "metrics",      0, 0,        OPT_OUTPUT,                             SIDE_BUS },
+        { "top",          0, 0,        OPT_TOP,                                SIDE_BUS },
 };
 
 static const struct {
@@ -570,6 +580,7 @@ static const struct {
         { OPT_OUTPUT, "--output" },
         { OPT_PIDFD, "--pidfd" },
         { OPT_COLUMNS, "-o/--columns" },
+        { OPT_TOP, "-b, -n, -d and --order" },
 };
 
 /* 0 to go on, else the exit status (-1: success, for --help). */
@@ -577,7 +588,7 @@ static int parse_argv(int argc, char **argv) {
         enum {
                 ARG_JSON = 0x100, ARG_PIDFD, ARG_KERNEL, ARG_BUS, ARG_NO_INHERIT, ARG_HEAP, ARG_FDS,
                 ARG_ACTION, ARG_SOFT, ARG_FORCE, ARG_CGROUP, ARG_CGROUPS, ARG_ARMED, ARG_SAMPLES,
-                ARG_RUNTIME, ARG_OUTPUT,
+                ARG_RUNTIME, ARG_OUTPUT, ARG_ORDER,
         };
         static const struct option opts[] = {
                 { "json",       no_argument,       NULL, ARG_JSON },
@@ -598,12 +609,18 @@ static int parse_argv(int argc, char **argv) {
                 { "samples",    no_argument,       NULL, ARG_SAMPLES },
                 { "runtime",    no_argument,       NULL, ARG_RUNTIME },
                 { "output",     required_argument, NULL, ARG_OUTPUT },
+                { "batch",      no_argument,       NULL, 'b' },
+                { "iterations", required_argument, NULL, 'n' },
+                { "delay",      required_argument, NULL, 'd' },
+                { "order",      required_argument, NULL, ARG_ORDER },
                 {}
         };
         uint64_t v;
+        double d;
+        char *end;
         int c;
 
-        while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "ho:bn:d:", opts, NULL)) >= 0) {
                 switch (c) {
                 case ARG_JSON: arg_json = true; break;
                 case ARG_PIDFD: arg_pidfd = true; arg_seen |= OPT_PIDFD; break;
@@ -669,6 +686,36 @@ static int parse_argv(int argc, char **argv) {
                         arg_output = optarg;
                         arg_seen |= OPT_OUTPUT;
                         break;
+                case 'b': arg_batch = true; arg_seen |= OPT_TOP; break;
+                case 'n':
+                        if (parse_count(optarg, &v) < 0 || v == 0 || v == UINT64_MAX) {
+                                fprintf(stderr, "rescapctl: top: bad number of refreshes '%s'\n", tty_str(optarg));
+                                return EXIT_USAGE;
+                        }
+                        arg_iterations = v;
+                        arg_seen |= OPT_TOP;
+                        break;
+                case 'd':
+                        errno = 0;
+                        d = strtod(optarg, &end);
+                        if (errno || end == optarg || *end || !(d >= 0.1 && d <= 3600)) {
+                                fprintf(stderr, "rescapctl: top: bad delay '%s' (0.1 to 3600 seconds)\n",
+                                        tty_str(optarg));
+                                return EXIT_USAGE;
+                        }
+                        arg_delay_usec = (uint64_t) (d * 1e6);
+                        arg_seen |= OPT_TOP;
+                        break;
+                case ARG_ORDER:
+                        if (strcmp(optarg, "percent") != 0 && strcmp(optarg, "heap") != 0 &&
+                            strcmp(optarg, "fds") != 0) {
+                                fprintf(stderr, "rescapctl: top: bad order '%s' (percent, heap or fds)\n",
+                                        tty_str(optarg));
+                                return EXIT_USAGE;
+                        }
+                        arg_order = optarg;
+                        arg_seen |= OPT_TOP;
+                        break;
                 default:
                         fprintf(stderr, "Try 'rescapctl --help'.\n");
                         return EXIT_USAGE;
@@ -706,7 +753,7 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < sizeof(opt_names) / sizeof(opt_names[0]); i++)
                 if (arg_seen & opt_names[i].bit & ~v->opts) {
                         fprintf(stderr, "rescapctl: %s: %s %s of %s\n", v->name, opt_names[i].name,
-                                opt_names[i].bit == OPT_CAPS ? "are not options" : "is not an option", v->name);
+                                opt_names[i].bit & (OPT_CAPS | OPT_TOP) ? "are not options" : "is not an option", v->name);
                         return EXIT_USAGE;
                 }
         return run_verb(v, (int) n, argv + optind + 1);

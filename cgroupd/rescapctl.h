@@ -114,7 +114,32 @@ typedef struct BusStatus {
 /* 0, or an exit status (the failure told); bus_status_done() frees. */
 int bus_read_status(sd_bus *bus, const char *what, BusStatus *ret);
 void bus_status_done(BusStatus *st);
+/* A unit with caps (ListUnits, with its HeapCurrent and FDCurrent) or a
+ * tracked process (List), as rescapd tells them. */
+typedef struct Entry {
+        char *unit;                     /* "" for none (a process) */
+        char *comm;                     /* processes; NULL for a unit */
+        uint32_t pid;                   /* processes; 0 for a unit */
+        uint64_t v[4];                  /* ENTRY_HEAP... */
+} Entry;
+enum { ENTRY_HEAP, ENTRY_HEAP_CAP, ENTRY_FDS, ENTRY_FD_CAP };
+/* Appended to *e: 0, or an exit status (the failure told, what: the
+ * command). A unit gone meanwhile counts nothing; without the kernel
+ * (rescapd's Backend is ""), no process. */
+int bus_read_units(sd_bus *bus, const char *what, Entry **e, size_t *n);
+int bus_read_processes(sd_bus *bus, const char *what, Entry **e, size_t *n);
+void entries_free(Entry *e, size_t n);
+/* Subscribes to rescapd's signals, cb called for each, and again each time
+ * rescapd comes back on the bus (told on stderr; what: the command): 0 or
+ * an exit status. */
+int bus_subscribe(sd_bus *bus, const char *what, sd_bus_message_handler_t cb, void *userdata);
 /* rescapctl-metrics.c */
 int cmd_metrics(sd_bus *bus);
+/* rescapctl-top.c */
+extern bool arg_batch;
+extern uint64_t arg_iterations;         /* 0: until q or a signal */
+extern uint64_t arg_delay_usec;
+extern const char *arg_order;           /* "percent", "heap", "fds" */
+int cmd_top(sd_bus *bus);
 /* A command through rescapd: its exit status. */
 int bus_main(sd_bus *bus, const char *cmd, int argc, char **argv);
