@@ -115,7 +115,8 @@ KLINK_SRCS	:= cgroupd/kernel-link.c cgroupd/size.c cgroupd/utf8.c
 USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
 
 RESCAPCTL_SRCS	:= cgroupd/rescapctl.c cgroupd/rescapctl-bus.c cgroupd/rescapctl-metrics.c \
-		   cgroupd/rescapctl-print.c cgroupd/rescapctl-top.c cgroupd/rescapd-unit.c
+		   cgroupd/rescapctl-print.c cgroupd/rescapctl-top.c cgroupd/rescapd-unit.c \
+		   cgroupd/bus-subscribe.c
 $(O)/bin/rescapctl: $(RESCAPCTL_SRCS) $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS) -lsmartcols
@@ -181,7 +182,12 @@ $(O)/tests/test-print: tests/unit/test-print.c tests/unit/check.h cgroupd/rescap
 
 UNIT_BINS	+= $(O)/tests/rescapd-san $(O)/tests/test-rescapd $(O)/tests/test-unit-config $(O)/tests/test-print
 
-USER_BINS	:= $(O)/bin/rescapctl $(O)/bin/rescapd
+# rescap-notify: a user session's notifications of its kills and warnings.
+$(O)/bin/rescap-notify: cgroupd/rescap-notify.c cgroupd/bus-subscribe.c cgroupd/size.c $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(SD_LIBS)
+
+USER_BINS	:= $(O)/bin/rescapctl $(O)/bin/rescapd $(O)/bin/rescap-notify
 TEST_BINS	:= $(patsubst tests/helpers/%.c,$(O)/bin/%,$(wildcard tests/helpers/*.c))
 
 .PHONY: userspace
@@ -197,6 +203,10 @@ INSTALL		?= install
 install: $(USER_BINS)
 	$(INSTALL) -D -m 0755 $(O)/bin/rescapd $(DESTDIR)$(PREFIX)/libexec/rescapd
 	$(INSTALL) -D -m 0755 $(O)/bin/rescapctl $(DESTDIR)$(PREFIX)/bin/rescapctl
+	$(INSTALL) -D -m 0755 $(O)/bin/rescap-notify $(DESTDIR)$(PREFIX)/bin/rescap-notify
+	$(INSTALL) -D -m 0644 dbus/rescap-notify.service $(DESTDIR)$(PREFIX)/lib/systemd/user/rescap-notify.service
+	$(INSTALL) -D -m 0644 dbus/rescap-notify.desktop $(DESTDIR)/etc/xdg/autostart/rescap-notify.desktop
+	$(INSTALL) -D -m 0644 cgroupd/rescap-notify.1 $(DESTDIR)$(PREFIX)/share/man/man1/rescap-notify.1
 	$(INSTALL) -D -m 0644 dbus/rescapd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/rescapd.service
 	$(INSTALL) -D -m 0644 dbus/rescap-metrics.service $(DESTDIR)$(PREFIX)/lib/systemd/system/rescap-metrics.service
 	$(INSTALL) -D -m 0644 dbus/rescap-metrics.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/rescap-metrics.timer
@@ -215,6 +225,8 @@ install: $(USER_BINS)
 	@# on DESTDIR's tree when there is one. The metrics timer does nothing
 	@# where node_exporter's textfile directory is missing.
 	systemctl $(if $(DESTDIR),--root=$(DESTDIR)) enable rescapd.service rescap-metrics.timer
+	@# rescap-notify in every user's graphical session (systemd --user).
+	systemctl $(if $(DESTDIR),--root=$(DESTDIR)) --global enable rescap-notify.service
 
 # ---- Debian packages: make deb ----
 #

@@ -17,6 +17,7 @@
 #include <systemd/sd-bus.h>
 
 #include "bus-contract.h"
+#include "bus-subscribe.h"
 #include "kernel-link.h"
 #include "rescapctl.h"
 #include "cleanup.h"
@@ -495,48 +496,9 @@ static int on_bus_signal(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return 0;
 }
 
-static int on_subscribed(sd_bus_message *reply, void *userdata, sd_bus_error *error) {
-        const sd_bus_error *e = sd_bus_message_get_error(reply);
-        const char *what = userdata;
-
-        (void) error;
-        if (e)
-                fprintf(stderr, "rescapctl: %s: rescapd is back, but it refused the subscription: %s (%s)\n",
-                        what, e->message ?: e->name, e->name);
-        else
-                fprintf(stderr, "rescapctl: %s: rescapd is back; subscribed again\n", what);
-        return 0;
-}
-
-/* rescapd sends its signals to its subscribers only: when it comes back
- * (a restart, an upgrade), subscribe again. */
-static int on_owner_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        const char *name, *old_owner, *new_owner, *what = userdata;
-        sd_bus *bus = sd_bus_message_get_bus(m);
-        int r;
-
-        (void) error;
-        if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0 || strcmp(name, DEST) != 0)
-                return 0;
-        if (!new_owner[0]) {
-                fprintf(stderr, "rescapctl: %s: rescapd left the bus; waiting for it\n", what);
-                return 0;
-        }
-        r = sd_bus_call_method_async(bus, NULL, DEST, PATH, IFACE, "Subscribe", on_subscribed, userdata, NULL);
-        if (r < 0)
-                fprintf(stderr, "rescapctl: %s: cannot subscribe again: %s\n", what, strerror(-r));
-        return 0;
-}
-
 int bus_subscribe(sd_bus *bus, const char *what, sd_bus_message_handler_t cb, void *userdata) {
-        int r;
+        int r = rescap_follow_signals(bus, what, cb, userdata);
 
-        r = sd_bus_match_signal(bus, NULL, DEST, PATH, IFACE, NULL, cb, userdata);
-        if (r >= 0)
-                r = sd_bus_add_match(bus, NULL,
-                                     "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
-                                     "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
-                                     "arg0='" DEST "'", on_owner_changed, (void *) what);
         if (r < 0)
                 return bus_fail(what, NULL, r);
         return bus_call(bus, what, "Subscribe", NULL, NULL);
