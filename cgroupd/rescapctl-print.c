@@ -207,6 +207,14 @@ void printer_init(void) {
         utf8_ctype = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 }
 
+/* A row kept for a tree (printed at the end, parents first): its cells,
+ * strings copied. */
+typedef struct TreeRow {
+        Cell cells[TABLE_COLUMNS_MAX];
+        size_t parent;                  /* index, or SIZE_MAX for a root */
+        struct libscols_line *line;
+} TreeRow;
+
 struct Table {
         const Column *cols;
         size_t n_cols;
@@ -214,6 +222,10 @@ struct Table {
         size_t n_shown;
         struct libscols_table *tb;
         unsigned rows;
+        bool tree;                      /* table_new_tree() */
+        size_t path_col;                /* the column of the paths */
+        TreeRow *kept;
+        size_t n_kept;
 };
 
 static int column_find(const Column *cols, size_t n, const char *name, size_t len) {
@@ -223,7 +235,7 @@ static int column_find(const Column *cols, size_t n, const char *name, size_t le
         return -1;
 }
 
-int table_new(const Column *cols, size_t n, Table **ret) {
+static int table_make(const Column *cols, size_t n, bool tree, size_t path_col, Table **ret) {
         Table *t = calloc(1, sizeof(*t));
         char header[64];
 
@@ -231,6 +243,8 @@ int table_new(const Column *cols, size_t n, Table **ret) {
                 return -ENOMEM;
         t->cols = cols;
         t->n_cols = n;
+        t->tree = tree;
+        t->path_col = path_col;
         if (arg_columns) {
                 for (const char *s = arg_columns; *s; ) {
                         const size_t len = strcspn(s, ",");
@@ -278,7 +292,9 @@ int table_new(const Column *cols, size_t n, Table **ret) {
                         for (j = 0; c->name[j] && j + 1 < sizeof(header); j++)
                                 header[j] = (char) toupper((unsigned char) c->name[j]);
                         header[j] = 0;
-                        if (!scols_table_new_column(t->tb, header, 0, c->right ? SCOLS_FL_RIGHT : 0)) {
+                        if (!scols_table_new_column(t->tb, header, 0,
+                                                    c->right ? SCOLS_FL_RIGHT :
+                                                    tree && t->shown[i] == path_col ? SCOLS_FL_TREE : 0)) {
                                 scols_unref_table(t->tb);
                                 free(t);
                                 return -ENOMEM;
@@ -287,6 +303,14 @@ int table_new(const Column *cols, size_t n, Table **ret) {
         }
         *ret = t;
         return 0;
+}
+
+int table_new(const Column *cols, size_t n, Table **ret) {
+        return table_make(cols, n, false, 0, ret);
+}
+
+int table_new_tree(const Column *cols, size_t n, size_t path_col, Table **ret) {
+        return table_make(cols, n, true, path_col, ret);
 }
 
 static const char *cell_text(const Column *c, const Cell *v, char *buf, size_t size) {
@@ -325,31 +349,74 @@ static void cell_json(const Column *c, const Cell *v) {
         }
 }
 
-int table_add(Table *t, const Cell *row) {
-        struct libscols_line *ln;
+/* One row, in a table or as a JSON object (children: the rows of a tree
+ * below it, or NULL). */
+static void row_json(const Table *t, const Cell *row) {
+        printf("{");
+        for (size_t i = 0; i < t->n_shown; i++) {
+                const Column *c = &t->cols[t->shown[i]];
+
+                printf("%s\"%s\":", i ? "," : "", c->name);
+                cell_json(c, &row[t->shown[i]]);
+        }
+}
+
+static int row_line(Table *t, const Cell *row, struct libscols_line *parent, const char *path,
+                    struct libscols_line **ret) {
+        struct libscols_line *ln = scols_table_new_line(t->tb, parent);
         char buf[64];
 
-        if (arg_json) {
-                printf("%s{", t->rows ? "," : "[");
-                for (size_t i = 0; i < t->n_shown; i++) {
-                        const Column *c = &t->cols[t->shown[i]];
-
-                        printf("%s\"%s\":", i ? "," : "", c->name);
-                        cell_json(c, &row[t->shown[i]]);
-                }
-                printf("}");
-                t->rows++;
-                return 0;
-        }
-        ln = scols_table_new_line(t->tb, NULL);
         if (!ln)
                 return -ENOMEM;
         for (size_t i = 0; i < t->n_shown; i++) {
                 const Column *c = &t->cols[t->shown[i]];
+                const char *text = path && t->shown[i] == t->path_col ? tty_str(path) :
+                                   cell_text(c, &row[t->shown[i]], buf, sizeof(buf));
 
-                if (scols_line_set_data(ln, i, cell_text(c, &row[t->shown[i]], buf, sizeof(buf))) < 0)
+                if (scols_line_set_data(ln, i, text) < 0)
                         return -ENOMEM;
         }
+        if (ret)
+                *ret = ln;
+        return 0;
+}
+
+static int tree_keep(Table *t, const Cell *row) {
+        TreeRow *k = realloc(t->kept, (t->n_kept + 1) * sizeof(*k));
+
+        if (!k)
+                return -ENOMEM;
+        t->kept = k;
+        k = &t->kept[t->n_kept];
+        memset(k, 0, sizeof(*k));
+        for (size_t i = 0; i < t->n_cols && i < TABLE_COLUMNS_MAX; i++) {
+                k->cells[i] = row[i];
+                if (t->cols[i].type == COL_STR) {
+                        k->cells[i].s = strdup(row[i].s);
+                        if (!k->cells[i].s) {
+                                for (size_t j = 0; j < i; j++)
+                                        if (t->cols[j].type == COL_STR)
+                                                free((char *) k->cells[j].s);
+                                return -ENOMEM;
+                        }
+                }
+        }
+        t->n_kept++;
+        return 0;
+}
+
+int table_add(Table *t, const Cell *row) {
+        if (t->tree)
+                return tree_keep(t, row);
+        if (arg_json) {
+                printf("%s", t->rows ? "," : "[");
+                row_json(t, row);
+                printf("}");
+                t->rows++;
+                return 0;
+        }
+        if (row_line(t, row, NULL, NULL, NULL) < 0)
+                return -ENOMEM;
         t->rows++;
         return 0;
 }
@@ -357,8 +424,109 @@ int table_add(Table *t, const Cell *row) {
 void table_free(Table *t) {
         if (!t)
                 return;
+        for (size_t r = 0; r < t->n_kept; r++)
+                for (size_t i = 0; i < t->n_cols && i < TABLE_COLUMNS_MAX; i++)
+                        if (t->cols[i].type == COL_STR)
+                                free((char *) t->kept[r].cells[i].s);
+        free(t->kept);
         scols_unref_table(t->tb);
         free(t);
+}
+
+/* Paths in tree order: component by component ('/' before any other
+ * byte), so that each path comes right before the paths below it. */
+static int path_cmp(const char *a, const char *b) {
+        for (; *a && *a == *b; a++, b++)
+                ;
+        if (*a == *b)
+                return 0;
+        if (*a == '/' || !*b)
+                return *b ? -1 : 1;
+        if (*b == '/' || !*a)
+                return *a ? 1 : -1;
+        return (unsigned char) *a < (unsigned char) *b ? -1 : 1;
+}
+
+static size_t tree_path_col;
+
+static int tree_row_cmp(const void *x, const void *y) {
+        const TreeRow *a = x, *b = y;
+
+        return path_cmp(a->cells[tree_path_col].s, b->cells[tree_path_col].s);
+}
+
+/* Whether path b is below path a. */
+static bool path_below(const char *a, const char *b) {
+        const size_t n = strlen(a);
+
+        if (n == 1 && a[0] == '/')
+                return b[0] == '/' && b[1];
+        return strncmp(a, b, n) == 0 && b[n] == '/';
+}
+
+/* The rows in tree order, each one's parent the nearest row above it. */
+static void tree_link(Table *t) {
+        size_t stack[256], depth = 0;
+
+        tree_path_col = t->path_col;
+        qsort(t->kept, t->n_kept, sizeof(*t->kept), tree_row_cmp);
+        for (size_t r = 0; r < t->n_kept; r++) {
+                const char *path = t->kept[r].cells[t->path_col].s;
+
+                while (depth && !path_below(t->kept[stack[depth - 1]].cells[t->path_col].s, path))
+                        depth--;
+                t->kept[r].parent = depth ? stack[depth - 1] : SIZE_MAX;
+                if (depth < sizeof(stack) / sizeof(stack[0]))
+                        stack[depth++] = r;
+        }
+}
+
+/* A row's JSON object, with its children's in "children". */
+static void tree_json(const Table *t, size_t r) {
+        bool first = true;
+
+        row_json(t, t->kept[r].cells);
+        for (size_t c = r + 1; c < t->n_kept; c++) {
+                if (t->kept[c].parent != r)
+                        continue;
+                printf("%s", first ? ",\"children\":[" : ",");
+                first = false;
+                tree_json(t, c);
+        }
+        printf("%s}", first ? "" : "]");
+}
+
+/* The tree: a path shown below its parent's without what they share. */
+static void tree_print(Table *t) {
+        tree_link(t);
+        if (arg_json) {
+                bool first = true;
+
+                printf("[");
+                for (size_t r = 0; r < t->n_kept; r++)
+                        if (t->kept[r].parent == SIZE_MAX) {
+                                printf("%s", first ? "" : ",");
+                                first = false;
+                                tree_json(t, r);
+                        }
+                printf("]\n");
+                return;
+        }
+        for (size_t r = 0; r < t->n_kept; r++) {
+                const TreeRow *k = &t->kept[r];
+                const char *path = k->cells[t->path_col].s;
+
+                if (k->parent != SIZE_MAX) {
+                        const char *above = t->kept[k->parent].cells[t->path_col].s;
+
+                        path += strcmp(above, "/") == 0 ? 1 : strlen(above) + 1;
+                }
+                if (row_line(t, k->cells, k->parent == SIZE_MAX ? NULL : t->kept[k->parent].line, path,
+                             &t->kept[r].line) < 0)
+                        return;
+        }
+        if (t->n_kept)
+                (void) scols_print_table(t->tb);
 }
 
 /* Prints (a table) or ends (JSON: the array so far) what was added, and
@@ -366,7 +534,9 @@ void table_free(Table *t) {
 void table_print_free(Table *t) {
         if (!t)
                 return;
-        if (arg_json)
+        if (t->tree)
+                tree_print(t);
+        else if (arg_json)
                 printf("%s\n", t->rows ? "]" : "[]");
         else if (t->rows)
                 (void) scols_print_table(t->tb);

@@ -46,7 +46,8 @@ static void usage(FILE *f) {
                 "  cap --cgroup CGROUP        set the caps of a cgroup (each member, and\n"
                 "                             the members of its descendants)\n"
                 "  reset --cgroup CGROUP      remove the policy of a cgroup\n"
-                "  list --cgroups             every cgroup policy\n"
+                "  list --cgroups [--tree]    every cgroup policy (--tree: below the\n"
+                "                             policies of the cgroups above)\n"
                 "                             (CGROUP: an id, a cgroup2 directory, or a path\n"
                 "                             under /sys/fs/cgroup; always the kernel directly)\n"
                 "  arm CGROUP-PATH            caps (--heap, --fds, ...) for every cgroup made\n"
@@ -54,7 +55,7 @@ static void usage(FILE *f) {
                 "                             component: each matching name), and for the\n"
                 "                             cgroup there now\n"
                 "  disarm CGROUP-PATH         stop arming the path\n"
-                "  list --armed               every armed path (the kernel directly)\n"
+                "  list --armed [--tree]      every armed path (the kernel directly)\n"
                 "  monitor [--samples]        print kills, warnings and exits as they come\n"
                 "                             (and, through rescapd, the monitoring samples)\n"
                 "Through rescapd only:\n"
@@ -295,6 +296,7 @@ enum {
         OPT_PIDFD       = 1 << 8,
         OPT_COLUMNS     = 1 << 9,
         OPT_TOP         = 1 << 10,      /* -b, -n, -d, --order */
+        OPT_TREE        = 1 << 11,      /* list --cgroups --tree, list --armed --tree */
 };
 
 /* Which side a command talks to. */
@@ -324,7 +326,7 @@ bool arg_no_inherit;
 bool arg_samples;
 bool arg_runtime;
 const char *arg_output;
-static bool arg_cgroup, arg_cgroups, arg_armed;
+static bool arg_cgroup, arg_cgroups, arg_armed, arg_tree;
 
 /* The side a command goes to, from what it is and its options. */
 static int verb_side(const Verb *v) {
@@ -344,8 +346,12 @@ static int kernel_cgroup_verb(const char *cmd, const char *arg) {
         int r;
 
         if (strcmp(cmd, "list") == 0) {
-                r = arg_armed ? table_new(armed_columns, sizeof(armed_columns) / sizeof(armed_columns[0]), &tb)
-                              : table_new(group_columns, sizeof(group_columns) / sizeof(group_columns[0]), &tb);
+                const Column *cols = arg_armed ? armed_columns : group_columns;
+                const size_t n = arg_armed ? sizeof(armed_columns) / sizeof(armed_columns[0]) :
+                                             sizeof(group_columns) / sizeof(group_columns[0]);
+
+                /* The path is the last column of both. */
+                r = arg_tree ? table_new_tree(cols, n, n - 1, &tb) : table_new(cols, n, &tb);
                 if (r < 0)
                         return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
                 r = open_link(&l);
@@ -498,6 +504,10 @@ static int run_verb(const Verb *v, int argc, char **argv) {
 
         if (!arg_side_opt && getenv("RESCAPCTL_KERNEL") && strcmp(getenv("RESCAPCTL_KERNEL"), "1") == 0)
                 arg_side_opt = SIDE_KERNEL;
+        if (arg_tree && !arg_cgroups && !arg_armed) {
+                fprintf(stderr, "rescapctl: list: --tree shows the paths of --cgroups or --armed\n");
+                return EXIT_USAGE;
+        }
         if (arg_cgroups && arg_armed) {
                 fprintf(stderr, "rescapctl: list: --cgroups or --armed, not both\n");
                 return EXIT_USAGE;
@@ -547,7 +557,7 @@ static int run_verb(const Verb *v, int argc, char **argv) {
 }
 
 static const Verb verbs[] = {
-        { "list",         0, 0,        OPT_CGROUPS | OPT_ARMED | OPT_COLUMNS,  SIDE_ANY },
+        { "list",         0, 0,        OPT_CGROUPS | OPT_ARMED | OPT_COLUMNS | OPT_TREE, SIDE_ANY },
         { "get",          1, 1,        OPT_CGROUP | OPT_PIDFD,                 SIDE_ANY },
         { "register",     1, 1,        OPT_CAPS | OPT_NO_INHERIT | OPT_PIDFD,  SIDE_ANY },
         { "deregister",   1, 1,        OPT_PIDFD,                              SIDE_ANY },
@@ -581,6 +591,7 @@ static const struct {
         { OPT_PIDFD, "--pidfd" },
         { OPT_COLUMNS, "-o/--columns" },
         { OPT_TOP, "-b, -n, -d and --order" },
+        { OPT_TREE, "--tree" },
 };
 
 /* 0 to go on, else the exit status (-1: success, for --help). */
@@ -588,7 +599,7 @@ static int parse_argv(int argc, char **argv) {
         enum {
                 ARG_JSON = 0x100, ARG_PIDFD, ARG_KERNEL, ARG_BUS, ARG_NO_INHERIT, ARG_HEAP, ARG_FDS,
                 ARG_ACTION, ARG_SOFT, ARG_FORCE, ARG_CGROUP, ARG_CGROUPS, ARG_ARMED, ARG_SAMPLES,
-                ARG_RUNTIME, ARG_OUTPUT, ARG_ORDER,
+                ARG_RUNTIME, ARG_OUTPUT, ARG_ORDER, ARG_TREE,
         };
         static const struct option opts[] = {
                 { "json",       no_argument,       NULL, ARG_JSON },
@@ -613,6 +624,7 @@ static int parse_argv(int argc, char **argv) {
                 { "iterations", required_argument, NULL, 'n' },
                 { "delay",      required_argument, NULL, 'd' },
                 { "order",      required_argument, NULL, ARG_ORDER },
+                { "tree",       no_argument,       NULL, ARG_TREE },
                 {}
         };
         uint64_t v;
@@ -676,6 +688,7 @@ static int parse_argv(int argc, char **argv) {
                 case ARG_CGROUP: arg_cgroup = true; arg_seen |= OPT_CGROUP; break;
                 case ARG_CGROUPS: arg_cgroups = true; arg_seen |= OPT_CGROUPS; break;
                 case ARG_ARMED: arg_armed = true; arg_seen |= OPT_ARMED; break;
+                case ARG_TREE: arg_tree = true; arg_seen |= OPT_TREE; break;
                 case ARG_SAMPLES: arg_samples = true; arg_seen |= OPT_SAMPLES; break;
                 case ARG_RUNTIME: arg_runtime = true; arg_seen |= OPT_RUNTIME; break;
                 case ARG_OUTPUT:

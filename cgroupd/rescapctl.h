@@ -85,6 +85,10 @@ typedef struct Cell {
 typedef struct Table Table;
 /* 0, or -EINVAL (an unknown -o column, told) or -ENOMEM. */
 int table_new(const Column *cols, size_t n, Table **ret);
+/* The same, printed as a tree of the paths in column path_col (a row
+ * below the nearest row whose path is above its own; JSON: its object in
+ * that row's "children"). */
+int table_new_tree(const Column *cols, size_t n, size_t path_col, Table **ret);
 /* row: a Cell for each of the table's columns, in their order. */
 int table_add(Table *t, const Cell *row);
 void table_print_free(Table *t);
