@@ -116,7 +116,7 @@ USER_HDRS	:= $(wildcard cgroupd/*.h) include/uapi/linux/rescap.h
 
 RESCAPCTL_SRCS	:= cgroupd/rescapctl.c cgroupd/rescapctl-bus.c cgroupd/rescapctl-metrics.c \
 		   cgroupd/rescapctl-print.c cgroupd/rescapctl-top.c cgroupd/rescapd-unit.c \
-		   cgroupd/bus-subscribe.c
+		   cgroupd/bus-subscribe.c cgroupd/sockets.c
 $(O)/bin/rescapctl: $(RESCAPCTL_SRCS) $(KLINK_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS) -lsmartcols
@@ -152,7 +152,7 @@ UNIT_BINS	:= $(O)/tests/test-size $(O)/tests/test-utf8
 SD_LIBS		:= $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 RESCAPD_SRCS	:= cgroupd/rescapd.c cgroupd/rescapd-manager.c cgroupd/rescapd-sample.c \
 		   cgroupd/rescapd-unit.c cgroupd/rescapd-config.c cgroupd/unit-config.c \
-		   cgroupd/bus-get.c \
+		   cgroupd/bus-get.c cgroupd/sockets.c \
 		   dbus/bus-manager.c dbus/bus-unit.c dbus/bus-auth.c
 RESCAPD_HDRS	:= $(USER_HDRS) $(wildcard dbus/*.h)
 
@@ -180,7 +180,12 @@ $(O)/tests/test-print: tests/unit/test-print.c tests/unit/check.h cgroupd/rescap
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS) -lsmartcols
 
-UNIT_BINS	+= $(O)/tests/rescapd-san $(O)/tests/test-rescapd $(O)/tests/test-unit-config $(O)/tests/test-print
+$(O)/tests/test-sockets: tests/unit/test-sockets.c tests/unit/check.h cgroupd/sockets.c cgroupd/sockets.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS)
+
+UNIT_BINS	+= $(O)/tests/rescapd-san $(O)/tests/test-rescapd $(O)/tests/test-unit-config $(O)/tests/test-print \
+		   $(O)/tests/test-sockets
 
 # rescap-notify: a user session's notifications of its kills and warnings.
 $(O)/bin/rescap-notify: cgroupd/rescap-notify.c cgroupd/bus-subscribe.c cgroupd/size.c $(USER_HDRS)

@@ -38,3 +38,8 @@
  * after lost events), policy ("process", "cgroup"), kind (warnings:
  * "soft", "notify", "deny"; "" for kills), count. */
 #define RESCAP_BUS_COUNTER_ENTRY_SIG "(ssssst)"
+/* GetSockets, GetUnitSockets: sockets by family, type and state, with
+ * their count; TCP connections: local and peer address, state, bytes
+ * sent (acknowledged by the peer) and received. */
+#define RESCAP_BUS_SOCK_COUNT_SIG "(sssu)"
+#define RESCAP_BUS_TCP_CONN_SIG   "(ssstt)"

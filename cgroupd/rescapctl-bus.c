@@ -109,6 +109,63 @@ static int action_from(const char *s) {
         return rk_action_from_name(s, &a) < 0 ? 0 : (int) a;
 }
 
+int bus_sockets(sd_bus *bus, const char *member, const char *sig, const void *arg, SockReport *ret,
+                sd_bus_message **reply) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        const char *family, *type, *state, *local, *peer;
+        uint64_t sent, received;
+        uint32_t count;
+        int r;
+
+        *ret = (SockReport) {};
+        if (sig[0] == 'u')
+                r = sd_bus_call_method(bus, DEST, PATH, IFACE, member, &e, reply, sig, *(const uint32_t *) arg);
+        else
+                r = sd_bus_call_method(bus, DEST, PATH, IFACE, member, &e, reply, sig, (const char *) arg);
+        if (r < 0) {
+                r = sd_bus_error_get_errno(&e) ?: -r;
+                sd_bus_error_free(&e);
+                return r;
+        }
+        r = sd_bus_message_enter_container(*reply, 'a', RESCAP_BUS_SOCK_COUNT_SIG);
+        while (r >= 0 && (r = sd_bus_message_read(*reply, RESCAP_BUS_SOCK_COUNT_SIG, &family, &type, &state,
+                                                  &count)) > 0) {
+                SockCount *c = realloc(ret->counts, (ret->n_counts + 1) * sizeof(*c));
+
+                if (!c) {
+                        r = -ENOMEM;
+                        break;
+                }
+                ret->counts = c;
+                c[ret->n_counts++] = (SockCount) { .family = family, .type = type, .state = state, .count = count };
+        }
+        if (r >= 0)
+                r = sd_bus_message_exit_container(*reply);
+        if (r >= 0)
+                r = sd_bus_message_enter_container(*reply, 'a', RESCAP_BUS_TCP_CONN_SIG);
+        while (r >= 0 && (r = sd_bus_message_read(*reply, RESCAP_BUS_TCP_CONN_SIG, &local, &peer, &state, &sent,
+                                                  &received)) > 0) {
+                TcpConn *c = realloc(ret->tcp, (ret->n_tcp + 1) * sizeof(*c));
+
+                if (!c) {
+                        r = -ENOMEM;
+                        break;
+                }
+                ret->tcp = c;
+                c = &c[ret->n_tcp++];
+                *c = (TcpConn) { .state = state, .bytes_sent = sent, .bytes_received = received };
+                snprintf(c->local, sizeof(c->local), "%s", local);
+                snprintf(c->peer, sizeof(c->peer), "%s", peer);
+                ret->tcp_bytes_sent += sent;
+                ret->tcp_bytes_received += received;
+        }
+        if (r < 0) {
+                sock_report_done(ret);
+                return -r;
+        }
+        return 0;
+}
+
 static int cmd_get(sd_bus *bus, uint32_t pid) {
         sd_bus_message *reply = NULL;
         const char *comm, *state, *action, *cgroup, *unit;
@@ -135,7 +192,15 @@ static int cmd_get(sd_bus *bus, uint32_t pid) {
         p->state = state[0];
         p->flags = inherit ? 0 : RESCAP_REGISTER_FLAGS_NO_INHERIT;
         p->action = (uint32_t) action_from(action);
-        print_proc(p, unit);
+        {
+                sd_bus_message *sreply = NULL;
+                SockReport so;
+                const int se = bus_sockets(bus, "GetSockets", "u", &pid, &so, &sreply);
+
+                print_proc(p, unit, &so, se);
+                sock_report_done(&so);
+                sd_bus_message_unref(sreply);
+        }
         sd_bus_message_unref(reply);
         free(p);
         return 0;
@@ -373,8 +438,10 @@ static int cmd_unit_get(sd_bus *bus, const char *group) {
         uint64_t v[5] = {};
         static const char *const names[] = { "HeapMax", "FDMax", "HeapCurrent", "FDCurrent", "Kills" };
         char *cgroup = NULL, a[32], b[32];
+        sd_bus_message *sreply = NULL;
+        SockReport so = {};
         const char *path;
-        int r;
+        int r, se = ENOENT;
 
         r = bus_call(bus, "unit", "GetUnit", &reply, "s", group);
         if (r)
@@ -384,6 +451,8 @@ static int cmd_unit_get(sd_bus *bus, const char *group) {
                 r = sd_bus_get_property_trivial(bus, DEST, path, RESCAP_BUS_UNIT_IFACE, names[i], &e, 't', &v[i]);
         if (r >= 0)
                 r = sd_bus_get_property_string(bus, DEST, path, RESCAP_BUS_UNIT_IFACE, "ControlGroup", &e, &cgroup);
+        if (r >= 0)
+                se = bus_sockets(bus, "GetUnitSockets", "s", group, &so, &sreply);
         if (r < 0)
                 r = bus_fail("unit", &e, r);
         else if (arg_json) {
@@ -393,7 +462,9 @@ static int cmd_unit_get(sd_bus *bus, const char *group) {
                 json_string(cgroup);
                 json_cap("heap_max", v[0]);
                 json_cap("fd_max", v[1]);
-                printf(",\"heap\":%" PRIu64 ",\"fds\":%" PRIu64 ",\"kills\":%" PRIu64 "}\n", v[2], v[3], v[4]);
+                printf(",\"heap\":%" PRIu64 ",\"fds\":%" PRIu64 ",\"kills\":%" PRIu64, v[2], v[3], v[4]);
+                print_sockets(&so, se);
+                printf("}\n");
                 r = 0;
         } else {
                 printf("Unit:      %s\n", tty_str(group));
@@ -401,8 +472,11 @@ static int cmd_unit_get(sd_bus *bus, const char *group) {
                 printf("Heap:      %s (cap %s)\n", format_size(a, sizeof(a), v[2]), cap_str(b, sizeof(b), v[0], true));
                 printf("FDs:       %" PRIu64 " (cap %s)\n", v[3], cap_str(b, sizeof(b), v[1], false));
                 printf("Kills:     %" PRIu64 "\n", v[4]);
+                print_sockets(&so, se);
                 r = 0;
         }
+        sock_report_done(&so);
+        sd_bus_message_unref(sreply);
         sd_bus_error_free(&e);
         sd_bus_message_unref(reply);
         free(cgroup);

@@ -83,6 +83,60 @@ static void print_series(FILE *f, const Series *s, size_t n_series, const Entry 
         }
 }
 
+/* Sockets by family, type and state, and TCP bytes, of each unit
+ * (GetUnitSockets) or each process (GetSockets); an entry whose sockets
+ * cannot be read (gone meanwhile) has no series. */
+static void print_sockets_series(FILE *f, sd_bus *bus, const char *prefix, const Entry *e, size_t n) {
+        static const char *const suffix[] = { "sockets", "tcp_sent_bytes", "tcp_received_bytes" };
+        static const char *const help[] = {
+                "Sockets held, by family, type and state (sock_diag joined to the descriptors).",
+                "Bytes sent on the TCP connections held now, acknowledged by the peer, over their life.",
+                "Bytes received on the TCP connections held now, over their life.",
+        };
+        SockReport *r = calloc(n + 1, sizeof(*r));
+        sd_bus_message **keep = calloc(n + 1, sizeof(*keep));
+        bool *ok = calloc(n + 1, sizeof(*ok));
+
+        for (size_t i = 0; r && keep && ok && i < n; i++)
+                ok[i] = (e[i].pid ? bus_sockets(bus, "GetSockets", "u", &e[i].pid, &r[i], &keep[i])
+                                  : bus_sockets(bus, "GetUnitSockets", "s", e[i].unit, &r[i], &keep[i])) == 0;
+        for (size_t k = 0; r && keep && ok && k < 3; k++) {
+                char name[64];
+
+                snprintf(name, sizeof(name), "%s_%s", prefix, suffix[k]);
+                family(f, name, "gauge", help[k]);
+                for (size_t i = 0; i < n; i++) {
+                        char pid[16];
+
+                        if (!ok[i])
+                                continue;
+                        snprintf(pid, sizeof(pid), "%" PRIu32, e[i].pid);
+                        for (size_t c = 0; c < (k ? 1 : r[i].n_counts); c++) {
+                                fprintf(f, "%s{", name);
+                                if (e[i].pid) {
+                                        label(f, "pid", pid, false);
+                                        label(f, "comm", e[i].comm, false);
+                                }
+                                label(f, "unit", e[i].unit, k != 0);
+                                if (k == 0) {
+                                        label(f, "family", r[i].counts[c].family, false);
+                                        label(f, "type", r[i].counts[c].type, false);
+                                        label(f, "state", r[i].counts[c].state, true);
+                                }
+                                fprintf(f, "} %" PRIu64 "\n", k == 0 ? (uint64_t) r[i].counts[c].count :
+                                                               k == 1 ? r[i].tcp_bytes_sent : r[i].tcp_bytes_received);
+                        }
+                }
+        }
+        for (size_t i = 0; r && keep && i < n; i++) {
+                sock_report_done(&r[i]);
+                sd_bus_message_unref(keep[i]);
+        }
+        free(r);
+        free(keep);
+        free(ok);
+}
+
 static int print_counters(sd_bus *bus, FILE *f) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         const char *event, *unit, *resource, *policy, *kind;
@@ -153,6 +207,8 @@ static int print_metrics(sd_bus *bus, FILE *f) {
                 print_series(f, unit_series, sizeof(unit_series) / sizeof(unit_series[0]), units, n_units);
                 print_series(f, process_series, sizeof(process_series) / sizeof(process_series[0]), procs,
                              n_procs);
+                print_sockets_series(f, bus, "rescap_unit", units, n_units);
+                print_sockets_series(f, bus, "rescap_process", procs, n_procs);
         }
         entries_free(units, n_units);
         entries_free(procs, n_procs);

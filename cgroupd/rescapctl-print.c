@@ -73,9 +73,55 @@ const char *cap_str(char *buf, size_t size, uint64_t v, bool bytes) {
         return buf;
 }
 
+/* ---- sockets (get, unit-get) ---- */
+
+void print_sockets(const SockReport *s, int err) {
+        char a[32], b[32];
+        uint32_t total = 0;
+
+        if (arg_json) {
+                if (err) {
+                        printf(",\"sockets\":null,\"tcp\":null");
+                        return;
+                }
+                printf(",\"sockets\":[");
+                for (size_t i = 0; i < s->n_counts; i++)
+                        printf("%s{\"family\":\"%s\",\"type\":\"%s\",\"state\":\"%s\",\"count\":%" PRIu32 "}",
+                               i ? "," : "", s->counts[i].family, s->counts[i].type, s->counts[i].state,
+                               s->counts[i].count);
+                printf("],\"tcp\":[");
+                for (size_t i = 0; i < s->n_tcp; i++) {
+                        printf("%s{\"local\":", i ? "," : "");
+                        json_string(s->tcp[i].local);
+                        printf(",\"peer\":");
+                        json_string(s->tcp[i].peer);
+                        printf(",\"state\":\"%s\",\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64 "}",
+                               s->tcp[i].state, s->tcp[i].bytes_sent, s->tcp[i].bytes_received);
+                }
+                printf("]");
+                return;
+        }
+        if (err) {
+                printf("Sockets:   unknown (%s)\n", strerror(err));
+                return;
+        }
+        for (size_t i = 0; i < s->n_counts; i++)
+                total += s->counts[i].count;
+        printf("Sockets:   %" PRIu32, total);
+        for (size_t i = 0; i < s->n_counts; i++)
+                printf("%s%s%s%s%s%s %" PRIu32, i ? ", " : " (", s->counts[i].family, s->counts[i].type[0] ? " " : "",
+                       s->counts[i].type, s->counts[i].state[0] ? " " : "", s->counts[i].state, s->counts[i].count);
+        printf("%s\n", s->n_counts ? ")" : "");
+        for (size_t i = 0; i < s->n_tcp; i++)
+                printf("%s%s -> %s %s, sent %s, received %s\n", i ? "           " : "TCP:       ",
+                       tty_str(s->tcp[i].local), tty_str(s->tcp[i].peer), s->tcp[i].state,
+                       format_size(a, sizeof(a), s->tcp[i].bytes_sent),
+                       format_size(b, sizeof(b), s->tcp[i].bytes_received));
+}
+
 /* ---- one process (get) ---- */
 
-void print_proc(const rk_proc *p, const char *unit) {
+void print_proc(const rk_proc *p, const char *unit, const SockReport *s, int sock_err) {
         char a[32], b[32], c[32];
 
         if (arg_json) {
@@ -93,6 +139,7 @@ void print_proc(const rk_proc *p, const char *unit) {
                 json_string(p->cgroup_path);
                 printf(",\"unit\":");
                 json_string(unit);
+                print_sockets(s, sock_err);
                 printf("}\n");
                 return;
         }
@@ -114,6 +161,7 @@ void print_proc(const rk_proc *p, const char *unit) {
                 printf("Soft:      none\n");
         printf("CGroup:    %s (id %" PRIu64 ")\n", p->cgroup_path[0] ? tty_str(p->cgroup_path) : "-", p->cgroup_id);
         printf("Unit:      %s\n", unit[0] ? tty_str(unit) : "-");
+        print_sockets(s, sock_err);
 }
 
 /* ---- events (monitor) ---- */

@@ -475,8 +475,13 @@ static int kernel_verb(const char *cmd, const char *arg) {
                 r = p ? rk_get(l, t, p) : -ENOMEM;
                 if (r < 0)
                         r = fail(l, "get", r);
-                else
-                        print_proc(p, proc_unit(p, unit, sizeof(unit)));
+                else {
+                        SockReport s = {};
+                        const int sr = sockets_of((const pid_t[]) { (pid_t) p->pid }, 1, &s);
+
+                        print_proc(p, proc_unit(p, unit, sizeof(unit)), &s, sr < 0 ? -sr : 0);
+                        sock_report_done(&s);
+                }
                 free(p);
         } else if (strcmp(cmd, "register") == 0) {
                 r = rk_register(l, t, arg_no_inherit ? RESCAP_REGISTER_FLAGS_NO_INHERIT : 0, &arg_caps);

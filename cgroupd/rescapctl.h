@@ -11,6 +11,7 @@
 
 #include "kernel-link.h"
 #include "rescapd-unit.h"
+#include "sockets.h"
 
 enum {
         EXIT_FAILED = 1,        /* the request failed */
@@ -43,8 +44,12 @@ const char *tty_str(const char *s);
 void json_cap(const char *name, uint64_t v);
 const char *cap_str(char *buf, size_t size, uint64_t v, bool bytes);
 
-/* get: every field of one process, and its unit ("" for none). */
-void print_proc(const rk_proc *p, const char *unit);
+/* get: every field of one process, its unit ("" for none) and its sockets
+ * (sock_err: 0, or why they are not known: a positive errno). */
+void print_proc(const rk_proc *p, const char *unit, const SockReport *s, int sock_err);
+/* The sockets' lines (get, unit-get), or their JSON keys (",\"sockets\":...")
+ * inside an object. */
+void print_sockets(const SockReport *s, int err);
 
 /* monitor: a kill, a warning (a soft threshold, or a cap with the notify
  * action) or the exit of a tracked process. Strings are never NULL. */
@@ -137,6 +142,12 @@ void entries_free(Entry *e, size_t n);
  * rescapd comes back on the bus (told on stderr; what: the command): 0 or
  * an exit status. */
 int bus_subscribe(sd_bus *bus, const char *what, sd_bus_message_handler_t cb, void *userdata);
+/* GetSockets (sig "u", arg a uint32_t *) or GetUnitSockets ("s", a
+ * string): 0 with *ret filled (its strings in *reply, which the caller
+ * unrefs after sock_report_done()), or a positive errno (why they are not
+ * known; the printer says "unknown", it is not a failure). */
+int bus_sockets(sd_bus *bus, const char *member, const char *sig, const void *arg, SockReport *ret,
+                sd_bus_message **reply);
 /* rescapctl-metrics.c */
 int cmd_metrics(sd_bus *bus);
 /* rescapctl-top.c */

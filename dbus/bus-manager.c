@@ -11,6 +11,7 @@
  * reads their own processes; root, and callers polkit authorizes, read
  * any. Signals go to subscribers only, each getting what it may read.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -26,6 +27,7 @@
 #include "cleanup.h"
 #include "rescapd.h"
 #include "rescapd-errors.h"
+#include "sockets.h"
 
 /* Larger than any x86-64 address space (57-bit with 5-level paging). */
 #define HEAP_CAP_MAX (1ULL << 57)
@@ -399,6 +401,145 @@ static int method_fetch(sd_bus_message *msg, void *userdata, sd_bus_error *error
                                           p->fds, p->fds_peak, p->fd_cap,
                                           rk_action_name(p->action), p->soft_pct, p->cgroup_id,
                                           p->cgroup_path, unit);
+}
+
+/* ---- sockets (issue 16, part 4) ---- */
+
+static int reply_sockets(sd_bus_message *msg, const pid_t *pids, size_t n, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        SockReport s;
+        int r;
+
+        r = sockets_of(pids, n, &s);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot read the socket tables: %s", strerror(-r));
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', RESCAP_BUS_SOCK_COUNT_SIG);
+        for (size_t i = 0; r >= 0 && i < s.n_counts; i++)
+                r = sd_bus_message_append(reply, RESCAP_BUS_SOCK_COUNT_SIG, s.counts[i].family, s.counts[i].type,
+                                          s.counts[i].state, s.counts[i].count);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', RESCAP_BUS_TCP_CONN_SIG);
+        for (size_t i = 0; r >= 0 && i < s.n_tcp; i++)
+                r = sd_bus_message_append(reply, RESCAP_BUS_TCP_CONN_SIG, s.tcp[i].local, s.tcp[i].peer,
+                                          s.tcp[i].state, s.tcp[i].bytes_sent, s.tcp[i].bytes_received);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        sock_report_done(&s);
+        return r < 0 ? r : sd_bus_send(NULL, reply, NULL);
+}
+
+/* Anyone reads the sockets of their own processes; other processes and
+ * units need root or polkit (who talks to whom is not everyone's). 1:
+ * go on; 0: polkit's answer will call again; or a negative errno. */
+static int sockets_allowed(sd_bus_message *msg, Manager *m, uid_t owner, const char *what, sd_bus_error *error) {
+        uid_t uid;
+        int r;
+
+        r = sender_euid(msg, &uid, error);
+        if (r < 0)
+                return r;
+        if (uid == 0 || (owner != (uid_t) -1 && owner == uid))
+                return 1;
+        r = bus_polkit_async(msg, RESCAP_BUS_POLKIT_MANAGE, &m->polkit_queries, error);
+        if (r < 0 && sd_bus_error_has_name(error, SD_BUS_ERROR_ACCESS_DENIED)) {
+                sd_bus_error_free(error);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "the sockets of %s: root or the polkit action %s is needed", what,
+                                         RESCAP_BUS_POLKIT_MANAGE);
+        }
+        return r;
+}
+
+static int method_get_sockets(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        char what[64];
+        uint32_t pid;
+        int r;
+
+        r = sd_bus_message_read(msg, "u", &pid);
+        if (r >= 0)
+                r = check_pid(pid, error);
+        if (r < 0)
+                return r;
+        snprintf(what, sizeof(what), "process %" PRIu32, pid);
+        r = sockets_allowed(msg, userdata, process_owner(pid), what, error);
+        if (r <= 0)
+                return r;
+        if (process_owner(pid) == (uid_t) -1)
+                return sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_PROCESS, "no process %" PRIu32, pid);
+        return reply_sockets(msg, (const pid_t[]) { (pid_t) pid }, 1, error);
+}
+
+/* The processes of a cgroup and of its descendants. */
+static int cgroup_pids(const char *dir, pid_t **pids, size_t *n) {
+        _cleanup_free_ char *procs = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+        struct dirent *de;
+        DIR *d;
+        long pid;
+
+        if (asprintf(&procs, "%s/cgroup.procs", dir) < 0)
+                return -ENOMEM;
+        f = fopen(procs, "re");
+        while (f && fscanf(f, "%ld", &pid) == 1) {
+                pid_t *p = realloc(*pids, (*n + 1) * sizeof(*p));
+
+                if (!p)
+                        return -ENOMEM;
+                *pids = p;
+                p[(*n)++] = (pid_t) pid;
+        }
+        d = opendir(dir);
+        while (d && (de = readdir(d))) {
+                _cleanup_free_ char *sub = NULL;
+                int r;
+
+                if (de->d_type != DT_DIR || de->d_name[0] == '.')
+                        continue;
+                if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+                r = cgroup_pids(sub, pids, n);
+                if (r < 0) {
+                        closedir(d);
+                        return r;
+                }
+        }
+        if (d)
+                closedir(d);
+        return 0;
+}
+
+static int method_get_unit_sockets(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_free_ char *unit = NULL, *cgroup = NULL, *dir = NULL;
+        _cleanup_free_ pid_t *pids = NULL;
+        Manager *m = userdata;
+        const char *group;
+        size_t n = 0;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &group);
+        if (r < 0)
+                return r;
+        r = sockets_allowed(msg, m, (uid_t) -1, group, error);
+        if (r <= 0)
+                return r;
+        r = group_resolve(m->bus, CGROUP_ROOT, group, &unit, &cgroup, error);
+        if (r < 0)
+                return r;
+        /* A unit that is not running has no sockets. */
+        if (cgroup[0]) {
+                if (asprintf(&dir, "%s%s", CGROUP_ROOT, cgroup) < 0)
+                        return -ENOMEM;
+                r = cgroup_pids(dir, &pids, &n);
+                if (r < 0)
+                        return r;
+        }
+        return reply_sockets(msg, pids, n, error);
 }
 
 struct list_ctx {
@@ -838,6 +979,12 @@ static const sd_bus_vtable manager_vtable[] = {
                                 method_get_counters, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetUnitConfig", SD_BUS_ARGS("s", unit), SD_BUS_RESULT("s", text, "as", errors),
                                 method_get_unit_config, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetSockets", SD_BUS_ARGS("u", pid),
+                                SD_BUS_RESULT("a" RESCAP_BUS_SOCK_COUNT_SIG, counts, "a" RESCAP_BUS_TCP_CONN_SIG, tcp),
+                                method_get_sockets, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetUnitSockets", SD_BUS_ARGS("s", group),
+                                SD_BUS_RESULT("a" RESCAP_BUS_SOCK_COUNT_SIG, counts, "a" RESCAP_BUS_TCP_CONN_SIG, tcp),
+                                method_get_unit_sockets, SD_BUS_VTABLE_UNPRIVILEGED),
 
         SD_BUS_SIGNAL_WITH_ARGS("Killed",
                                 SD_BUS_ARGS("u", pid, "s", comm, "u", uid, "s", cgroup, "s", unit,

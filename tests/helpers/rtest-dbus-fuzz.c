@@ -88,6 +88,8 @@ static const struct method methods[] = {
         { "ResetUnit",             "s",      "",                  "g"   },
         { "GetCounters",           "",       "a(ssssst)",         ""    },
         { "GetUnitConfig",         "s",      "sas",               "g"   },
+        { "GetSockets",            "u",      "a(sssu)a(ssstt)",   "p"   },
+        { "GetUnitSockets",        "s",      "a(sssu)a(ssstt)",   "g"   },
 };
 
 struct property {

@@ -49,7 +49,7 @@ static void one(const char *raw, size_t len) {
 
         arg_json = true;
         hex(p.comm);
-        print_proc(&p, unit);
+        print_proc(&p, unit, &(SockReport) {}, 0);
         hex(p.comm);
         print_event(&e);
         hex(p.comm);
@@ -59,7 +59,7 @@ static void one(const char *raw, size_t len) {
 
         arg_json = false;
         printf("T\n");
-        print_proc(&p, unit);
+        print_proc(&p, unit, &(SockReport) {}, 0);
         print_event(&e);
         CHECK(table_new(proc_columns, PROC_COLUMNS, &t) == 0, "table_new");
         CHECK(table_add_proc(t, &p, unit) == 0, "table_add_proc");

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The sockets of processes (issue 16, part 4): each socket one of their
+ * descriptors holds (/proc/PID/fd, "socket:[INODE]"), found in the
+ * kernel's socket tables through sock_diag (NETLINK_SOCK_DIAG, what ss
+ * reads) and counted by family, type and state; TCP connections with
+ * their peers and bytes. Only the caller's network namespace is dumped:
+ * a socket of another one (a unit with PrivateNetwork=) counts as family
+ * "unknown". A socket shared by several of the processes counts once.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct SockCount {
+        const char *family;     /* "ipv4", "ipv6", "unix", "netlink", "unknown" */
+        const char *type;       /* "tcp", "udp", "stream", "dgram", "seqpacket", "raw", "" */
+        const char *state;      /* as ss names them: "ESTAB", "LISTEN", "UNCONN", ...; "" */
+        uint32_t count;
+} SockCount;
+
+typedef struct TcpConn {
+        char local[64], peer[64];       /* "ADDR:PORT", "[ADDR6]:PORT" */
+        const char *state;
+        uint64_t bytes_sent;            /* acknowledged by the peer (tcpi_bytes_acked) */
+        uint64_t bytes_received;        /* tcpi_bytes_received */
+} TcpConn;
+
+typedef struct SockReport {
+        SockCount *counts;
+        size_t n_counts;
+        TcpConn *tcp;
+        size_t n_tcp;
+        uint64_t tcp_bytes_sent, tcp_bytes_received;    /* over tcp[] */
+} SockReport;
+
+/* The sockets of pids[0..n) (processes gone meanwhile count nothing).
+ * 0, or a negative errno: -EACCES when the caller may not read a
+ * process's descriptors, -ENOMEM, or sock_diag's. */
+int sockets_of(const pid_t *pids, size_t n, SockReport *ret);
+void sock_report_done(SockReport *r);
