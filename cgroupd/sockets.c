@@ -122,6 +122,17 @@ static ssize_t inodes_find(const Inodes *s, uint64_t ino) {
         return -1;
 }
 
+/* Whether a dumped socket is one of the processes' and not met before
+ * (a socket is in one table; a dump may repeat one that moved). */
+static bool claim(Dump *d, uint64_t ino) {
+        const ssize_t k = ino ? inodes_find(d->inodes, ino) : -1;
+
+        if (k < 0 || d->inodes->found[k])
+                return false;
+        d->inodes->found[k] = true;
+        return true;
+}
+
 /* ss's names of the kernel's socket states (TCP's; the other families
  * use the same numbers). */
 static const char *state_name(unsigned state) {
@@ -165,15 +176,12 @@ static int on_inet(const struct nlmsghdr *nlh, void *data) {
         struct tcp_info info = {};
         const struct nlattr *a;
         bool tcp = d->protocol == IPPROTO_TCP;
-        ssize_t k;
         int r;
 
         if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*msg))
                 return MNL_CB_ERROR;
-        k = inodes_find(d->inodes, msg->idiag_inode);
-        if (!msg->idiag_inode || k < 0 || d->inodes->found[k])
+        if (!claim(d, msg->idiag_inode))
                 return MNL_CB_OK;
-        d->inodes->found[k] = true;
         r = count_add(d->report, msg->idiag_family == AF_INET6 ? "ipv6" : "ipv4", tcp ? "tcp" : "udp",
                       state_name(msg->idiag_state));
         if (r < 0 || !tcp || msg->idiag_state == 10 /* LISTEN */) {
@@ -212,14 +220,11 @@ static const char *unix_type(unsigned type) {
 static int on_unix(const struct nlmsghdr *nlh, void *data) {
         const struct unix_diag_msg *msg = mnl_nlmsg_get_payload(nlh);
         Dump *d = data;
-        ssize_t k;
 
         if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*msg))
                 return MNL_CB_ERROR;
-        k = inodes_find(d->inodes, msg->udiag_ino);
-        if (k < 0 || d->inodes->found[k])
+        if (!claim(d, msg->udiag_ino))
                 return MNL_CB_OK;
-        d->inodes->found[k] = true;
         d->err = count_add(d->report, "unix", unix_type(msg->udiag_type), state_name(msg->udiag_state));
         return d->err < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 }
@@ -227,14 +232,11 @@ static int on_unix(const struct nlmsghdr *nlh, void *data) {
 static int on_netlink(const struct nlmsghdr *nlh, void *data) {
         const struct netlink_diag_msg *msg = mnl_nlmsg_get_payload(nlh);
         Dump *d = data;
-        ssize_t k;
 
         if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*msg))
                 return MNL_CB_ERROR;
-        k = inodes_find(d->inodes, msg->ndiag_ino);
-        if (k < 0 || d->inodes->found[k])
+        if (!claim(d, msg->ndiag_ino))
                 return MNL_CB_OK;
-        d->inodes->found[k] = true;
         d->err = count_add(d->report, "netlink", msg->ndiag_type == SOCK_RAW ? "raw" : unix_type(msg->ndiag_type),
                            msg->ndiag_state ? "ESTAB" : "UNCONN");
         return d->err < 0 ? MNL_CB_ERROR : MNL_CB_OK;
