@@ -45,6 +45,7 @@ while True:
         time.sleep(0.1)
 c = socket.create_connection(("127.0.0.1", port))
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", 0))
 c.sendall(b"y" * (10 << 20))
 left = 10 << 20
 while left:
