@@ -7,7 +7,7 @@
 #                        Debian's stock kernel and on our 6.12 debug kernel
 #   make check T='ours/engine/*'  only the tests matching the patterns
 #   make check-full      make check plus the runs it leaves out for its time:
-#                        the install suite on stock612, rescapd's logic on lsm
+#                        suites on stock612, lsm and ours (README: Tests)
 #   make bench           overhead of rescap, side by side in one VM per kernel
 #   make fuzz            the long netlink and D-Bus fuzz runs (FUZZ_N=1000000
 #                        messages, DBUS_FUZZ_N=20000 calls)

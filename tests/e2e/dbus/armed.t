@@ -7,7 +7,7 @@
 # fds), with a Killed signal naming the unit. A unit that leaks at every
 # start, restarted by systemd (Restart=always) R times with rescapd
 # running and R times with rescapd stopped: a kill at each start, none
-# over the cap (the leak marks a file past 20 fds). R is 30 on stock and
+# over the cap (the leak marks a file past 20 fds). R is 15 on stock and
 # 10 on the debug kernel (lsm), where a restart takes some 4 s under TCG;
 # 50 in make check-full.
 # On a kernel without armed paths, the oneshot and ExecStartPre leaks run
@@ -23,7 +23,7 @@ if [ "${RTEST_FULL:-0}" = 1 ]; then
 elif [ "$RTEST_KERNEL" = lsm ]; then
 	R=10
 else
-	R=30
+	R=15
 fi
 UNITS="rarm-oneshot.service rarm-notify.service rarm-pre.service rarm-restart.service"
 LEAK='for i in $(seq 40); do exec {fd}</dev/null; [ $i -eq 20 ] && touch /run/rarm-over; done'

@@ -1,3 +1,5 @@
+# kernels: stock
+# extra-kernels: lsm
 # Caps on a systemd unit by name: set while it is stopped, persisted, put on
 # each new cgroup of the unit (start, automatic restart, systemctl restart,
 # rescapd restart, module reload on module kernels); the leaking service is

@@ -1,4 +1,5 @@
-# kernels: stock lsm
+# kernels: stock
+# extra-kernels: lsm
 # Caps written in unit files, the way systemd lets other programs extend
 # units (issue 14, parts 2, 3 and 5): an [X-Rescap] section in the
 # fragment and in drop-ins. A daemon-reload puts them in the kernel within

@@ -4,8 +4,10 @@
 . ../../lib/lib.sh
 rescap_up
 user=nobody
-# runuser sets every uid and gid (real, effective, saved), as a login does.
-as_user() { runuser -u "$user" -- "$@"; }
+# setpriv sets every uid and gid (real, effective, saved) and drops the
+# supplementary groups, as a login does (runuser did the same through
+# PAM, some 4 s a call on the debug kernels under TCG).
+as_user() { setpriv --reuid "$user" --regid "$(id -g "$user")" --clear-groups -- "$@"; }
 uid=$(id -u "$user")
 
 proc_start
