@@ -277,7 +277,7 @@ bench: deps
 build-for-check: $(BZIMAGE) $(KSELFTESTS) $(MODULES) $(TEST_MODULES) $(USER_BINS) $(TEST_BINS) $(UNIT_BINS) deb
 
 # The long netlink fuzz run: RTEST_FUZZ_N messages (default 1,000,000) on
-# the debug kernel, module and LSM (make check sends 100,000), and the long
+# the debug kernel, module and LSM (make check sends 50,000), and the long
 # D-Bus fuzz run of rescapd: DBUS_FUZZ_N calls as root and as many as
 # nobody, on the stock kernel (make check: 4,000 and 1,000).
 FUZZ_N		?= 1000000

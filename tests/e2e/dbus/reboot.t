@@ -1,5 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kernels: stock
+# extra-kernels: lsm
 # boots: 2
 # A reboot: settings in /run/rescap (set-property --runtime) are gone, and
 # those in /etc (the unit file's [X-Rescap], set-property's /etc/rescap)

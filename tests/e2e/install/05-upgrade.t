@@ -1,3 +1,5 @@
+# kernels: -
+# extra-kernels: stock stock612
 # An upgrade (the same version installed again) keeps the admin's own
 # /etc/rescap file as the admin left it, and the module DKMS installed.
 # Only rescapd, the package /etc/rescap belongs to, is installed again:

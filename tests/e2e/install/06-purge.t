@@ -1,3 +1,5 @@
+# kernels: -
+# extra-kernels: stock stock612
 # apt purge leaves no file of rescap behind: each path the packages, DKMS,
 # systemd's enabling and rescapd made, then any name with rescap in it in
 # the directories they write to (but the test bed's own rescap-test units).

@@ -1,4 +1,4 @@
-# RTEST_FUZZ_N (default 100,000) random and mutated messages to the rescap
+# RTEST_FUZZ_N (default 50,000) random and mutated messages to the rescap
 # family (tests/helpers/rtest-fuzz.c): random commands, attribute types,
 # lengths, nesting, header flags, dump and do, as root in a sandbox (its
 # own pid namespace, cgroup namespace and cgroup) and as nobody. Then the
@@ -6,8 +6,8 @@
 # (console-clean: no KASAN, lockdep, WARN or BUG report).
 . ../../lib/lib.sh
 rescap_up
-n=${RTEST_FUZZ_N:-100000}
-[ -n "$n" ] || n=100000
+n=${RTEST_FUZZ_N:-50000}
+[ -n "$n" ] || n=50000
 seed=${RTEST_FUZZ_SEED:-1}
 
 sb=/sys/fs/cgroup/rtest-fuzz
