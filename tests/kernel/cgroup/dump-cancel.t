@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # A dump whose callback fails (rk_dump_cgroups stops calling it) is read
 # to its end all the same: the next dump on the same link gets every
 # policy, not EBUSY from the kernel, which holds a socket's dump until it

@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # Thousands of cgroups with policies: each is listed, a member of any of
 # them is held to its own cgroup's cap, a process outside all of them is
 # not touched, and removing the cgroups removes every policy.

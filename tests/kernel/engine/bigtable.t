@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # A file table too large to count at every growth (more than 1024 slots:
 # rescap bounds it by its size first and counts only when that bound
 # reaches a threshold, issue 17) is judged as exactly as a small one: the

@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # A real non-root account is refused every mutation, the dump and the
 # events; it may get its own process, sees only its own in /proc/rescap;
 # and a tracked process cannot lift its own cap even as root.

@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # Pids in requests are read in the caller's pid namespace and reported in
 # the reader's; a recycled pid never meets an old entry.
 . ../../lib/lib.sh
