@@ -287,7 +287,7 @@ fuzz: deps
 	@mkdir -p $(O)
 	@$(MAKE) --no-print-directory build-for-check >$(O)/build.log 2>&1 || \
 		{ tail -n 50 $(O)/build.log; echo "build failed (full log: $(O)/build.log)"; exit 1; }
-	@RTEST_FUZZ_N=$(FUZZ_N) RTEST_DBUS_FUZZ_N=$(DBUS_FUZZ_N) RTEST_TEST_TIMEOUT=5000 RTEST_SUITE_TIMEOUT=5400 \
+	@RTEST_FULL=1 RTEST_FUZZ_N=$(FUZZ_N) RTEST_DBUS_FUZZ_N=$(DBUS_FUZZ_N) RTEST_TEST_TIMEOUT=5000 RTEST_SUITE_TIMEOUT=5400 \
 		tests/run 'ours/fuzz/*' 'lsm/fuzz/*' 'stock/dbus/fuzz'
 
 demo: deps

@@ -8,7 +8,7 @@
 # start, restarted by systemd (Restart=always) R times with rescapd
 # running and R times with rescapd stopped: a kill at each start, none
 # over the cap (the leak marks a file past 20 fds). R is 15 on stock and
-# 10 on the debug kernel (lsm), where a restart takes some 4 s under TCG;
+# 5 on the debug kernel (lsm), where a restart takes some 4 s under TCG;
 # 50 in make check-full.
 # On a kernel without armed paths, the oneshot and ExecStartPre leaks run
 # to their end (their start job ends after them) and the notify one until
@@ -21,7 +21,7 @@ rescapd_up
 if [ "${RTEST_FULL:-0}" = 1 ]; then
 	R=50
 elif [ "$RTEST_KERNEL" = lsm ]; then
-	R=10
+	R=5
 else
 	R=15
 fi
