@@ -90,6 +90,16 @@ done
 out=$(as_nobody dbus-send --system --print-reply --dest=org.rescap1 /org/rescap1 org.freedesktop.DBus.Properties.Set \
 	string:$M string:SampleIntervalUSec variant:uint64:1000000 2>&1) && fail "nobody changed SampleIntervalUSec"
 case "$out" in *"org.rescap1.manage"*) ;; *) fail "nobody set-property: $out" ;; esac
+# Reads the bus policy lets through (rescapd judges them): metrics'
+# counters, a unit's settings, sockets (of pid 1: refused by rescapd, not
+# by the bus).
+as_nobody dbus-send --system --print-reply --dest=org.rescap1 /org/rescap1 $M.GetCounters >/dev/null 2>&1 ||
+	fail "nobody cannot call GetCounters"
+for call in "GetUnitConfig string:leak.service" "GetSockets uint32:1" "GetUnitSockets string:leak.service"; do
+	# shellcheck disable=SC2086
+	out=$(as_nobody dbus-send --system --print-reply --dest=org.rescap1 /org/rescap1 $M.$call 2>&1)
+	case "$out" in *"Rejected send"*) fail "the bus policy refuses nobody's $call: $out" ;; esac
+done
 out=$(as_nobody dbus-send --system --print-reply --dest=org.rescap1 /org/rescap1 $M.Nope 2>&1)
 case "$out" in "Error org.freedesktop.DBus.Error.AccessDenied:"*"Rejected send"*) ;; *) fail "policy: $out" ;; esac
 as_nobody busctl --system get-property org.rescap1 /org/rescap1 $M Version >/dev/null || fail "nobody cannot read Version"
