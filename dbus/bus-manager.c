@@ -467,7 +467,7 @@ static int method_get_sockets(sd_bus_message *msg, void *userdata, sd_bus_error 
         snprintf(what, sizeof(what), "process %" PRIu32, pid);
         r = sockets_allowed(msg, userdata, process_owner(pid), what, error);
         if (r <= 0)
-                return r;
+                return r < 0 ? r : 1;   /* polkit's answer calls again */
         if (process_owner(pid) == (uid_t) -1)
                 return sd_bus_error_setf(error, RESCAP_ERROR_NO_SUCH_PROCESS, "no process %" PRIu32, pid);
         return reply_sockets(msg, (const pid_t[]) { (pid_t) pid }, 1, error);
@@ -527,7 +527,7 @@ static int method_get_unit_sockets(sd_bus_message *msg, void *userdata, sd_bus_e
                 return r;
         r = sockets_allowed(msg, m, (uid_t) -1, group, error);
         if (r <= 0)
-                return r;
+                return r < 0 ? r : 1;   /* polkit's answer calls again */
         r = group_resolve(m->bus, CGROUP_ROOT, group, &unit, &cgroup, error);
         if (r < 0)
                 return r;
