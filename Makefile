@@ -166,6 +166,7 @@ $(O)/tests/rescapd-san: $(RESCAPD_SRCS) $(KLINK_SRCS) $(RESCAPD_HDRS)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)
 
 $(O)/tests/test-rescapd: tests/unit/test-rescapd.c tests/unit/check.h cgroupd/rescapd-sample.c cgroupd/rescapd-unit.c \
+		cgroupd/sockets.c \
 		$(KLINK_SRCS) $(RESCAPD_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $(filter %.c,$^) $(USER_LIBS) $(SD_LIBS)

@@ -28,7 +28,7 @@
 #define RESCAP_BUS_CAPWARNING_SIG "usussstts" "s" "ss"
 #define RESCAP_BUS_EXITED_SIG     "ususstt"
 #define RESCAP_BUS_TOP_SIG        "a(ust)"
-#define RESCAP_BUS_SAMPLE_SIG     "tdttdddttuu" RESCAP_BUS_TOP_SIG RESCAP_BUS_TOP_SIG
+#define RESCAP_BUS_SAMPLE_SIG     "tdttdddttuu" RESCAP_BUS_TOP_SIG RESCAP_BUS_TOP_SIG RESCAP_BUS_TOP_SIG
 #define RESCAP_BUS_EVENTS_LOST_SIG "t"
 #define RESCAP_BUS_FETCH_SIG      "ussubtttttttsutss"
 #define RESCAP_BUS_LIST_ENTRY_SIG "(usuttttsss)"

@@ -544,6 +544,7 @@ static int on_bus_signal(sd_bus_message *m, void *userdata, sd_bus_error *error)
                                cpu, used, total, l1, l5, l15, rx, tx, procs, tracked);
                 print_top("top_heap", m);
                 print_top("top_fds", m);
+                print_top("top_net", m);
                 printf(arg_json ? "}\n" : "\n");
                 fflush(stdout);
                 return 0;

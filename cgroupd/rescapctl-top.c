@@ -20,6 +20,7 @@
 
 #include <systemd/sd-bus.h>
 
+#include "bus-contract.h"
 #include "rescapctl.h"
 
 bool arg_batch;
@@ -27,12 +28,20 @@ uint64_t arg_iterations;
 uint64_t arg_delay_usec = 1000000;
 const char *arg_order = "percent";
 
-/* The last Sample: the system line. */
+#define TOP_NET 5
+
+/* The last Sample: the system line and the top talkers. */
 typedef struct Sample {
         bool seen;
         double cpu, load[3];
         uint64_t mem_used, mem_total, rx, tx;
         uint32_t processes, tracked;
+        struct {
+                uint32_t pid;
+                char comm[64];
+                uint64_t bps;
+        } net[TOP_NET];
+        size_t n_net;
 } Sample;
 
 /* A row: a unit with caps or a tracked process, with the caps that apply
@@ -58,8 +67,22 @@ static int on_sample(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (strcmp(sd_bus_message_get_member(m), "Sample") != 0)
                 return 0;
         if (sd_bus_message_read(m, "tdttdddttuu", &(uint64_t) { 0 }, &n.cpu, &n.mem_used, &n.mem_total,
-                                &n.load[0], &n.load[1], &n.load[2], &n.rx, &n.tx, &n.processes, &n.tracked) >= 0)
-                *s = n;
+                                &n.load[0], &n.load[1], &n.load[2], &n.rx, &n.tx, &n.processes, &n.tracked) < 0)
+                return 0;
+        /* After top_heap and top_fds, the top talkers. */
+        if (sd_bus_message_skip(m, RESCAP_BUS_TOP_SIG RESCAP_BUS_TOP_SIG) >= 0 &&
+            sd_bus_message_enter_container(m, 'a', "(ust)") > 0) {
+                const char *comm;
+                uint32_t pid;
+                uint64_t v;
+
+                while (n.n_net < TOP_NET && sd_bus_message_read(m, "(ust)", &pid, &comm, &v) > 0) {
+                        n.net[n.n_net].pid = pid;
+                        snprintf(n.net[n.n_net].comm, sizeof(n.net[0].comm), "%s", tty_str(comm));
+                        n.net[n.n_net++].bps = v;
+                }
+        }
+        *s = n;
         return 0;
 }
 
@@ -192,6 +215,16 @@ static void render(const Sample *smp, const Row *rows, size_t n_rows, size_t n_u
         else
                 snprintf(line, sizeof(line), "(no sample from rescapd yet: one comes every SampleIntervalUSec)");
         put_line(line, width, in_place);
+        /* The top talkers: TCP bytes per second of each process's sockets. */
+        size_t len = (size_t) snprintf(line, sizeof(line), "Net top (TCP):");
+
+        for (size_t i = 0; i < smp->n_net && len < sizeof(line); i++)
+                len += (size_t) snprintf(line + len, sizeof(line) - len, "%s %s[%" PRIu32 "] %s/s",
+                                         i ? "," : "", smp->net[i].comm, smp->net[i].pid,
+                                         short_size(a, sizeof(a), smp->net[i].bps));
+        if (!smp->n_net && len < sizeof(line))
+                snprintf(line + len, sizeof(line) - len, " -");
+        put_line(line, width, in_place);
         snprintf(line, sizeof(line), "%zu unit(s) with caps, %zu tracked process(es); by %s of cap%s",
                  n_units, n_rows - n_units,
                  strcmp(arg_order, "percent") == 0 ? "percent" : strcmp(arg_order, "heap") == 0 ? "heap percent" :
@@ -202,8 +235,8 @@ static void render(const Sample *smp, const Row *rows, size_t n_rows, size_t n_u
         snprintf(line, sizeof(line), "%-8s %7s %7s %6s %7s %7s %6s  %-16s %s", "PID", "HEAP", "HEAP_CAP", "HEAP%",
                  "FDS", "FD_CAP", "FD%", "COMM", "UNIT");
         put_line(line, width, in_place);
-        if (height && height > 5 && shown > height - 5)
-                shown = height - 5;
+        if (height && height > 6 && shown > height - 6)
+                shown = height - 6;
         for (size_t i = 0; i < shown; i++) {
                 const Row *r = &rows[i];
                 char pid[16], fds[24], fdcap[24];

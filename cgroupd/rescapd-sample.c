@@ -191,7 +191,50 @@ static uint64_t now_usec(clockid_t clock) {
         return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
 }
 
-static uint64_t count_fds(int procfd, const char *pid) {
+int tcp_moved(const TcpBytes *prev, size_t n_prev, const TcpBytes *cur, size_t n_cur, TcpMoved **ret,
+              size_t *ret_n) {
+        TcpMoved *v = calloc(n_cur + 1, sizeof(*v));
+        size_t i = 0, n = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t k = 0; k < n_cur; k++) {
+                uint64_t before = 0;
+
+                while (i < n_prev && prev[i].ino < cur[k].ino)
+                        i++;
+                if (i < n_prev && prev[i].ino == cur[k].ino)
+                        before = prev[i].bytes;
+                /* Fewer bytes than before: the inode is a new socket's. */
+                if (cur[k].bytes != before)
+                        v[n++] = (TcpMoved) { .ino = cur[k].ino,
+                                              .bytes = cur[k].bytes > before ? cur[k].bytes - before : cur[k].bytes };
+        }
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+TcpMoved *tcp_moved_find(TcpMoved *moved, size_t n, uint64_t ino) {
+        size_t lo = 0, hi = n;
+
+        while (lo < hi) {
+                const size_t mid = lo + (hi - lo) / 2;
+
+                if (moved[mid].ino == ino)
+                        return &moved[mid];
+                if (moved[mid].ino < ino)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return NULL;
+}
+
+/* The open fds of a process; with moved sockets (n_moved > 0), also the
+ * bytes those of them it holds moved (each socket once). */
+static uint64_t scan_fds(int procfd, const char *pid, TcpMoved *moved, size_t n_moved, uint64_t *ret_bytes) {
+        const uint32_t self = (uint32_t) strtoul(pid, NULL, 10);
         char path[64];
         struct dirent *de;
         uint64_t n = 0;
@@ -207,11 +250,38 @@ static uint64_t count_fds(int procfd, const char *pid) {
                 close(fd);
                 return 0;
         }
-        while ((de = readdir(d)))
-                if (de->d_name[0] != '.')
-                        n++;
+        while ((de = readdir(d))) {
+                char link[64];
+                unsigned long long ino;
+                TcpMoved *t;
+                ssize_t len;
+
+                if (de->d_name[0] == '.')
+                        continue;
+                n++;
+                /* Only a moment with traffic pays a readlink per fd. */
+                if (!n_moved)
+                        continue;
+                len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+                if (len <= 0)
+                        continue;
+                link[len] = '\0';
+                if (sscanf(link, "socket:[%llu]", &ino) != 1)
+                        continue;
+                t = tcp_moved_find(moved, n_moved, ino);
+                if (t && t->counted_for != self) {
+                        t->counted_for = self;
+                        *ret_bytes += t->bytes;
+                }
+        }
         closedir(d);
         return n;
+}
+
+static uint64_t count_fds(int procfd, const char *pid) {
+        uint64_t unused = 0;
+
+        return scan_fds(procfd, pid, NULL, 0, &unused);
 }
 
 /* "Name:\tcomm": the kernel writes the name there with its newlines as
@@ -235,7 +305,7 @@ void status_comm(const char *text, char *comm, size_t size) {
         utf8_escape(comm, size, raw, len, UTF8_ESCAPE_BACKSLASH);
 }
 
-static void sample_processes(int procfd, Sample *ret) {
+static void sample_processes(int procfd, Sample *ret, TcpMoved *moved, size_t n_moved, uint64_t dt_usec) {
         char *buf = malloc(16384);
         struct dirent *de;
         DIR *d;
@@ -274,8 +344,13 @@ static void sample_processes(int procfd, Sample *ret) {
                 status_comm(buf, e.comm, sizeof(e.comm));
                 e.value = heap;
                 top_insert(ret->top_heap, SAMPLE_TOP, &ret->n_top_heap, &e);
-                e.value = count_fds(procfd, de->d_name);
+                uint64_t bytes = 0;
+
+                e.value = scan_fds(procfd, de->d_name, moved, n_moved, &bytes);
                 top_insert(ret->top_fds, SAMPLE_TOP, &ret->n_top_fds, &e);
+                e.value = rate_per_second(0, bytes, dt_usec);
+                if (e.value)
+                        top_insert(ret->top_net, SAMPLE_TOP, &ret->n_top_net, &e);
         }
         closedir(d);
         free(buf);
@@ -314,6 +389,24 @@ int sample_collect(Sampler *s, Sample *ret) {
                 ret->rx_bps = rate_per_second(s->rx, rx, now - s->at_usec);
                 ret->tx_bps = rate_per_second(s->tx, tx, now - s->at_usec);
         }
+        /* The top talkers: the TCP sockets that moved bytes since the last
+         * sample, then whose descriptors hold them (sample_processes()). */
+        TcpBytes *tcp = NULL;
+        TcpMoved *moved = NULL;
+        size_t n_tcp = 0, n_moved = 0;
+        const bool had_tcp = s->valid && s->tcp_valid;
+
+        if (tcp_bytes_all(&tcp, &n_tcp) >= 0) {
+                if (had_tcp && tcp_moved(s->tcp, s->n_tcp, tcp, n_tcp, &moved, &n_moved) < 0)
+                        n_moved = 0;
+                free(s->tcp);
+                s->tcp = tcp;
+                s->n_tcp = n_tcp;
+                s->tcp_valid = true;
+        } else
+                s->tcp_valid = false;
+        const uint64_t dt = now - s->at_usec;
+
         s->valid = true;
         s->at_usec = now;
         s->cpu_busy = busy;
@@ -321,10 +414,19 @@ int sample_collect(Sampler *s, Sample *ret) {
         s->rx = rx;
         s->tx = tx;
 
-        sample_processes(procfd, ret);
+        sample_processes(procfd, ret, moved, n_moved, dt);
+        free(moved);
         free(buf);
         close(procfd);
         return r;
+}
+
+void sampler_reset(Sampler *s) {
+        free(s->tcp);
+        s->tcp = NULL;
+        s->n_tcp = 0;
+        s->tcp_valid = false;
+        s->valid = false;
 }
 
 static void cgroup_usage_dir(int procfd, int dirfd, uint64_t *heap, uint64_t *fds, char *buf, size_t size) {

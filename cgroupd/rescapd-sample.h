@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sockets.h"
 #include "utf8.h"
 
 #define SAMPLE_TOP 5
@@ -30,6 +31,11 @@ typedef struct Sample {
         uint32_t tracked;
         TopEntry top_heap[SAMPLE_TOP], top_fds[SAMPLE_TOP];
         size_t n_top_heap, n_top_fds;
+        /* The top talkers: TCP bytes sent (acknowledged) and received per
+         * second since the previous sample, over the sockets each process
+         * holds (a socket several processes hold counts in each). */
+        TopEntry top_net[SAMPLE_TOP];
+        size_t n_top_net;
 } Sample;
 
 /* The counters a sample needs from the previous one. */
@@ -38,8 +44,19 @@ typedef struct Sampler {
         uint64_t at_usec;               /* CLOCK_MONOTONIC */
         uint64_t cpu_busy, cpu_total;   /* jiffies */
         uint64_t rx, tx;                /* bytes */
+        TcpBytes *tcp;                  /* every TCP socket's bytes (tcp_bytes_all()) */
+        size_t n_tcp;
+        bool tcp_valid;
         const char *proc;               /* "/proc", or a test's copy */
 } Sampler;
+
+/* A TCP socket that moved bytes between two samples, and the last
+ * process it was counted for (a process holding it twice counts it once). */
+typedef struct TcpMoved {
+        uint64_t ino;
+        uint64_t bytes;
+        uint32_t counted_for;
+} TcpMoved;
 
 int parse_proc_stat_cpu(const char *text, uint64_t *ret_busy, uint64_t *ret_total);
 int parse_meminfo(const char *text, uint64_t *ret_used, uint64_t *ret_total);
@@ -63,9 +80,20 @@ double cpu_percent(uint64_t busy0, uint64_t total0, uint64_t busy1, uint64_t tot
 /* Bytes per second between two counter readings dt_usec apart. */
 uint64_t rate_per_second(uint64_t v0, uint64_t v1, uint64_t dt_usec);
 
+/* The sockets of cur (sorted by inode, as tcp_bytes_all() gives them)
+ * that moved bytes since prev: a socket not in prev moved all of its
+ * bytes (it is new since then). *ret is sorted by inode; free() it. */
+int tcp_moved(const TcpBytes *prev, size_t n_prev, const TcpBytes *cur, size_t n_cur, TcpMoved **ret,
+              size_t *ret_n);
+
+/* The entry of moved (sorted) for a socket inode, or NULL. */
+TcpMoved *tcp_moved_find(TcpMoved *moved, size_t n, uint64_t ino);
+
 /* Reads everything but the tracked count; the first sample has cpu and
- * network rates of 0. */
+ * network rates of 0, and no top talkers. */
 int sample_collect(Sampler *s, Sample *ret);
+/* Forgets the previous reading: the next sample is a first one. */
+void sampler_reset(Sampler *s);
 
 /* Sum of VmData and of open fds over the processes of a cgroup and its
  * descendants (cgroup_dir: the cgroupfs directory). */

@@ -768,7 +768,7 @@ int manager_update_sample_timer(Manager *m) {
         if (!on) {
                 if (m->sample_timer)
                         (void) sd_event_source_set_enabled(m->sample_timer, SD_EVENT_OFF);
-                m->sampler.valid = false;
+                sampler_reset(&m->sampler);
                 return 0;
         }
         if (!m->sample_timer) {
@@ -815,6 +815,7 @@ static void manager_free(Manager *m) {
                 mnl_socket_close(m->ctrl);
         m->retry_timer = sd_event_source_disable_unref(m->retry_timer);
         m->sample_timer = sd_event_source_disable_unref(m->sample_timer);
+        sampler_reset(&m->sampler);
         bus_manager_free(m);
         if (m->bus)
                 sd_bus_flush_close_unref(m->bus);

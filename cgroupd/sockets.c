@@ -33,9 +33,12 @@ typedef struct Inodes {
         size_t n, size;
 } Inodes;
 
+struct TcpDump;
+
 typedef struct Dump {
         Inodes *inodes;
         SockReport *report;
+        struct TcpDump *tcp;
         int family, protocol;
         int err;
 } Dump;
@@ -212,6 +215,46 @@ static int on_inet(const struct nlmsghdr *nlh, void *data) {
         return MNL_CB_OK;
 }
 
+/* The dump of tcp_bytes_all(): every socket that moved a byte. */
+typedef struct TcpDump {
+        TcpBytes *v;
+        size_t n, size;
+        int err;
+} TcpDump;
+
+static int on_tcp_bytes(const struct nlmsghdr *nlh, void *data) {
+        const struct inet_diag_msg *msg = mnl_nlmsg_get_payload(nlh);
+        TcpDump *t = ((Dump *) data)->tcp;
+        struct tcp_info info = {};
+        const struct nlattr *a;
+        uint64_t bytes;
+
+        if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*msg))
+                return MNL_CB_ERROR;
+        mnl_attr_for_each(a, nlh, sizeof(*msg))
+                if (mnl_attr_get_type(a) == INET_DIAG_INFO) {
+                        size_t len = mnl_attr_get_payload_len(a);
+
+                        memcpy(&info, mnl_attr_get_payload(a), len < sizeof(info) ? len : sizeof(info));
+                }
+        bytes = info.tcpi_bytes_acked + info.tcpi_bytes_received;
+        if (!msg->idiag_inode || !bytes)
+                return MNL_CB_OK;
+        if (t->n == t->size) {
+                size_t size = t->size ? 2 * t->size : 256;
+                TcpBytes *v = realloc(t->v, size * sizeof(*v));
+
+                if (!v) {
+                        t->err = -ENOMEM;
+                        return MNL_CB_ERROR;
+                }
+                t->v = v;
+                t->size = size;
+        }
+        t->v[t->n++] = (TcpBytes) { .ino = msg->idiag_inode, .bytes = bytes };
+        return MNL_CB_OK;
+}
+
 static const char *unix_type(unsigned type) {
         return type == SOCK_STREAM ? "stream" : type == SOCK_DGRAM ? "dgram" :
                type == SOCK_SEQPACKET ? "seqpacket" : "";
@@ -323,4 +366,47 @@ void sock_report_done(SockReport *r) {
         free(r->counts);
         free(r->tcp);
         *r = (SockReport) {};
+}
+
+static int tcp_bytes_cmp(const void *a, const void *b) {
+        return ino_cmp(&((const TcpBytes *) a)->ino, &((const TcpBytes *) b)->ino);
+}
+
+int tcp_bytes_all(TcpBytes **ret, size_t *ret_n) {
+        TcpDump t = {};
+        Dump d = { .tcp = &t };
+        struct mnl_socket *nl;
+        int r;
+
+        nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+        r = nl && mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0 ? 0 : -errno;
+        for (int f = 0; r >= 0 && f < 2; f++) {
+                struct inet_diag_req_v2 req = {
+                        .sdiag_family = f ? AF_INET6 : AF_INET,
+                        .sdiag_protocol = IPPROTO_TCP,
+                        .idiag_ext = 1 << (INET_DIAG_INFO - 1),
+                        .idiag_states = ~0u,
+                };
+
+                r = dump(nl, &req, sizeof(req), on_tcp_bytes, &d);
+                if (t.err < 0)
+                        r = t.err;
+        }
+        if (nl)
+                mnl_socket_close(nl);
+        if (r < 0) {
+                free(t.v);
+                return r;
+        }
+        /* A socket that moved between the two tables' dumps: once. */
+        if (t.n)
+                qsort(t.v, t.n, sizeof(*t.v), tcp_bytes_cmp);
+        size_t k = 0;
+
+        for (size_t i = 0; i < t.n; i++)
+                if (!k || t.v[k - 1].ino != t.v[i].ino)
+                        t.v[k++] = t.v[i];
+        *ret = t.v;
+        *ret_n = k;
+        return 0;
 }

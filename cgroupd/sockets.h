@@ -41,3 +41,15 @@ typedef struct SockReport {
  * process's descriptors, -ENOMEM, or sock_diag's. */
 int sockets_of(const pid_t *pids, size_t n, SockReport *ret);
 void sock_report_done(SockReport *r);
+
+/* A TCP socket's bytes so far: acknowledged by the peer plus received
+ * (tcpi_bytes_acked + tcpi_bytes_received). */
+typedef struct TcpBytes {
+        uint64_t ino;
+        uint64_t bytes;
+} TcpBytes;
+
+/* Every TCP socket of the caller's network namespace (IPv4 and IPv6)
+ * that has moved a byte, sorted by inode: rescapd's top talkers. 0, or a
+ * negative errno (-ENOMEM, or sock_diag's). */
+int tcp_bytes_all(TcpBytes **ret, size_t *ret_n);

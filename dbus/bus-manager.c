@@ -1001,7 +1001,8 @@ static const sd_bus_vtable manager_vtable[] = {
                                 SD_BUS_ARGS("t", timestamp, "d", cpu_percent, "t", memory_used,
                                             "t", memory_total, "d", load1, "d", load5, "d", load15,
                                             "t", net_rx_bps, "t", net_tx_bps, "u", processes, "u", tracked,
-                                            RESCAP_BUS_TOP_SIG, top_heap, RESCAP_BUS_TOP_SIG, top_fds), 0),
+                                            RESCAP_BUS_TOP_SIG, top_heap, RESCAP_BUS_TOP_SIG, top_fds,
+                                            RESCAP_BUS_TOP_SIG, top_net), 0),
         SD_BUS_SIGNAL_WITH_ARGS("EventsLost", SD_BUS_ARGS("t", lost), 0),
         SD_BUS_VTABLE_END
 };
@@ -1088,6 +1089,8 @@ static int build_sample(sd_bus_message *sig, const Subscriber *s, const void *da
                 r = append_top(sig, s, x->top_heap, x->n_top_heap);
         if (r >= 0)
                 r = append_top(sig, s, x->top_fds, x->n_top_fds);
+        if (r >= 0)
+                r = append_top(sig, s, x->top_net, x->n_top_net);
         return r;
 }
 

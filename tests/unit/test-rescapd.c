@@ -180,6 +180,25 @@ static void test_sample(void) {
         /* values: 1:2 2:4 3:1 4:3 5:0 6:2 -> 2(4) 4(3) 1(2) */
         CHECK(n == 3 && top[0].pid == 2 && top[1].pid == 4 && top[2].pid == 1, "top: %u %u %u",
               top[0].pid, top[1].pid, top[2].pid);
+
+        /* Top talkers: the sockets that moved bytes between two dumps.
+         * 10 moved 50; 20 moved none; 30 is new (all of its 7); 40 is gone;
+         * 50 has fewer bytes than before: a new socket with that inode. */
+        const TcpBytes prev[] = { { 10, 100 }, { 20, 5 }, { 40, 9 }, { 50, 1000 } };
+        const TcpBytes cur[] = { { 10, 150 }, { 20, 5 }, { 30, 7 }, { 50, 3 } };
+        TcpMoved *moved = NULL;
+        size_t n_moved = 0;
+
+        CHECK(tcp_moved(prev, 4, cur, 4, &moved, &n_moved) == 0, "tcp_moved");
+        CHECK(n_moved == 3 && moved[0].ino == 10 && moved[0].bytes == 50 && moved[1].ino == 30 &&
+              moved[1].bytes == 7 && moved[2].ino == 50 && moved[2].bytes == 3,
+              "moved: %zu", n_moved);
+        CHECK(tcp_moved_find(moved, n_moved, 30) == &moved[1], "find 30");
+        CHECK(!tcp_moved_find(moved, n_moved, 20) && !tcp_moved_find(moved, n_moved, 41) &&
+              !tcp_moved_find(moved, n_moved, 5), "find none");
+        free(moved);
+        CHECK(tcp_moved(NULL, 0, NULL, 0, &moved, &n_moved) == 0 && n_moved == 0, "nothing moved");
+        free(moved);
 }
 /* Files in dir other than . and ..; *ret_name: the last one seen. */
 static int dir_entries(const char *dir, char *ret_name, size_t size) {

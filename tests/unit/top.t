@@ -1,7 +1,7 @@
 # rescapctl top in batch mode against rescapd on a private bus (no kernel
 # on the host: no process, one unit with caps): -n refreshes, each with
-# its header and the unit's row, the system line from the Sample signal
-# once one has come, no terminal escapes without a terminal; bad options
+# its header and the unit's row, the system line and the top talkers'
+# line from the Sample signal once one has come, no terminal escapes without a terminal; bad options
 # refused with exit status 2. The interactive view, with processes, is
 # e2e/dbus/top.t.
 . ../lib/lib.sh
@@ -19,6 +19,7 @@ expect_eq "refreshes" 3 "$(printf '%s\n' "$out" | grep -c '^PID  *HEAP  *HEAP_CA
 expect_eq "the unit's rows" 3 "$(printf '%s\n' "$out" | grep -c '^-  *0B  *512M  *0\.0  *0  *64  *0\.0  *-  *leak\.service$')"
 printf '%s\n' "$out" | tail -n 6 | grep -q '^CPU [0-9.]*%  Memory [0-9.]*[BKMGT]/[0-9.]*[BKMGT]  Load ' ||
 	fail "no system line in the last refresh: $out"
+printf '%s\n' "$out" | tail -n 5 | grep -q '^Net top (TCP): ' || fail "no line of top talkers in the last refresh: $out"
 printf '%s\n' "$out" | LC_ALL=C grep -q "$(printf '\033')" && fail "terminal escapes without a terminal: $out"
 grep -q 'ERROR: AddressSanitizer\|runtime error' "$d/rescapd.log" && fail "rescapd: $(cat "$d/rescapd.log")"
 
