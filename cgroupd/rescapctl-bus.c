@@ -588,7 +588,7 @@ static int cmd_monitor(sd_bus *bus, bool samples) {
                 return r;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
-        while (!stop) {
+        while (!stop && !output_status()) {
                 r = sd_bus_process(bus, NULL);
                 if (r < 0) {
                         if (stop)
@@ -601,7 +601,7 @@ static int cmd_monitor(sd_bus *bus, bool samples) {
                 if (r < 0 && r != -EINTR)
                         return bus_fail("monitor", NULL, r);
         }
-        return 0;
+        return output_status() < 0 ? EXIT_FAILURE : 0;
 }
 
 /* set-property UNIT KEY=VALUE... (--runtime): the values parsed here, as

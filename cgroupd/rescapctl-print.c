@@ -239,6 +239,16 @@ void print_event(const Event *e) {
         fflush(stdout);
 }
 
+int output_status(void) {
+        if (!ferror(stdout))
+                return 0;
+        /* A reader that left (| head): the end of the output, quietly. */
+        if (errno == EPIPE)
+                return 1;
+        fprintf(stderr, "rescapctl: writing the output: %s\n", strerror(errno));
+        return -1;
+}
+
 /* ---- tables ---- */
 
 static bool utf8_ctype;

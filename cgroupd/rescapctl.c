@@ -424,7 +424,7 @@ static int kernel_monitor(rk_link *l) {
                 return fail(l, "monitor", r);
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
-        while (!stop) {
+        while (!stop && !output_status()) {
                 r = rk_read_events(l, event_cb, NULL);
                 if (r == -EINTR)
                         continue;
@@ -435,7 +435,7 @@ static int kernel_monitor(rk_link *l) {
                 if (r < 0)
                         return fail(l, "monitor", r);
         }
-        return 0;
+        return output_status() < 0 ? EXIT_FAILURE : 0;
 }
 
 /* A command on a process (or list, monitor) through the kernel. */

@@ -67,6 +67,11 @@ const char *proc_unit(const rk_proc *p, char *buf, size_t size);
 /* An Event from a kernel event; unit: a buffer for its unit name. */
 void event_from_kernel(Event *e, const rk_proc *p, char *unit, size_t size);
 void print_event(const Event *e);
+/* Whether standard output still takes lines: 0; 1 when its reader left
+ * (EPIPE: monitor ends, exit status 0); -1 on another error, said. A
+ * service's SIGPIPE is ignored (systemd's IgnoreSIGPIPE=), so monitor
+ * looks. */
+int output_status(void);
 
 /* Tables: a table (libsmartcols) or a JSON array of objects, with the
  * columns -o chose. */

@@ -1,7 +1,8 @@
 # rescapctl top in batch mode against rescapd on a private bus (no kernel
 # on the host: no process, one unit with caps): -n refreshes, each with
 # its header and the unit's row, the system line and the top talkers'
-# line from the Sample signal once one has come, no terminal escapes without a terminal; bad options
+# line from the Sample signal once one has come, monitor's end when its
+# reader leaves, no terminal escapes without a terminal; bad options
 # refused with exit status 2. The interactive view, with processes, is
 # e2e/dbus/top.t.
 . ../lib/lib.sh
@@ -22,6 +23,11 @@ printf '%s\n' "$out" | tail -n 6 | grep -q '^CPU [0-9.]*%  Memory [0-9.]*[BKMGT]
 printf '%s\n' "$out" | tail -n 5 | grep -q '^Net top (TCP): ' || fail "no line of top talkers in the last refresh: $out"
 printf '%s\n' "$out" | LC_ALL=C grep -q "$(printf '\033')" && fail "terminal escapes without a terminal: $out"
 grep -q 'ERROR: AddressSanitizer\|runtime error' "$d/rescapd.log" && fail "rescapd: $(cat "$d/rescapd.log")"
+
+# monitor ends when its reader does, also with SIGPIPE ignored, as it is
+# in a systemd service (IgnoreSIGPIPE=): it ran on until killed before.
+timeout 20 sh -c 'trap "" PIPE; "$0" --bus --json monitor --samples | head -n 1' "$O/bin/rescapctl" >/dev/null
+expect_eq "monitor | head -n 1 with SIGPIPE ignored: exit status" 0 $?
 
 for bad in "-n 0" "-n x" "-d 0" "-d 5000" "--order=pid" "--json" "extra"; do
 	# shellcheck disable=SC2086
