@@ -251,22 +251,14 @@ static uint64_t scan_fds(int procfd, const char *pid, TcpMoved *moved, size_t n_
                 return 0;
         }
         while ((de = readdir(d))) {
-                char link[64];
-                unsigned long long ino;
+                uint64_t ino;
                 TcpMoved *t;
-                ssize_t len;
 
                 if (de->d_name[0] == '.')
                         continue;
                 n++;
                 /* Only a moment with traffic pays a readlink per fd. */
-                if (!n_moved)
-                        continue;
-                len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
-                if (len <= 0)
-                        continue;
-                link[len] = '\0';
-                if (sscanf(link, "socket:[%llu]", &ino) != 1)
+                if (!n_moved || fd_socket_inode(dirfd(d), de->d_name, &ino) <= 0)
                         continue;
                 t = tcp_moved_find(moved, n_moved, ino);
                 if (t && t->counted_for != self) {

@@ -63,11 +63,26 @@ static int inodes_add(Inodes *s, uint64_t ino) {
         return 0;
 }
 
+int fd_socket_inode(int dirfd, const char *name, uint64_t *ret) {
+        unsigned long long ino;
+        char link[64];
+        ssize_t len;
+
+        len = readlinkat(dirfd, name, link, sizeof(link) - 1);
+        if (len <= 0)
+                return 0;
+        link[len] = '\0';
+        if (sscanf(link, "socket:[%llu]", &ino) != 1)
+                return 0;
+        *ret = ino;
+        return 1;
+}
+
 /* Each process's socket descriptors; a process gone meanwhile, or one
  * whose descriptors cannot be read, adds none. */
 static int inodes_of(const pid_t *pids, size_t n, Inodes *s) {
         for (size_t i = 0; i < n; i++) {
-                char path[64], link[64];
+                char path[64];
                 struct dirent *de;
                 DIR *d;
 
@@ -79,16 +94,11 @@ static int inodes_of(const pid_t *pids, size_t n, Inodes *s) {
                 if (!d)
                         continue;
                 while ((de = readdir(d))) {
-                        unsigned long long ino;
-                        ssize_t len;
+                        uint64_t ino;
 
                         if (de->d_name[0] == '.')
                                 continue;
-                        len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
-                        if (len <= 0)
-                                continue;
-                        link[len] = '\0';
-                        if (sscanf(link, "socket:[%llu]", &ino) == 1 && inodes_add(s, ino) < 0) {
+                        if (fd_socket_inode(dirfd(d), de->d_name, &ino) > 0 && inodes_add(s, ino) < 0) {
                                 closedir(d);
                                 return -ENOMEM;
                         }

@@ -36,6 +36,11 @@ typedef struct SockReport {
         uint64_t tcp_bytes_sent, tcp_bytes_received;    /* over tcp[] */
 } SockReport;
 
+/* The socket inode a descriptor's link in /proc/PID/fd (dirfd) names
+ * ("socket:[INODE]"): 1 with *ret set, 0 when it is not a socket or is
+ * gone. */
+int fd_socket_inode(int dirfd, const char *name, uint64_t *ret);
+
 /* The sockets of pids[0..n) (processes gone meanwhile count nothing).
  * 0, or a negative errno: -EACCES when the caller may not read a
  * process's descriptors, -ENOMEM, or sock_diag's. */
