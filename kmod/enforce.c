@@ -38,16 +38,18 @@
  * below them all, with what it was weighed against (its caps' sequence
  * number, the policies' generation, its domain cgroup). A later growth
  * to at most that usage, not above its peak, with no edge set, is done
- * there: a few reads, no write, no walk (rescap_growth_quiet()). Any
- * change of what the window was made of makes it fail, and the next
- * growth is weighed again.
+ * there: a few reads, no write, no walk, and for a single-threaded
+ * process no call either: the attachment's hook tests it inline
+ * (rescap_window_quiet(), in rescap_heap_growth_unwatched() and
+ * rescap_fd_growth_unwatched()). Any change of what the window was made
+ * of makes it fail, and the next growth is weighed again.
  *
  * A process pays one read of two shared counters while nothing is tracked
  * and no cgroup has a policy. While any process is tracked, it pays one
  * hash lookup for its own entry when the table has changed since its last
  * lookup (on this CPU, for the module; in its thread's blob, for the
  * LSM), and none otherwise: a process without one is told so inline in
- * the hook, from that cache (rescap_current_untracked()). While cgroup
+ * the hook, from that cache (rescap_growth_unwatched()). While cgroup
  * policies exist, a process whose cgroup has none in its ancestry pays,
  * once per CPU while its cgroup and the policies do not change, a look at
  * each level of its cgroup's ancestry that has a policy anywhere: a byte
@@ -55,7 +57,7 @@
  * says the cgroup may have a policy. After that it is told, inline in the
  * attachment's hook, by comparing its cgroup's id and the policies'
  * generation with its cgroup's slot in this CPU's cache
- * (rescap_growth_unwatched()). Its usage is measured only when it is
+ * (rescap_current_ungoverned()). Its usage is measured only when it is
  * registered or governed; the walk that finds it governed is where the
  * weighing of every policy starts.
  */
@@ -253,8 +255,8 @@ static bool rescap_refusing __ro_after_init;
 
 /**
  * rescap_enforce_init - say whether the attachment can refuse a growth
- * @refusing: true when the return value of rescap_heap_growing() and
- *            rescap_fd_growing() decides whether the growth happens
+ * @refusing: true when the return value of rescap_heap_weigh() and
+ *            rescap_fd_weigh() decides whether the growth happens
  *
  * Context: before anything is tracked.
  */
@@ -505,13 +507,8 @@ static void rescap_window_set(struct rescap_proc *const proc,
 }
 
 /*
- * Whether a growth of current's process to @after of @res surely needs
- * nothing, in O(1) and without a write: it is registered (@proc), no
- * edge of @res is set, the last window made for @res still holds (the
- * same caps, the same policies, the same domain cgroup) and @after is
- * within it, and, when
- * @after is exact, it is not above the peak either. A window being made
- * at this moment is not waited for: the growth is weighed instead.
+ * rescap_window_quiet() for @res: whether a growth of current's process
+ * to @after of @res surely needs nothing.
  *
  * Context: rcu_read_lock() held; @proc from rescap_growth_watched().
  */
@@ -519,28 +516,11 @@ static bool rescap_growth_quiet(struct rescap_proc *const proc,
 				const struct rescap_res *const res,
 				const u64 after, const bool exact)
 {
-	const struct rescap_window *w;
-	unsigned int seq;
-	bool quiet;
-	u64 cgroup;
-
-	if (!proc || (READ_ONCE(proc->state) & (BIT(RESCAP_PROC_MEMBER) |
-						 BIT(res->soft_bit) |
-						 BIT(res->over_bit))))
-		return false;
-	w = &proc->windows[res->window];
-	if (exact && after > (u64)atomic64_read(rescap_peak_of(proc, res)))
-		return false;
-	seq = raw_read_seqcount(&proc->window_seq);
-	if (seq & 1)
-		return false;
-	quiet = after <= w->quiet &&
-		w->caps_seq == READ_ONCE(proc->caps_seq) &&
-		w->groups_gen == rescap_groups_generation();
-	cgroup = w->cgroup;
-	if (read_seqcount_retry(&proc->window_seq, seq) || !quiet)
-		return false;
-	return !cgroup || cgroup == cgroup_id(rescap_task_domain(current));
+	return proc && rescap_window_quiet(proc, res->window,
+					   BIT(res->soft_bit) |
+					   BIT(res->over_bit),
+					   rescap_peak_of(proc, res), after,
+					   exact);
 }
 
 /*
@@ -600,17 +580,20 @@ static bool rescap_growing(struct rescap_proc *const proc,
 }
 
 /**
- * rescap_heap_growing - current's heap may grow
+ * rescap_heap_weigh - current's heap may grow
  * @mm: the address space growing (current's, or the call is ignored)
  * @flags: the vm_flags of the new or changed mapping
  * @npages: the pages asked for
+ *
+ * What a growth hook calls when rescap_heap_growth_unwatched() said to
+ * ask.
  *
  * Context: any task context, may be atomic (mmap_lock held).
  * Return: 0, or -ENOMEM when the attachment can refuse the growth and
  * should: it would take the process over a kill or deny heap cap.
  */
-int rescap_heap_growing(struct mm_struct *const mm, const vm_flags_t flags,
-			const unsigned long npages)
+int rescap_heap_weigh(struct mm_struct *const mm, const vm_flags_t flags,
+		      const unsigned long npages)
 {
 	struct rescap_walk walk;
 	struct rescap_proc *proc;
@@ -633,15 +616,6 @@ out:
 	rcu_read_unlock();
 	return refuse ? -ENOMEM : 0;
 }
-
-/*
- * A file table of up to this many slots is counted at each growth: 16
- * words of bitmap on 64-bit. A larger one is bounded by its size first
- * (max_fds, which the kernel doubles as the table fills up), and counted
- * only when that bound reaches a threshold: the cost of a growth does not
- * depend on how many descriptors are open.
- */
-#define RESCAP_FDS_COUNTED 1024
 
 /*
  * Whether a growth of current's process to at most @upper of @res leaves
@@ -694,7 +668,7 @@ static void rescap_fds_peak_amortized(struct rescap_proc *const proc,
 }
 
 /**
- * rescap_fd_growing - current's file table may get one more descriptor
+ * rescap_fd_weigh - current's file table may get one more descriptor
  * @files: the table (current's, or the call is ignored)
  * @fd: the descriptor to be set, or UINT_MAX for "the lowest free one";
  *      a descriptor already open means no growth (dup2 over it)
@@ -703,11 +677,14 @@ static void rescap_fds_peak_amortized(struct rescap_proc *const proc,
  * are counted only when their size reaches a threshold, and for the peak
  * of a registered process once every max_fds / BITS_PER_LONG growths.
  *
+ * What a descriptor hook calls when rescap_fd_growth_unwatched() said to
+ * ask.
+ *
  * Context: any task context, may be atomic (files->file_lock held).
  * Return: 0, or -EMFILE when the attachment can refuse the growth and
  * should: it would take the process over a kill or deny fd cap.
  */
-int rescap_fd_growing(struct files_struct *const files, const unsigned int fd)
+int rescap_fd_weigh(struct files_struct *const files, const unsigned int fd)
 {
 	struct rescap_walk walk;
 	const struct fdtable *fdt;

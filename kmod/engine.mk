@@ -7,4 +7,4 @@ rescap-engine := policy.o process.o group.o armed.o measure.o enforce.o events.o
 		 netlink.o nl-gen.o proc.o lifetime.o engine.o
 
 # KUnit tests of the engine, built into the kernel of the LSM build.
-rescap-engine-kunit := policy_test.o
+rescap-engine-kunit := policy_test.o measure_test.o

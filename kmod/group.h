@@ -100,7 +100,7 @@ struct rescap_ungoverned {
  * ancestry there and found no policy. The answer depends on the cgroup
  * and the policies only, so any thread of that cgroup on that CPU may
  * use it, and the next growth of a thread of an ungoverned cgroup is
- * told so with no walk and no call (rescap_growth_unwatched()).
+ * told so with no walk and no call (rescap_current_ungoverned()).
  */
 struct rescap_ungoverned_cache {
 	struct rescap_ungoverned slot[RESCAP_UNGOVERNED_SLOTS];

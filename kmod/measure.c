@@ -25,36 +25,6 @@
 #include "measure.h"
 
 /**
- * rescap_fd_bound - open descriptors in a file table, or a bound on them
- * @files: the table
- * @counted: tables of up to this many slots (max_fds) are counted
- * @exact: cleared when the result is a bound, left alone otherwise
- *
- * A table of more than @counted slots is not counted: its size, which
- * the kernel doubles as the table fills up, bounds the bits it can have
- * set. O(min(max_fds, @counted) / BITS_PER_LONG).
- *
- * Return: the number of bits set in the table's open_fds, or max_fds.
- */
-u64 rescap_fd_bound(struct files_struct *const files,
-		    const unsigned int counted, bool *const exact)
-{
-	const struct fdtable *fdt;
-	u64 n;
-
-	rcu_read_lock();
-	fdt = files_fdtable(files);
-	if (fdt->max_fds <= counted) {
-		n = bitmap_weight(fdt->open_fds, fdt->max_fds);
-	} else {
-		n = fdt->max_fds;
-		*exact = false;
-	}
-	rcu_read_unlock();
-	return n;
-}
-
-/**
  * rescap_fd_count - open descriptors in a file table
  * @files: the table
  *

@@ -8,7 +8,10 @@
 
 #include <linux/fdtable.h>
 #include <linux/mm.h>
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 
@@ -64,8 +67,54 @@ static inline bool rescap_is_data(const vm_flags_t flags)
 	return (flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE;
 }
 
-u64 rescap_fd_bound(struct files_struct *files, unsigned int counted,
-		    bool *exact);
+/**
+ * rescap_fdt_bound - open descriptors in a file table, or a bound on them
+ * @fdt: the table's fdtable, RCU-protected
+ * @counted: tables of up to this many slots (max_fds) are counted
+ * @exact: cleared when the result is a bound, left alone otherwise
+ *
+ * A table of more than @counted slots is not counted: its size, which
+ * the kernel doubles as the table fills up, bounds the bits it can have
+ * set. O(min(max_fds, @counted) / BITS_PER_LONG); inline, and with no
+ * call for a table of one word, the size of every table at first
+ * (NR_OPEN_DEFAULT).
+ *
+ * Context: RCU read side.
+ * Return: the number of bits set in the table's open_fds, or max_fds.
+ */
+static __always_inline u64 rescap_fdt_bound(const struct fdtable *const fdt,
+					    const unsigned int counted,
+					    bool *const exact)
+{
+	const unsigned int max = fdt->max_fds;
+
+	if (max > counted) {
+		*exact = false;
+		return max;
+	}
+	return max == BITS_PER_LONG ? hweight_long(fdt->open_fds[0]) :
+				      bitmap_weight(fdt->open_fds, max);
+}
+
+/**
+ * rescap_fd_bound - open descriptors in a file table, or a bound on them
+ * @files: the table
+ * @counted: as for rescap_fdt_bound()
+ * @exact: as for rescap_fdt_bound()
+ *
+ * Return: the number of bits set in the table's open_fds, or max_fds.
+ */
+static inline u64 rescap_fd_bound(struct files_struct *const files,
+				  const unsigned int counted, bool *const exact)
+{
+	u64 n;
+
+	rcu_read_lock();
+	n = rescap_fdt_bound(files_fdtable(files), counted, exact);
+	rcu_read_unlock();
+	return n;
+}
+
 u64 rescap_fd_count(struct files_struct *files);
 u64 rescap_process_fds_bound(struct task_struct *task, unsigned int counted,
 			     bool *exact);

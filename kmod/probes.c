@@ -52,37 +52,34 @@
 #endif
 
 /*
- * Every callback starts here: nothing more than a read of two counters
- * while nothing is tracked and no cgroup has a policy; with policies, a
- * look at current's cgroup and its slot in this CPU's cache of ungoverned
- * cgroups, still with no call (rescap_growth_unwatched()). Then no
- * recursion into ourselves: this is the callbacks' own recursion
- * protection (it also disables preemption); their ftrace_ops do not ask
- * ftrace for one (FTRACE_OPS_FL_RECURSION), which would call every
- * callback through ftrace_ops_assist_func() and test for recursion twice.
- *
- * Return: the recursion bit to unlock, or negative to do nothing.
+ * Every callback starts with the engine's inline first test of its
+ * resource: nothing more than a read of two counters while nothing is
+ * tracked and no cgroup has a policy; a look at current's lookup cache
+ * and its entry's window, or at its cgroup's slot in this CPU's cache of
+ * ungoverned cgroups, otherwise; no call (rescap_heap_growth_unwatched(),
+ * rescap_fd_growth_unwatched()). It reaches no traced function. Only the
+ * weighing after it takes the callbacks' own recursion protection (which
+ * also disables preemption); their ftrace_ops do not ask ftrace for one
+ * (FTRACE_OPS_FL_RECURSION), which would call every callback through
+ * ftrace_ops_assist_func() and test for recursion twice.
  */
-static __always_inline int rescap_fn_enter(const unsigned long ip,
-					   const unsigned long parent_ip)
-{
-	if (rescap_growth_unwatched())
-		return -1;
-	return ftrace_test_recursion_trylock(ip, parent_ip);
-}
 
 /* may_expand_vm(struct mm_struct *mm, vm_flags_t flags, unsigned long npages) */
 static void notrace rescap_fn_heap(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op,
 				   struct ftrace_regs *fregs)
 {
-	const int bit = rescap_fn_enter(ip, parent_ip);
+	struct mm_struct *const mm = (struct mm_struct *)rescap_arg(fregs, 0);
+	const vm_flags_t flags = (vm_flags_t)rescap_arg(fregs, 1);
+	const unsigned long npages = rescap_arg(fregs, 2);
+	int bit;
 
+	if (rescap_heap_growth_unwatched(mm, flags, npages))
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
-	rescap_heap_growing((struct mm_struct *)rescap_arg(fregs, 0),
-			    (vm_flags_t)rescap_arg(fregs, 1),
-			    rescap_arg(fregs, 2));
+	rescap_heap_weigh(mm, flags, npages);
 	ftrace_test_recursion_unlock(bit);
 }
 
@@ -94,12 +91,33 @@ static void notrace rescap_fn_mmap(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op,
 				   struct ftrace_regs *fregs)
 {
-	const int bit = rescap_fn_enter(ip, parent_ip);
+	const vm_flags_t flags = (vm_flags_t)rescap_arg(fregs, 3);
+	const unsigned long npages = rescap_arg(fregs, 2) >> PAGE_SHIFT;
+	int bit;
 
+	if (rescap_heap_growth_unwatched(current->mm, flags, npages))
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
-	rescap_heap_growing(current->mm, (vm_flags_t)rescap_arg(fregs, 3),
-			    rescap_arg(fregs, 2) >> PAGE_SHIFT);
+	rescap_heap_weigh(current->mm, flags, npages);
+	ftrace_test_recursion_unlock(bit);
+}
+
+/* One more descriptor in @files: the callbacks on alloc_fd() and do_dup2(). */
+static __always_inline void rescap_fn_fd(const unsigned long ip,
+					 const unsigned long parent_ip,
+					 struct files_struct *const files,
+					 const unsigned int fd)
+{
+	int bit;
+
+	if (rescap_fd_growth_unwatched(files))
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0)
+		return;
+	rescap_fd_weigh(files, fd);
 	ftrace_test_recursion_unlock(bit);
 }
 
@@ -109,12 +127,7 @@ static void notrace rescap_fn_alloc_fd(unsigned long ip,
 				       struct ftrace_ops *op,
 				       struct ftrace_regs *fregs)
 {
-	const int bit = rescap_fn_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
-	rescap_fd_growing(current->files, UINT_MAX);
-	ftrace_test_recursion_unlock(bit);
+	rescap_fn_fd(ip, parent_ip, current->files, UINT_MAX);
 }
 
 /*
@@ -125,13 +138,9 @@ static void notrace rescap_fn_dup2(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op,
 				   struct ftrace_regs *fregs)
 {
-	const int bit = rescap_fn_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
-	rescap_fd_growing((struct files_struct *)rescap_arg(fregs, 0),
-			  (unsigned int)rescap_arg(fregs, 2));
-	ftrace_test_recursion_unlock(bit);
+	rescap_fn_fd(ip, parent_ip,
+		     (struct files_struct *)rescap_arg(fregs, 0),
+		     (unsigned int)rescap_arg(fregs, 2));
 }
 
 /**

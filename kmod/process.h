@@ -53,7 +53,7 @@ enum {
  * Made by a growth that was weighed and found below every threshold; it
  * holds while the process's caps, the cgroup policies and its domain
  * cgroup have not changed, so a growth within it needs no weighing
- * (rescap_growth_quiet()).
+ * (rescap_window_quiet()).
  */
 struct rescap_window {
 	u64 quiet;
@@ -86,7 +86,7 @@ enum rescap_window_index {
  * @fds_peak: highest number of descriptors seen: at each growth of a
  *            table small enough to count at every growth, else at least
  *            once every max_fds / BITS_PER_LONG growths; at each check,
- *            each read of the entry and at the exit (rescap_fd_growing())
+ *            each read of the entry and at the exit (rescap_fd_weigh())
  * @fds_unseen: growths of a large table since its last count
  * @state: RESCAP_PROC_* bits
  * @caps_seq: changes whenever @caps change, after them
@@ -205,8 +205,9 @@ static inline unsigned long rescap_procs_generation(void)
  * thread itself reads and writes; the module keeps one per CPU, read and
  * written by task context with preemption disabled. Either lets
  * rescap_proc_of_current() answer in O(1) while the table does not
- * change, instead of a hash lookup, and the growth hooks tell at once
- * that current's process has no entry (rescap_current_untracked()).
+ * change, instead of a hash lookup, and the growth hooks tell at once,
+ * inline, whether current's process has an entry, and which
+ * (rescap_growth_unwatched()).
  */
 struct rescap_task_cache {
 	struct pid *tgid;
@@ -252,36 +253,6 @@ rescap_lookup_cached(const struct rescap_task_cache *const cache,
 		     const unsigned long gen)
 {
 	return cache->gen == gen && cache->tgid == task_tgid(current);
-}
-
-/* Whether @cache says, at the table's current generation, "no entry". */
-static __always_inline bool
-rescap_cache_untracked(const struct rescap_task_cache *const cache)
-{
-	return rescap_lookup_cached(cache, rescap_procs_generation()) &&
-	       !cache->proc;
-}
-
-/**
- * rescap_current_untracked - whether current's process surely has no entry
- *
- * Context: task context.
- * Return: true when current's lookup cache says so at the table's current
- * generation; false when it does not know (or there is an entry).
- */
-static __always_inline bool rescap_current_untracked(void)
-{
-	bool untracked;
-
-#ifdef CONFIG_SECURITY
-	/* The thread's own cache: no need to stay on this CPU. */
-	if (rescap_task_cache_offset >= 0)
-		return rescap_cache_untracked(rescap_lookup_cache());
-#endif
-	preempt_disable_notrace();
-	untracked = rescap_cache_untracked(rescap_lookup_cache());
-	preempt_enable_notrace();
-	return untracked;
 }
 
 struct rescap_proc *rescap_proc_of_current(void);

@@ -6,8 +6,8 @@
  * RLIMIT_NOFILE: may_expand_vm() asks security_vm_expand() for the heap;
  * alloc_fd() and do_dup2() ask security_fd_alloc() before a descriptor is
  * marked open. The engine decides: its inline first test
- * (rescap_growth_unwatched()), then its growth functions; the hooks only
- * pass its answer on.
+ * (rescap_heap_growth_unwatched(), rescap_fd_growth_unwatched()), then
+ * its weighing; the hooks only pass its answer on.
  *
  * Each thread has a blob: the cache of its process's entry
  * (struct rescap_task_cache; setup.c tells the engine where it is), so
@@ -26,17 +26,17 @@
 static int rescap_vm_expand(struct mm_struct *const mm, const vm_flags_t flags,
 			    const unsigned long npages)
 {
-	if (rescap_growth_unwatched())
+	if (rescap_heap_growth_unwatched(mm, flags, npages))
 		return 0;
-	return rescap_heap_growing(mm, flags, npages);
+	return rescap_heap_weigh(mm, flags, npages);
 }
 
 static int rescap_fd_alloc(struct files_struct *const files,
 			   const unsigned int fd)
 {
-	if (rescap_growth_unwatched())
+	if (rescap_fd_growth_unwatched(files))
 		return 0;
-	return rescap_fd_growing(files, fd);
+	return rescap_fd_weigh(files, fd);
 }
 
 static struct security_hook_list rescap_hooks[] __ro_after_init = {
