@@ -525,17 +525,19 @@ static int units_lookup(Manager *m, UnitLookup *v, size_t n) {
         return r;
 }
 
-/* units_lookup() by chunks of LOOKUP_CHUNK units, telling systemd
- * between them that the work goes on (a start or a reload of thousands
- * of units outlasts the unit's TimeoutStartSec= under emulation). */
-#define LOOKUP_CHUNK 100U
+void manager_work_goes_on(size_t done, size_t n) {
+        if (n > WORK_CHUNK && done > 0 && done % WORK_CHUNK == 0)
+                (void) sd_notify(0, "EXTEND_TIMEOUT_USEC=60000000\nWATCHDOG=1");
+}
+
+/* units_lookup() by chunks of WORK_CHUNK units, telling systemd between
+ * them that the work goes on. */
 static int units_lookup_chunked(Manager *m, UnitLookup *v, size_t n) {
         int r = 0;
 
-        for (size_t off = 0; r >= 0 && off < n; off += LOOKUP_CHUNK) {
-                r = units_lookup(m, v + off, n - off < LOOKUP_CHUNK ? n - off : LOOKUP_CHUNK);
-                if (n > LOOKUP_CHUNK)
-                        (void) sd_notify(0, "EXTEND_TIMEOUT_USEC=60000000");
+        for (size_t off = 0; r >= 0 && off < n; off += WORK_CHUNK) {
+                r = units_lookup(m, v + off, n - off < WORK_CHUNK ? n - off : WORK_CHUNK);
+                manager_work_goes_on(off + WORK_CHUNK, n);
         }
         return r;
 }

@@ -329,6 +329,7 @@ static void apply_all_unit_caps(Manager *m) {
 
                 if (r < 0)
                         log_msg("rescapd: caps of %s not applied: %s", u->unit, strerror(-r));
+                manager_work_goes_on(i + 1, m->units.n);
         }
         unit_cgroups_free(cgroups, n_cgroups);
 }

@@ -154,6 +154,14 @@ int manager_config_load(Manager *m, bool refresh, UnitCapsList *ret, UnitCgroup 
 /* Where each of units runs, as systemd says in one batch of questions
  * (a unit systemd does not answer about is left out). */
 int manager_units_cgroups(Manager *m, const UnitCapsList *units, UnitCgroup **ret, size_t *ret_n);
+
+/* Work on thousands of units is done in one go, in chunks of this many:
+ * manager_work_goes_on(DONE, N) after each tells systemd that it goes on
+ * (a start or reload job's timeout extended by a minute, the watchdog
+ * fed), when there is more than one chunk: under emulation, a start with
+ * 2,000 units outlasts TimeoutStartSec=. */
+#define WORK_CHUNK 100U
+void manager_work_goes_on(size_t done, size_t n);
 void unit_cgroups_free(UnitCgroup *v, size_t n);
 const char *unit_cgroups_find(const UnitCgroup *v, size_t n, const char *unit);
 void manager_query_bus_close(Manager *m);
