@@ -13,6 +13,7 @@
 # rescap.ko, e.g. an older tree's; its loaded, tracked and tracked+bigfds
 # columns are measured too, as before:NAME, in the same rounds).
 . "$REPO/tests/lib/lib.sh"
+. "$REPO/tests/bench/crowd.sh"
 set +u
 rounds=${BENCH_ROUNDS:-5}
 crowd=${BENCH_CROWD:-10000}
@@ -208,23 +209,12 @@ awk '{ n[$1]++; s[$1] = s[$1] " " $2 }
 
 # The crowd: first alive and untracked, rescap not loaded (its own base),
 # then all tracked.
-mkfifo "$dir/hold"
-"$O/bin/rtest-bench" hold "$crowd" <"$dir/hold" >"$dir/ready" &
-holder=$!
-exec 7>"$dir/hold"
-wait_line() {
-	until grep -q "$1" "$dir/ready" 2>/dev/null; do
-		kill -0 "$holder" 2>/dev/null || fail "the crowd of $crowd processes failed"
-		sleep 1
-	done
-}
-wait_line ready
+crowd_start "$crowd" "$dir"
 for r in $(seq 1 "$rounds"); do
 	measure crowd-base
 done
 rescap_on
-echo register >&7
-wait_line registered
+crowd_register
 echo "# $(($(wc -l </proc/rescap) - 1)) processes tracked"
 for r in $(seq 1 "$rounds"); do
 	for c in $(shuf -e untracked+crowd tracked+crowd); do
@@ -233,8 +223,7 @@ for r in $(seq 1 "$rounds"); do
 		[ "$c" = tracked+crowd ] && "$RESCAPCTL" deregister "$bench"
 	done
 done
-exec 7>&-
-wait "$holder"
+crowd_stop
 exec 5>&- 6<&-
 wait "$bench"
 rescap_off
@@ -310,3 +299,56 @@ END {
 	printf "untracked%s (measured in the rounds before the crowd\n", lsm ? "" : " with rescap not loaded"
 	printf "is registered; untracked+crowd and tracked+crowd in a random order per round).\n"
 }' "$raw"
+
+# Paired blocks: tracked against untracked in one process, in short blocks
+# taken in turn (rtest-bench pair), so that a drift of the machine's speed
+# (TCG's moves by 2x from one second to the next on a shared host) is in
+# both halves of each pair; the median of the pairs' ratios. Another
+# process is tracked throughout, so untracked is "tracked, but not this
+# one". With BENCH_BIG descriptors held too, and with the module of
+# BENCH_BEFORE_KMOD.
+pairs=${BENCH_PAIRS:-30}
+paired=/tmp/bench.paired
+: >"$paired"
+pair_run() {	# pair_run LABEL: with rescap on (module: $kmod)
+	rescap_on
+	sleep 100000 &
+	_po=$!
+	"$RESCAPCTL" register "$_po" || fail "register"
+	for _h in 0 "$big"; do
+		_l=$1
+		[ "$_h" = 0 ] || _l="$1, $big fds"
+		"$O/bin/rtest-bench" pair "$pairs" "$_h" >"$dir/pair" || fail "rtest-bench pair $pairs $_h"
+		sed "s/^/$_l\t/" "$dir/pair" >>"$paired"
+	done
+	kill "$_po"
+	rescap_off
+}
+pair_run "tracked / untracked"
+if [ -n "${BENCH_BEFORE_KMOD:-}" ] && [ "$RTEST_KERNEL" != lsm ]; then
+	kmod=$BENCH_BEFORE_KMOD
+	pair_run "before: tracked / untracked"
+	kmod=$RTEST_KMOD
+fi
+echo
+awk -F'\t' '
+{
+	split($2, f, " "); ratio = f[length(f)]; name = $2; sub(/ [^ ]+ [^ ]+ [^ ]+$/, "", name)
+	if (!(name in seen_b)) { seen_b[name] = 1; benches[++nb] = name }
+	if (!($1 in seen_c)) { seen_c[$1] = 1; cfgs[++nc] = $1 }
+	r[name, $1] = ratio
+}
+END {
+	printf "%-16s", "benchmark"
+	for (c = 1; c <= nc; c++) printf " | %s", cfgs[c]
+	printf "\n"
+	for (b = 1; b <= nb; b++) {
+		printf "%-16s", benches[b]
+		for (c = 1; c <= nc; c++)
+			printf " | %" length(cfgs[c]) "s", (benches[b], cfgs[c]) in r ? r[benches[b], cfgs[c]] : "-"
+		printf "\n"
+	}
+	printf "\nPaired: the median, over '"$pairs"' pairs of blocks in one process, of tracked / untracked\n"
+	printf "(another process tracked in both, the benchmark registered by a helper for one\n"
+	printf "block of each pair, caps not hit); '"$big"' fds: the same while it holds that many.\n"
+}' "$paired"

@@ -10,9 +10,22 @@
  *                         (N separate VMAs; 0: none), each answered "ok"
  *                         or "error ..."; while it holds some, fork/exit
  *                         is not measured
+ *                         (BENCH_ONLY: a comma-separated list of
+ *                         the benchmarks to run, all by default)
  *   rtest-bench hold N    fork N children that sleep and print "ready";
  *                         on a line "register", register each with rescap
  *                         and print "registered"; kill them at EOF
+ *   rtest-bench pair N [FDS]
+ *                         each benchmark in N pairs of short blocks, one
+ *                         with the process untracked, one with it
+ *                         registered (heap 1G, 10000 fds or four times
+ *                         FDS), in turn:
+ *                         "NAME UNTRACKED_NS TRACKED_NS RATIO", the
+ *                         medians of the blocks and of the pairs' ratios
+ *                         (a drift of the machine's speed is common to
+ *                         both blocks of a pair; tracked second in one
+ *                         pair, first in the next); holding FDS more
+ *                         open descriptors, if given (then no fork/exit)
  *   rtest-bench cgroups DIR N set|reset
  *                         set: make the cgroups DIR/g1 ... DIR/gN (those
  *                         missing) and give each a policy (heap 1G, 10000
@@ -164,6 +177,22 @@ static int hold_vmas(long n) {
         return 0;
 }
 
+/* Whether BENCH_ONLY, if set, names the benchmark. */
+static bool selected(const char *name) {
+        const char *only = getenv("BENCH_ONLY");
+        size_t len = strlen(name);
+
+        if (!only || !*only)
+                return true;
+        for (const char *p = only; p; p = strchr(p, ',')) {
+                if (*p == ',')
+                        p++;
+                if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+                        return true;
+        }
+        return false;
+}
+
 static int run(void) {
         char line[64];
         long n;
@@ -184,7 +213,8 @@ static int run(void) {
 
                         /* A fork copies every descriptor and mapping held:
                          * the kernel's own cost, seconds under TCG. */
-                        if (benches[b].fn == b_fork && (n_held_fds || held_map))
+                        if ((benches[b].fn == b_fork && (n_held_fds || held_map)) ||
+                            !selected(benches[b].name))
                                 continue;
                         benches[b].fn();        /* warm up */
                         t0 = now_ns();
@@ -195,6 +225,115 @@ static int run(void) {
                 }
                 printf("done\n");
         }
+        return 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+        const double x = *(const double *) a, y = *(const double *) b;
+
+        return (x > y) - (x < y);
+}
+
+static double median(double *v, long n) {
+        qsort(v, (size_t) n, sizeof(*v), cmp_double);
+        return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double block(const struct bench *b, long iterations) {
+        double t0;
+
+        b->fn();
+        t0 = now_ns();
+        for (long i = 0; i < iterations; i++)
+                b->fn();
+        return (now_ns() - t0) / (double) iterations;
+}
+
+/* A process may not lift its own cap: a child registers and deregisters
+ * it, one byte on @cmd ('r' or 'd') at a time, its answer on @ans. */
+static int controller(int cmd, int ans, pid_t parent) {
+        /* As make bench's tracked columns: caps far from the usage. */
+        rk_caps caps = {
+                .has_heap = true, .heap = 1UL << 30,
+                .has_fds = true, .fds = n_held_fds ? (uint64_t) n_held_fds * 4 : 10000,
+        };
+        rk_target t = { .pid = parent, .pidfd = -1 };
+        rk_link *l;
+        char c;
+        int e;
+
+        e = rk_link_open(&l);
+        if (e < 0)
+                return 1;
+        while (read(cmd, &c, 1) == 1) {
+                e = c == 'r' ? rk_register(l, t, 0, &caps) : rk_deregister(l, t);
+                c = e < 0 ? 'E' : 'k';
+                if (write(ans, &c, 1) != 1)
+                        return 1;
+        }
+        rk_link_free(l);
+        return 0;
+}
+
+static int ask(int cmd, int ans, char c) {
+        if (write(cmd, &c, 1) != 1 || read(ans, &c, 1) != 1 || c != 'k') {
+                fprintf(stderr, "rtest-bench: the controller failed\n");
+                return -1;
+        }
+        return 0;
+}
+
+static int pair(long n, long fds) {
+        double *u = calloc((size_t) n, sizeof(double));
+        double *t = calloc((size_t) n, sizeof(double));
+        double *r = calloc((size_t) n, sizeof(double));
+        int to[2], from[2];
+        pid_t pid;
+
+        if (!u || !t || !r || n < 1 || pipe(to) < 0 || pipe(from) < 0)
+                return 1;
+        if (hold_fds(fds) < 0) {
+                fprintf(stderr, "rtest-bench: cannot hold %ld descriptors\n", fds);
+                return 1;
+        }
+        pid = fork();
+        if (pid < 0)
+                return 1;
+        if (pid == 0) {
+                close(to[1]);
+                close(from[0]);
+                _exit(controller(to[0], from[1], getppid()));
+        }
+        close(to[0]);
+        close(from[1]);
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        for (size_t b = 0; b < sizeof(benches) / sizeof(benches[0]); b++) {
+                const long it = benches[b].iterations / 10 ?: 1;
+
+                if (!selected(benches[b].name) || (benches[b].fn == b_fork && n_held_fds))
+                        continue;
+                /* Tracked second in one pair, first in the next: what
+                 * comes of the order is in both. */
+                for (long i = 0; i < n; i++) {
+                        if (i % 2 == 0)
+                                u[i] = block(&benches[b], it);
+                        if (ask(to[1], from[0], 'r') < 0)
+                                return 1;
+                        t[i] = block(&benches[b], it);
+                        if (ask(to[1], from[0], 'd') < 0)
+                                return 1;
+                        if (i % 2 == 1)
+                                u[i] = block(&benches[b], it);
+                        r[i] = t[i] / u[i];
+                }
+                printf("%s %.1f %.1f %.3f\n", benches[b].name, median(u, n), median(t, n), median(r, n));
+        }
+        close(to[1]);
+        close(from[0]);
+        waitpid(pid, NULL, 0);
+        free(u);
+        free(t);
+        free(r);
         return 0;
 }
 
@@ -289,11 +428,13 @@ static int cgroups(const char *dir, long n, bool set) {
 int main(int argc, char **argv) {
         if (argc == 2 && strcmp(argv[1], "run") == 0)
                 return run();
+        if ((argc == 3 || argc == 4) && strcmp(argv[1], "pair") == 0)
+                return pair(atol(argv[2]), argc == 4 ? atol(argv[3]) : 0);
         if (argc == 3 && strcmp(argv[1], "hold") == 0)
                 return hold(atol(argv[2]));
         if (argc == 5 && strcmp(argv[1], "cgroups") == 0 &&
             (strcmp(argv[4], "set") == 0 || strcmp(argv[4], "reset") == 0))
                 return cgroups(argv[2], atol(argv[3]), strcmp(argv[4], "set") == 0);
-        fprintf(stderr, "usage: rtest-bench run | rtest-bench hold N | rtest-bench cgroups DIR N set|reset\n");
+        fprintf(stderr, "usage: rtest-bench run | rtest-bench pair N [FDS] | rtest-bench hold N | rtest-bench cgroups DIR N set|reset\n");
         return 2;
 }
