@@ -2,12 +2,14 @@
 # Sourced by make bench's guest scripts: a crowd of N processes that sleep,
 # children of rtest-bench hold, registered with rescap on demand.
 #   crowd_start N DIR   start them (DIR: a directory for the fifos), wait
-#                       until they are all alive
+#                       until they are all alive; under $CROWD_WRAP, a
+#                       command prefix, if set
 #   crowd_register      register each with rescap; wait until done
 #   crowd_stop          kill them all, wait
 crowd_start() {
 	mkfifo "$2/hold"
-	"$O/bin/rtest-bench" hold "$1" <"$2/hold" >"$2/ready" &
+	# shellcheck disable=SC2086
+	$CROWD_WRAP "$O/bin/rtest-bench" hold "$1" <"$2/hold" >"$2/ready" &
 	crowd_holder=$!
 	crowd_dir=$2
 	exec 7>"$2/hold"

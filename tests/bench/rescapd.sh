@@ -58,9 +58,15 @@ units_write() {
 		i=$((i + 1))
 	done
 }
+# units_armed: daemon-reload, until every unit is armed and rescapd's
+# reload is over (its "reloaded" line in the journal).
 units_armed() {
+	_since=$(date '+%Y-%m-%d %H:%M:%S')
 	systemctl daemon-reload || return 1
 	wait_eq 1800 "units armed" "$units" armed_count
+	wait_eq 600 "rescapd's reload logged" yes sh -c "journalctl -u rescapd --since '$_since' -o cat |
+		grep -q 'reloaded (systemd reloaded)' && echo yes"
+	journalctl -u rescapd --since "$_since" -o cat | grep 'reloaded (systemd reloaded)' | sed 's/^/# /'
 }
 
 phase "idle, nothing" sleep "$idle"
@@ -68,8 +74,10 @@ units_write
 phase "$units units: daemon-reload until all armed" units_armed
 phase "idle, $units units" sleep "$idle"
 
-# The crowd: children of rtest-bench hold, registered with the kernel.
+# The crowd: children of rtest-bench hold, registered with the kernel, in
+# a scope of their own (the job's service has a TasksMax=).
 dir=$(mktemp -d)
+CROWD_WRAP="systemd-run --scope --quiet -p TasksMax=infinity"
 crowd_start "$crowd" "$dir"
 crowd_register
 tracked() { busctl get-property org.rescap1 /org/rescap1 $M Tracked; }
