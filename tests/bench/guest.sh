@@ -319,7 +319,7 @@ pair_run() {	# pair_run LABEL: with rescap on (module: $kmod)
 		_l=$1
 		[ "$_h" = 0 ] || _l="$1, $big fds"
 		"$O/bin/rtest-bench" pair "$pairs" "$_h" >"$dir/pair" || fail "rtest-bench pair $pairs $_h"
-		sed "s/^/$_l\t/" "$dir/pair" >>"$paired"
+		sed "s|^|$_l\t|" "$dir/pair" >>"$paired"
 	done
 	kill "$_po"
 	rescap_off
