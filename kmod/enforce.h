@@ -54,14 +54,14 @@ static inline bool rescap_enforcing(void)
  * @after: the usage after the growth, or a bound on it
  * @exact: whether @after is exact rather than a bound
  *
- * True when @proc is registered and linked, no edge of the resource is
- * set, the window still holds (the same caps, the same policies, the same
- * domain cgroup) and @after is within it, and, when @after is exact, not
- * above the peak either (a bound is not a peak). O(1), reads only: a
- * window being made at this moment is not waited for, the answer is
- * false then.
+ * O(1), reads only: a window being made at this moment is not waited
+ * for, the answer is false then.
  *
  * Context: RCU read side (preemption disabled will do).
+ * Return: true when @proc is registered and linked, no edge of the
+ * resource is set, the window still holds (the same caps, the same
+ * policies, the same domain cgroup) and @after is within it, and, when
+ * @after is exact, not above the peak either (a bound is not a peak).
  */
 static __always_inline bool
 rescap_window_quiet(const struct rescap_proc *const proc,
