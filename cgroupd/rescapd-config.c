@@ -685,6 +685,7 @@ int manager_config_load(Manager *m, bool refresh, UnitCapsList *ret, UnitCgroup 
                         log_msg("rescapd: no caps for %s: %s", names.v[i], strerror(-k));
                         continue;
                 }
+                manager_work_goes_on(i + 1, names.n);
                 log_errors(&c);
                 keep_old_values(m, &c);
                 if (!unit_caps_is_empty(&c.caps)) {

@@ -684,6 +684,7 @@ static int manager_reload_units(Manager *m, const char *why, bool refresh) {
                 r = manager_apply_unit_caps_at(m, u, unit_cgroups_find(cgroups, n_cgroups, u->unit));
                 if (r < 0)
                         log_msg("rescapd: caps of %s not applied: %s", u->unit, strerror(-r));
+                manager_work_goes_on(set, fresh.n);
         }
         for (size_t i = 0; m->link && i < m->units.n; i++) {
                 const UnitCaps none = {
@@ -696,6 +697,7 @@ static int manager_reload_units(Manager *m, const char *why, bool refresh) {
                 r = manager_apply_unit_caps(m, &none);
                 if (r < 0)
                         log_msg("rescapd: caps of %s not dropped: %s", none.unit, strerror(-r));
+                manager_work_goes_on(dropped, m->units.n);
         }
         before = m->units;
         m->units = fresh;
@@ -705,6 +707,7 @@ static int manager_reload_units(Manager *m, const char *why, bool refresh) {
 
                 if (!was || !unit_caps_equal(was, u))
                         bus_unit_caps_changed(m, u->unit, was);
+                manager_work_goes_on(i + 1, m->units.n);
         }
         for (size_t i = 0; i < before.n; i++)
                 if (!unit_caps_find(&m->units, before.items[i].unit))

@@ -159,7 +159,9 @@ int manager_units_cgroups(Manager *m, const UnitCapsList *units, UnitCgroup **re
  * manager_work_goes_on(DONE, N) after each tells systemd that it goes on
  * (a start or reload job's timeout extended by a minute, the watchdog
  * fed), when there is more than one chunk: under emulation, a start with
- * 2,000 units outlasts TimeoutStartSec=. */
+ * 2,000 units outlasts TimeoutStartSec=, and a reload after systemd's
+ * daemon-reload (no job of ours) WatchdogSec=. Each loop over the units
+ * of a start or a reload calls it. */
 #define WORK_CHUNK 100U
 void manager_work_goes_on(size_t done, size_t n);
 void unit_cgroups_free(UnitCgroup *v, size_t n);
