@@ -11,7 +11,11 @@
  * task leaves the kernel, before it returns to user space: in process
  * context, with the growth done or refused, it measures the exact usage
  * and acts on it. A process killed there never runs another instruction
- * of its own after the call that took it over its cap.
+ * of its own after the call that took it over its cap. A thread that
+ * never returns to user space (an io_uring worker opening a file for the
+ * process) runs its task_work only after its request is complete, which
+ * the process sees and can go on from: a kill found there is sent at
+ * once, and the queued check reports it.
  *
  * An attachment that can refuse the growth (the LSM, whose hooks sit
  * where the kernel checks RLIMIT_DATA and RLIMIT_NOFILE) gets a refusal
@@ -235,17 +239,19 @@ static void rescap_evaluate(struct rescap_proc *const proc,
  * @proc: the task's entry, referenced, or NULL
  * @res: the resource that grew: a cap is enforced at a growth of its own
  *       resource only
- * @refused: the growth was refused: act on @asked and @refusal
- * @asked: the usage the refused growth asked for
- * @refusal: the cap it was refused on, its group referenced
+ * @decided: act on @asked and @verdict, found when the check was queued
+ *           (a refused growth, or a worker's kill already sent), rather
+ *           than measure again
+ * @asked: the usage the growth asked for
+ * @verdict: what it was found at, its group referenced
  */
 struct rescap_check {
 	struct callback_head work;
 	struct rescap_proc *proc;
 	const struct rescap_res *res;
-	bool refused;
+	bool decided;
 	u64 asked;
-	struct rescap_verdict refusal;
+	struct rescap_verdict verdict;
 };
 
 static atomic_t rescap_checks_pending = ATOMIC_INIT(0);
@@ -351,8 +357,8 @@ static void rescap_check_run(struct callback_head *const work)
 		rescap_proc_put(proc);	/* deregistered meanwhile */
 		proc = NULL;
 	}
-	if (check->refused) {
-		v = check->refusal;
+	if (check->decided) {
+		v = check->verdict;
 		used = check->asked;
 	} else {
 		/* Its own resource only: a heap check counts no table. */
@@ -382,10 +388,25 @@ static void rescap_check_run(struct callback_head *const work)
 }
 
 /*
- * Queues a check on current; @refusal, when not NULL, is the verdict of a
- * refused growth it acts on. Without memory for it, an excess over a kill
- * cap is acted on at once from what is known here: the cap is never
- * lifted by an allocation failure.
+ * A thread of a process that runs in the kernel only and never returns to
+ * user space: io_uring's workers (and from 6.4 on, vhost's).
+ */
+static bool rescap_kernel_worker(const struct task_struct *const task)
+{
+#ifdef PF_USER_WORKER
+	return task->flags & PF_USER_WORKER;
+#else
+	return task->flags & PF_IO_WORKER;
+#endif
+}
+
+/*
+ * Queues a check on current; with @refused, the growth is refused and the
+ * check acts on @v and @asked. Without memory for it, an excess over a
+ * kill cap is acted on at once from what is known here: the cap is never
+ * lifted by an allocation failure. So is a kill found in a kernel worker:
+ * its task_work would run only after the process can see its request
+ * done.
  *
  * Context: rcu_read_lock() held (@v->group is valid under it).
  */
@@ -394,26 +415,33 @@ static void rescap_check_queue(struct rescap_proc *const proc,
 			       const struct rescap_verdict *const v,
 			       const u64 asked, const bool refused)
 {
+	const bool kill_now = rescap_kernel_worker(current) &&
+			      v->level == RESCAP_LEVEL_OVER &&
+			      v->rule.action == RESCAP_ACTION_KILL;
 	struct rescap_check *check;
 
 	if (!try_module_get(THIS_MODULE))
 		return;	/* being unloaded */
 	check = kmalloc(sizeof(*check), GFP_ATOMIC | __GFP_NOWARN);
 	if (check && (!proc || rescap_proc_tryget(proc))) {
-		check->refused = refused &&
+		check->decided = (refused || kill_now) &&
 				 (!v->group || rescap_group_tryget(v->group));
-		if (check->refused) {
+		if (check->decided) {
 			check->asked = asked;
-			check->refusal = *v;
+			check->verdict = *v;
 		}
 		check->proc = proc;
 		check->res = res;
 		init_task_work(&check->work, rescap_check_run);
 		atomic_inc(&rescap_checks_pending);
-		if (!task_work_add(current, &check->work, TWA_RESUME))
+		if (!task_work_add(current, &check->work, TWA_RESUME)) {
+			/* The check reports it (rescap_kill() sends again). */
+			if (kill_now)
+				send_sig(SIGKILL, current, 1);
 			return;
+		}
 		atomic_dec(&rescap_checks_pending);
-		if (check->refused)
+		if (check->decided)
 			rescap_group_put(v->group);
 		rescap_proc_put(proc);	/* current is exiting */
 	} else if (v->level == RESCAP_LEVEL_OVER &&

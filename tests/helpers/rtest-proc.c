@@ -31,7 +31,11 @@
  *   getfd N            take a copy of its stdin N times with pidfd_getfd()
  *   uring-open N       open /dev/null N times through io_uring, IOSQE_ASYNC
  *                      (io-wq workers open it); answers "err ERRNO" with
- *                      the first failed open's error
+ *                      the first failed open's error. The process and its
+ *                      workers share one CPU (IORING_REGISTER_IOWQ_AFF),
+ *                      and this thread is SCHED_FIFO, its workers not
+ *                      (SCHED_RESET_ON_FORK): when a worker posts its
+ *                      completion, this thread runs before it goes on
  *   vfork-open N       vfork a child that opens /dev/null N times and
  *                      exits 0; answers "err ERRNO" if the child failed
  *                      or was killed (EINTR)
@@ -224,12 +228,21 @@ static int uring_open(long n) {
         struct io_uring_sqe *sqes;
         struct io_uring_cqe *cqes;
         char *sq, *cq;
+        struct sched_param fifo = { .sched_priority = 1 };
+        cpu_set_t one;
         int ring;
 
+        CPU_ZERO(&one);
+        CPU_SET(sched_getcpu(), &one);
+        if (sched_setaffinity(0, sizeof(one), &one) < 0 ||
+            sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &fifo) < 0)
+                return -1;
         ring = (int) syscall(__NR_io_uring_setup, 4, &p);
         if (ring < 0)
                 return -1;
         keep_fd(ring);
+        if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_IOWQ_AFF, &one, sizeof(one)) < 0)
+                return -1;
         sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned), PROT_READ | PROT_WRITE,
                   MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQ_RING);
         cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe), PROT_READ | PROT_WRITE,
