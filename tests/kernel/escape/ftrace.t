@@ -1,4 +1,5 @@
-# kernels: stock ours
+# kernels: stock
+# extra-kernels: ours
 # Hole 3: sysctl kernel.ftrace_enabled=0 turned the module's callbacks off
 # silently, for any root process, a capped one included; and the module
 # loaded while it was 0, enforcing nothing. The ops are permanent now.
