@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "rescapd-sample.h"
 
@@ -191,6 +192,18 @@ static uint64_t now_usec(clockid_t clock) {
         return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
 }
 
+uint64_t thread_cpu_usec(void) {
+        return now_usec(CLOCK_THREAD_CPUTIME_ID);
+}
+
+void pace_ran(Pace *p, uint64_t now_usec, uint64_t cpu_usec, uint64_t min_gap_usec) {
+        uint64_t gap = cpu_usec > UINT64_MAX / PACE_SHARE ? UINT64_MAX : cpu_usec * PACE_SHARE;
+
+        if (gap < min_gap_usec)
+                gap = min_gap_usec;
+        p->due_usec = now_usec > UINT64_MAX - gap ? UINT64_MAX : now_usec + gap;
+}
+
 int tcp_moved(const TcpBytes *prev, size_t n_prev, const TcpBytes *cur, size_t n_cur, TcpMoved **ret,
               size_t *ret_n) {
         TcpMoved *v = calloc(n_cur + 1, sizeof(*v));
@@ -270,9 +283,16 @@ static uint64_t scan_fds(int procfd, const char *pid, TcpMoved *moved, size_t n_
         return n;
 }
 
+/* The open fds of a process: since Linux 6.2 the size of /proc/PID/fd
+ * says it without a read of the directory; before, that size is 0. */
 static uint64_t count_fds(int procfd, const char *pid) {
         uint64_t unused = 0;
+        char path[64];
+        struct stat st;
 
+        snprintf(path, sizeof(path), "%s/fd", pid);
+        if (fstatat(procfd, path, &st, 0) == 0 && st.st_size > 0)
+                return (uint64_t) st.st_size;
         return scan_fds(procfd, pid, NULL, 0, &unused);
 }
 
@@ -338,7 +358,8 @@ static void sample_processes(int procfd, Sample *ret, TcpMoved *moved, size_t n_
                 top_insert(ret->top_heap, SAMPLE_TOP, &ret->n_top_heap, &e);
                 uint64_t bytes = 0;
 
-                e.value = scan_fds(procfd, de->d_name, moved, n_moved, &bytes);
+                e.value = n_moved ? scan_fds(procfd, de->d_name, moved, n_moved, &bytes) :
+                                    count_fds(procfd, de->d_name);
                 top_insert(ret->top_fds, SAMPLE_TOP, &ret->n_top_fds, &e);
                 e.value = rate_per_second(0, bytes, dt_usec);
                 if (e.value)
@@ -346,6 +367,35 @@ static void sample_processes(int procfd, Sample *ret, TcpMoved *moved, size_t n_
         }
         closedir(d);
         free(buf);
+}
+
+/* The walk of every process: the count and the top lists, into s->walk. */
+static void sample_walk(Sampler *s, int procfd, uint64_t now) {
+        const uint64_t cpu0 = thread_cpu_usec();
+        const bool first = s->walk_at_usec == 0;
+        /* The top talkers: the TCP sockets that moved bytes since the last
+         * walk, then whose descriptors hold them (sample_processes()). */
+        TcpBytes *tcp = NULL;
+        TcpMoved *moved = NULL;
+        size_t n_tcp = 0, n_moved = 0;
+        const bool had_tcp = !first && s->tcp_valid;
+
+        if (tcp_bytes_all(&tcp, &n_tcp) >= 0) {
+                if (had_tcp && tcp_moved(s->tcp, s->n_tcp, tcp, n_tcp, &moved, &n_moved) < 0)
+                        n_moved = 0;
+                free(s->tcp);
+                s->tcp = tcp;
+                s->n_tcp = n_tcp;
+                s->tcp_valid = true;
+        } else
+                s->tcp_valid = false;
+        s->walk = (Sample) {};
+        sample_processes(procfd, &s->walk, moved, n_moved, now - s->walk_at_usec);
+        free(moved);
+        s->walk_at_usec = now;
+        /* A first walk has no rates: the next sample walks again. */
+        if (!first)
+                pace_ran(&s->walk_pace, now, thread_cpu_usec() - cpu0, 0);
 }
 
 int sample_collect(Sampler *s, Sample *ret) {
@@ -381,24 +431,6 @@ int sample_collect(Sampler *s, Sample *ret) {
                 ret->rx_bps = rate_per_second(s->rx, rx, now - s->at_usec);
                 ret->tx_bps = rate_per_second(s->tx, tx, now - s->at_usec);
         }
-        /* The top talkers: the TCP sockets that moved bytes since the last
-         * sample, then whose descriptors hold them (sample_processes()). */
-        TcpBytes *tcp = NULL;
-        TcpMoved *moved = NULL;
-        size_t n_tcp = 0, n_moved = 0;
-        const bool had_tcp = s->valid && s->tcp_valid;
-
-        if (tcp_bytes_all(&tcp, &n_tcp) >= 0) {
-                if (had_tcp && tcp_moved(s->tcp, s->n_tcp, tcp, n_tcp, &moved, &n_moved) < 0)
-                        n_moved = 0;
-                free(s->tcp);
-                s->tcp = tcp;
-                s->n_tcp = n_tcp;
-                s->tcp_valid = true;
-        } else
-                s->tcp_valid = false;
-        const uint64_t dt = now - s->at_usec;
-
         s->valid = true;
         s->at_usec = now;
         s->cpu_busy = busy;
@@ -406,8 +438,15 @@ int sample_collect(Sampler *s, Sample *ret) {
         s->rx = rx;
         s->tx = tx;
 
-        sample_processes(procfd, ret, moved, n_moved, dt);
-        free(moved);
+        if (pace_due(&s->walk_pace, now))
+                sample_walk(s, procfd, now);
+        ret->processes = s->walk.processes;
+        memcpy(ret->top_heap, s->walk.top_heap, sizeof(ret->top_heap));
+        ret->n_top_heap = s->walk.n_top_heap;
+        memcpy(ret->top_fds, s->walk.top_fds, sizeof(ret->top_fds));
+        ret->n_top_fds = s->walk.n_top_fds;
+        memcpy(ret->top_net, s->walk.top_net, sizeof(ret->top_net));
+        ret->n_top_net = s->walk.n_top_net;
         free(buf);
         close(procfd);
         return r;
@@ -419,6 +458,8 @@ void sampler_reset(Sampler *s) {
         s->n_tcp = 0;
         s->tcp_valid = false;
         s->valid = false;
+        s->walk_at_usec = 0;
+        s->walk_pace = (Pace) {};
 }
 
 static void cgroup_usage_dir(int procfd, int dirfd, uint64_t *heap, uint64_t *fds, char *buf, size_t size) {

@@ -38,7 +38,30 @@ typedef struct Sample {
         size_t n_top_net;
 } Sample;
 
-/* The counters a sample needs from the previous one. */
+/*
+ * Work whose cost grows with the system (the walk of every process, the
+ * dump of every tracked one) runs again only once the time since it last
+ * ran is PACE_SHARE times the CPU it took then: at most 1/PACE_SHARE of a
+ * CPU, whatever the number of processes, and each time when it is cheap.
+ */
+#define PACE_SHARE 20
+
+typedef struct Pace {
+        uint64_t due_usec;              /* CLOCK_MONOTONIC; 0: at once */
+} Pace;
+
+static inline bool pace_due(const Pace *p, uint64_t now_usec) {
+        return now_usec >= p->due_usec;
+}
+
+/* It ran at now_usec and took cpu_usec: due again PACE_SHARE times that
+ * later, and not before min_gap_usec. */
+void pace_ran(Pace *p, uint64_t now_usec, uint64_t cpu_usec, uint64_t min_gap_usec);
+/* The CPU time (user and system) of the calling thread. */
+uint64_t thread_cpu_usec(void);
+
+/* The counters a sample needs from the previous one, and the last walk of
+ * the processes: between walks (paced), a sample repeats its lists. */
 typedef struct Sampler {
         bool valid;
         uint64_t at_usec;               /* CLOCK_MONOTONIC */
@@ -47,6 +70,9 @@ typedef struct Sampler {
         TcpBytes *tcp;                  /* every TCP socket's bytes (tcp_bytes_all()) */
         size_t n_tcp;
         bool tcp_valid;
+        uint64_t walk_at_usec;          /* CLOCK_MONOTONIC, of the last walk */
+        Pace walk_pace;
+        Sample walk;                    /* its counts and top lists */
         const char *proc;               /* "/proc", or a test's copy */
 } Sampler;
 
@@ -90,7 +116,10 @@ int tcp_moved(const TcpBytes *prev, size_t n_prev, const TcpBytes *cur, size_t n
 TcpMoved *tcp_moved_find(TcpMoved *moved, size_t n, uint64_t ino);
 
 /* Reads everything but the tracked count; the first sample has cpu and
- * network rates of 0, and no top talkers. */
+ * network rates of 0, and no top talkers. The process count and the top
+ * lists come from a walk of every process, paced (Pace): a sample between
+ * two walks repeats the last one's. The top talkers' rates are over the
+ * time between two walks. */
 int sample_collect(Sampler *s, Sample *ret);
 /* Forgets the previous reading: the next sample is a first one. */
 void sampler_reset(Sampler *s);

@@ -547,18 +547,19 @@ static int count_cb(const rk_proc *p, void *userdata) {
 }
 
 /* A dump of every tracked process: at most once a second, whoever reads
- * the Tracked property how often. */
+ * the Tracked property how often, and paced (Pace) by what it costs. */
 uint32_t manager_tracked(Manager *m) {
-        uint64_t now = 0;
+        uint64_t now = 0, cpu0;
         uint32_t n = 0;
 
         (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
-        if (m->tracked_at_usec && now - m->tracked_at_usec < 1000000ULL)
+        if (!pace_due(&m->tracked_pace, now))
                 return m->tracked;
+        cpu0 = thread_cpu_usec();
         if (m->link)
                 (void) manager_kernel_request_check(m, rk_dump(m->link, count_cb, &n));
         m->tracked = n;
-        m->tracked_at_usec = now;
+        pace_ran(&m->tracked_pace, now, thread_cpu_usec() - cpu0, 1000000ULL);
         return n;
 }
 

@@ -100,8 +100,8 @@ typedef struct Manager {
         Sampler sampler;
 
         uint64_t kills;
-        uint32_t tracked;               /* the last count, and when */
-        uint64_t tracked_at_usec;
+        uint32_t tracked;               /* the last count, and when it is due again */
+        Pace tracked_pace;
         uint64_t events_lost_total;     /* kernel events dropped, since start */
         UnitEvents *unit_events;
         size_t n_unit_events;

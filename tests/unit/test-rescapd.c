@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/rescap.h>
@@ -199,6 +200,50 @@ static void test_sample(void) {
         free(moved);
         CHECK(tcp_moved(NULL, 0, NULL, 0, &moved, &n_moved) == 0 && n_moved == 0, "nothing moved");
         free(moved);
+}
+
+/* The walk of every process is paced: PACE_SHARE times its CPU time. */
+static void test_pace(void) {
+        Pace p = {};
+        Sampler s = {};
+        Sample a, b, c;
+        uint64_t walked;
+
+        CHECK(pace_due(&p, 0), "due at once");
+        pace_ran(&p, 1000, 50, 0);
+        CHECK(p.due_usec == 1000 + 50 * PACE_SHARE && !pace_due(&p, 1999) && pace_due(&p, 2000),
+              "due: %" PRIu64, p.due_usec);
+        pace_ran(&p, 1000, 50, 1000000);
+        CHECK(p.due_usec == 1001000, "the least gap: %" PRIu64, p.due_usec);
+        pace_ran(&p, UINT64_MAX - 5, UINT64_MAX / 2, 0);
+        CHECK(p.due_usec == UINT64_MAX, "no overflow: %" PRIu64, p.due_usec);
+
+        /* The first walk (no rates yet) sets no pace; the second does. */
+        CHECK(sample_collect(&s, &a) == 0 && a.processes > 0 && a.n_top_heap > 0, "first sample");
+        CHECK(s.walk_pace.due_usec == 0, "first walk paced: %" PRIu64, s.walk_pace.due_usec);
+        walked = s.walk_at_usec;
+        CHECK(sample_collect(&s, &b) == 0 && s.walk_at_usec > walked, "second sample walks");
+        CHECK(s.walk_pace.due_usec > s.walk_at_usec, "second walk paced");
+        /* Not due: the sample repeats the walk's lists, a process more or not. */
+        walked = s.walk_at_usec;
+        s.walk_pace.due_usec = UINT64_MAX;
+        pid_t child = fork();
+
+        if (child == 0) {
+                pause();
+                _exit(0);
+        }
+        CHECK(child > 0 && sample_collect(&s, &c) == 0 && s.walk_at_usec == walked &&
+              c.processes == b.processes && c.n_top_heap == b.n_top_heap &&
+              memcmp(c.top_heap, b.top_heap, sizeof(c.top_heap)) == 0 &&
+              memcmp(c.top_fds, b.top_fds, sizeof(c.top_fds)) == 0 && c.timestamp_usec > b.timestamp_usec,
+              "a sample between walks: %u processes, %u before", c.processes, b.processes);
+        if (child > 0) {
+                kill(child, SIGKILL);
+                (void) waitpid(child, NULL, 0);
+        }
+        sampler_reset(&s);
+        CHECK(s.walk_pace.due_usec == 0 && s.walk_at_usec == 0, "reset");
 }
 /* Files in dir other than . and ..; *ret_name: the last one seen. */
 static int dir_entries(const char *dir, char *ret_name, size_t size) {
@@ -424,6 +469,7 @@ int main(void) {
         test_conf();
         test_persist();
         test_sample();
+        test_pace();
         test_errors();
         if (failed) {
                 printf("%d failed\n", failed);
