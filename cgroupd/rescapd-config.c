@@ -542,6 +542,10 @@ static int units_lookup_chunked(Manager *m, UnitLookup *v, size_t n) {
         return r;
 }
 
+static int unit_cgroup_cmp(const void *a, const void *b) {
+        return strcmp(((const UnitCgroup *) a)->unit, ((const UnitCgroup *) b)->unit);
+}
+
 int manager_units_cgroups(Manager *m, const UnitCapsList *units, UnitCgroup **ret, size_t *ret_n) {
         UnitLookup *l = calloc(units->n + 1, sizeof(*l));
         UnitCgroup *cg = calloc(units->n + 1, sizeof(*cg));
@@ -568,6 +572,7 @@ int manager_units_cgroups(Manager *m, const UnitCapsList *units, UnitCgroup **re
                 unit_cgroups_free(cg, n);
                 return r;
         }
+        qsort(cg, n, sizeof(*cg), unit_cgroup_cmp);
         *ret = cg;
         *ret_n = n;
         return 0;
@@ -712,6 +717,8 @@ int manager_config_load(Manager *m, bool refresh, UnitCapsList *ret, UnitCgroup 
         if (r < 0)
                 unit_caps_list_free(ret);
         if (ret_cgroups) {
+                if (cg)
+                        qsort(cg, n_cg, sizeof(*cg), unit_cgroup_cmp);
                 *ret_cgroups = cg;
                 *ret_n = n_cg;
         }
@@ -727,8 +734,8 @@ void unit_cgroups_free(UnitCgroup *v, size_t n) {
 }
 
 const char *unit_cgroups_find(const UnitCgroup *v, size_t n, const char *unit) {
-        for (size_t i = 0; i < n; i++)
-                if (strcmp(v[i].unit, unit) == 0)
-                        return v[i].cgroup;
-        return NULL;
+        bool found;
+        const size_t i = unit_sorted_slot(v, n, sizeof(*v), unit, &found);
+
+        return found ? v[i].cgroup : NULL;
 }

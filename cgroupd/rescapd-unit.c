@@ -519,23 +519,46 @@ int unit_caps_read(const char *dir, const char *unit, UnitCaps *ret, unsigned *r
         return r;
 }
 
+size_t unit_sorted_slot(const void *base, size_t n, size_t size, const char *unit, bool *ret_found) {
+        size_t lo = 0, hi = n;
+
+        while (lo < hi) {
+                const size_t mid = lo + (hi - lo) / 2;
+                const char *const *name = (const char *const *) ((const char *) base + mid * size);
+                const int c = strcmp(*name, unit);
+
+                if (c == 0) {
+                        *ret_found = true;
+                        return mid;
+                }
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        *ret_found = false;
+        return lo;
+}
+
 UnitCaps *unit_caps_find(UnitCapsList *l, const char *unit) {
-        for (size_t i = 0; i < l->n; i++)
-                if (strcmp(l->items[i].unit, unit) == 0)
-                        return &l->items[i];
-        return NULL;
+        bool found;
+        const size_t i = unit_sorted_slot(l->items, l->n, sizeof(*l->items), unit, &found);
+
+        return found ? &l->items[i] : NULL;
 }
 
 int unit_caps_list_put(UnitCapsList *l, const UnitCaps *u) {
-        UnitCaps *items, *old = unit_caps_find(l, u->unit);
+        bool found;
+        const size_t i = unit_sorted_slot(l->items, l->n, sizeof(*l->items), u->unit, &found);
         char *name = strdup(u->unit);
+        UnitCaps *items;
 
         if (!name)
                 return -ENOMEM;
-        if (old) {
-                free(old->unit);
-                *old = *u;
-                old->unit = name;
+        if (found) {
+                free(l->items[i].unit);
+                l->items[i] = *u;
+                l->items[i].unit = name;
                 return 0;
         }
         items = realloc(l->items, (l->n + 1) * sizeof(*items));
@@ -544,18 +567,21 @@ int unit_caps_list_put(UnitCapsList *l, const UnitCaps *u) {
                 return -ENOMEM;
         }
         l->items = items;
-        l->items[l->n] = *u;
-        l->items[l->n++].unit = name;
+        memmove(&items[i + 1], &items[i], (l->n - i) * sizeof(*items));
+        items[i] = *u;
+        items[i].unit = name;
+        l->n++;
         return 0;
 }
 
 void unit_caps_list_drop(UnitCapsList *l, const char *unit) {
-        UnitCaps *u = unit_caps_find(l, unit);
+        bool found;
+        const size_t i = unit_sorted_slot(l->items, l->n, sizeof(*l->items), unit, &found);
 
-        if (!u)
+        if (!found)
                 return;
-        free(u->unit);
-        *u = l->items[--l->n];
+        free(l->items[i].unit);
+        memmove(&l->items[i], &l->items[i + 1], (--l->n - i) * sizeof(*l->items));
 }
 
 bool unit_caps_is_empty(const UnitCaps *u) {

@@ -107,6 +107,12 @@ char *unit_caps_format(const UnitCaps *u, unsigned keys);
 int unit_caps_read(const char *dir, const char *unit, UnitCaps *ret, unsigned *ret_keys, unsigned *ret_line);
 int unit_caps_save(const char *dir, const UnitCaps *u, unsigned keys);
 int unit_caps_remove(const char *dir, const char *unit);
+/* Where a unit is, or would go, in an array sorted by unit name whose
+ * elements each begin with their unit's name (a char *): *ret_found says
+ * whether it is there. O(log n): a reload of thousands of units looks
+ * each up several times. */
+size_t unit_sorted_slot(const void *base, size_t n, size_t size, const char *unit, bool *ret_found);
+/* A UnitCapsList is sorted by unit name. */
 UnitCaps *unit_caps_find(UnitCapsList *l, const char *unit);
 /* Adds u (a copy; its name is duplicated) or replaces the entry of its
  * unit; drops the entry of a unit. */

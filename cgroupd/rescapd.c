@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -716,6 +717,9 @@ static int manager_reload_units(Manager *m, const char *why, bool refresh) {
         unit_caps_list_free(&before);
         unit_cgroups_free(cgroups, n_cgroups);
         prune_unit_events(m);
+        /* A reload of many units leaves its buffers' pages free in the
+         * heap: they go back to the system, not into the idle RSS. */
+        (void) malloc_trim(0);
         log_msg("rescapd: reloaded (%s) in %" PRIu64 " ms: %zu unit(s) with caps, %zu set, %zu dropped", why,
                 (now_usec() - t0) / 1000, m->units.n, set, dropped);
         return 0;

@@ -165,6 +165,8 @@ int manager_units_cgroups(Manager *m, const UnitCapsList *units, UnitCgroup **re
 #define WORK_CHUNK 100U
 void manager_work_goes_on(size_t done, size_t n);
 void unit_cgroups_free(UnitCgroup *v, size_t n);
+/* v sorted by unit, as manager_units_cgroups() and manager_config_load()
+ * give it. */
 const char *unit_cgroups_find(const UnitCgroup *v, size_t n, const char *unit);
 void manager_query_bus_close(Manager *m);
 /* What manager_config_load() keeps of systemd's unit directories (the

@@ -70,22 +70,27 @@ static int unit_enumerate(sd_bus *bus, const char *prefix, void *userdata, char 
         return 0;
 }
 
+/* The unit's entry in m->unit_cgroups (sorted by unit), added if new. */
 static UnitCgroup *unit_cgroup_entry(Manager *m, const char *unit) {
+        bool found;
+        const size_t i = unit_sorted_slot(m->unit_cgroups, m->n_unit_cgroups, sizeof(*m->unit_cgroups), unit,
+                                          &found);
+        char *name;
         UnitCgroup *c;
 
-        for (size_t i = 0; i < m->n_unit_cgroups; i++)
-                if (strcmp(m->unit_cgroups[i].unit, unit) == 0)
-                        return &m->unit_cgroups[i];
-        c = realloc(m->unit_cgroups, (m->n_unit_cgroups + 1) * sizeof(*c));
-        if (!c)
+        if (found)
+                return &m->unit_cgroups[i];
+        name = strdup(unit);
+        c = name ? realloc(m->unit_cgroups, (m->n_unit_cgroups + 1) * sizeof(*c)) : NULL;
+        if (!c) {
+                free(name);
                 return NULL;
+        }
         m->unit_cgroups = c;
-        c = &c[m->n_unit_cgroups];
-        *c = (UnitCgroup) { .unit = strdup(unit) };
-        if (!c->unit)
-                return NULL;
+        memmove(&c[i + 1], &c[i], (m->n_unit_cgroups - i) * sizeof(*c));
+        c[i] = (UnitCgroup) { .unit = name };
         m->n_unit_cgroups++;
-        return c;
+        return &c[i];
 }
 
 /* The unit's cgroup ("" when it is not running), asked of systemd at most

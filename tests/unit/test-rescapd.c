@@ -123,6 +123,24 @@ static void test_conf(void) {
         unit_caps_list_drop(&l, "leak.service");
         unit_caps_list_drop(&l, "none.service");
         CHECK(l.n == 1 && !unit_caps_find(&l, "leak.service") && unit_caps_find(&l, "x.service"), "drop");
+        /* Sorted by name whatever the order of the puts; each found. */
+        static const char *const names[] = { "m.service", "a.slice", "z.scope", "b.service", "y.service",
+                                             "c.mount" };
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+                u.unit = (char *) names[i];
+                CHECK(unit_caps_list_put(&l, &u) == 0, "put %s", names[i]);
+        }
+        unit_caps_list_drop(&l, "m.service");
+        CHECK(l.n == 6, "six left: %zu", l.n);
+        for (size_t i = 0; i + 1 < l.n; i++)
+                CHECK(strcmp(l.items[i].unit, l.items[i + 1].unit) < 0, "sorted: %s before %s", l.items[i].unit,
+                      l.items[i + 1].unit);
+        for (size_t i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+                CHECK(unit_caps_find(&l, names[i]) && !strcmp(unit_caps_find(&l, names[i])->unit, names[i]),
+                      "find %s", names[i]);
+        CHECK(!unit_caps_find(&l, "m.service") && !unit_caps_find(&l, "0.service") &&
+              !unit_caps_find(&l, "zz.service"), "find none");
+        u.unit = (char *) "x.service";
         CHECK(!unit_caps_is_empty(&u), "caps are not empty");
         u.heap_max = u.fd_max = RESCAP_NO_CAP;
         CHECK(!unit_caps_is_empty(&u), "an action and a soft threshold are settings");
