@@ -280,7 +280,7 @@ build-for-check: $(BZIMAGE) $(KSELFTESTS) $(MODULES) $(TEST_MODULES) $(USER_BINS
 # The long netlink fuzz run: RTEST_FUZZ_N messages (default 1,000,000) on
 # the debug kernel, module and LSM (make check sends 50,000), and the long
 # D-Bus fuzz run of rescapd: DBUS_FUZZ_N calls as root and as many as
-# nobody, on the stock kernel (make check: 4,000 and 1,000).
+# nobody, on the stock kernel (make check: 2,000 and 500).
 FUZZ_N		?= 1000000
 DBUS_FUZZ_N	?= 20000
 .PHONY: fuzz

@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # A cap below the current usage is refused without force; with force it
 # applies from the next growth. Reset lifts every cap. Soft thresholds and
 # the notify action report once per crossing.

@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # Every bad request gets its errno, and the module stays usable.
 . ../../lib/lib.sh
 rescap_up

@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # The fd count rescap reports is the number of entries in /proc/PID/fd,
 # whatever created them.
 . ../../lib/lib.sh

@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # The heap rescap reports is VmData, after every way the heap changes.
 . ../../lib/lib.sh
 rescap_up

@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # A process named by pidfd: every command works, race free.
 . ../../lib/lib.sh
 rescap_up

@@ -1,3 +1,5 @@
+# kernels: stock lsm
+# extra-kernels: ours stock612
 # /proc/rescap: a header, aligned columns, bytes, state letters.
 . ../../lib/lib.sh
 rescap_up
