@@ -75,28 +75,38 @@ static bool has_suffix(const char *s, const char *suffix, size_t *ret_stem) {
 }
 
 /* Whether a file under dirfd has an [X-Rescap] section (a unit file that
- * is a link to /dev/null, a masked unit, has none). */
+ * is a link to /dev/null, a masked unit, has none), in its first
+ * UNIT_FILE_SCAN_MAX bytes: read in pieces, the end of one kept before the
+ * next, so that a reload of thousands of units allocates nothing per file. */
 static bool file_has_section(int dirfd, const char *name) {
-        char *buf;
-        ssize_t n;
-        bool ret;
+        static const char section[] = "[X-Rescap]";
+        const size_t keep = sizeof(section) - 2;
+        char buf[8192];
+        size_t have = 0, total = 0;
+        bool ret = false;
         int fd;
 
         fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0)
                 return false;
-        buf = malloc(UNIT_FILE_SCAN_MAX + 1);
-        n = buf ? read(fd, buf, UNIT_FILE_SCAN_MAX) : -1;
-        close(fd);
-        if (n <= 0) {
-                free(buf);
-                return false;
+        while (!ret && total < UNIT_FILE_SCAN_MAX) {
+                const size_t want = sizeof(buf) - have < UNIT_FILE_SCAN_MAX - total ?
+                                            sizeof(buf) - have : UNIT_FILE_SCAN_MAX - total;
+                const ssize_t n = read(fd, buf + have, want);
+
+                if (n <= 0)
+                        break;
+                total += (size_t) n;
+                have += (size_t) n;
+                /* A mention in a comment only costs a load: unit-config.h
+                 * reads the sections for real. */
+                ret = memmem(buf, have, section, sizeof(section) - 1) != NULL;
+                if (have > keep) {
+                        memmove(buf, buf + have - keep, keep);
+                        have = keep;
+                }
         }
-        buf[n] = 0;
-        /* A mention in a comment only costs a load: unit-config.h reads
-         * the sections for real. */
-        ret = strstr(buf, "[X-Rescap]") != NULL;
-        free(buf);
+        close(fd);
         return ret;
 }
 

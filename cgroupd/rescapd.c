@@ -306,6 +306,25 @@ static int on_kernel_events(sd_event_source *s, int fd, uint32_t revents, void *
         return 0;       /* more queued: read on at the next iteration */
 }
 
+static uint64_t now_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+/* After work on every unit (a start, the kernel's return, a reload): the
+ * connection for systemd's answers goes (its tables and buffers grew to a
+ * batch of questions; the next batch opens it again), the unit objects'
+ * cache of cgroups keeps only its last second's entries, and the heap's free
+ * pages go back to the system, so that the idle RSS is what rescapd
+ * keeps, not what the work used. */
+static void manager_bulk_done(Manager *m) {
+        bus_unit_cgroups_hold(m, 0);
+        manager_query_bus_close(m);
+        (void) malloc_trim(0);
+}
+
 static void apply_all_unit_caps(Manager *m) {
         int n = manager_disarm_orphans(m);
 
@@ -318,6 +337,7 @@ static void apply_all_unit_caps(Manager *m) {
 
         if (m->units.n)
                 log_msg("rescapd: applying the caps of %zu unit(s)", m->units.n);
+        bus_unit_cgroups_hold(m, now_usec());
         /* Where each runs, asked in one batch (each unit asked alone
          * otherwise, below). */
         if (m->units.n && manager_units_cgroups(m, &m->units, &cgroups, &n_cgroups) < 0) {
@@ -333,6 +353,7 @@ static void apply_all_unit_caps(Manager *m) {
                 manager_work_goes_on(i + 1, m->units.n);
         }
         unit_cgroups_free(cgroups, n_cgroups);
+        manager_bulk_done(m);
 }
 
 static int kernel_connect(Manager *m) {
@@ -598,13 +619,6 @@ static char *read_self_cgroup(void) {
 
 static int manager_reload_units(Manager *m, const char *why, bool refresh);
 
-static uint64_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
-
 /* ---- systemd: a unit's cgroup is new at every start ---- */
 
 /* A job of a unit ended: a start or restart (a new cgroup, without a
@@ -669,10 +683,14 @@ static int manager_reload_units(Manager *m, const char *why, bool refresh) {
         const uint64_t t0 = now_usec();
         int r;
 
+        /* The unit objects' signals below carry the cgroups of this
+         * reload's batch. */
+        bus_unit_cgroups_hold(m, t0);
         r = manager_config_load(m, refresh, &fresh, &cgroups, &n_cgroups);
         if (r < 0) {
                 log_msg("rescapd: cannot read the settings of units (%s): %s; unit caps unchanged", why,
                         strerror(-r));
+                manager_bulk_done(m);
                 return r;
         }
         /* The kernel gets the changes (without the kernel, its return
@@ -717,9 +735,7 @@ static int manager_reload_units(Manager *m, const char *why, bool refresh) {
         unit_caps_list_free(&before);
         unit_cgroups_free(cgroups, n_cgroups);
         prune_unit_events(m);
-        /* A reload of many units leaves its buffers' pages free in the
-         * heap: they go back to the system, not into the idle RSS. */
-        (void) malloc_trim(0);
+        manager_bulk_done(m);
         log_msg("rescapd: reloaded (%s) in %" PRIu64 " ms: %zu unit(s) with caps, %zu set, %zu dropped", why,
                 (now_usec() - t0) / 1000, m->units.n, set, dropped);
         return 0;

@@ -116,8 +116,10 @@ typedef struct Manager {
         const char *runtime_dir;        /* /run/rescap */
         UnitCapsList units;             /* the effective caps of each unit with caps */
         UnitScan *unit_scan;            /* systemd's unit directories, as last read */
-        UnitCgroup *unit_cgroups;
+        UnitCgroup *unit_cgroups;       /* the unit objects' cache (dbus/bus-unit.c) */
         size_t n_unit_cgroups;
+        size_t unit_cgroups_prune_at;   /* its stale entries dropped when reached */
+        uint64_t unit_cgroups_held_since;       /* bus_unit_cgroups_hold(); 0: not held */
         char *self_cgroup;              /* rescapd's own, "/system.slice/rescapd.service" */
 } Manager;
 

@@ -35,3 +35,10 @@ void bus_unit_caps_changed(Manager *m, const char *unit, bool existed);
  * from a reload's batch of questions: the unit object's reads, and
  * InterfacesAdded, need not ask again for a while. */
 void bus_unit_cgroup_known(Manager *m, const char *unit, const char *cgroup);
+/* Held since a time (CLOCK_MONOTONIC), the unit objects' reads take what
+ * systemd said since then, however old: the signals of a reload carry the
+ * reload's answers, where a second after them each InterfacesAdded would
+ * ask systemd again, one unit at a time. Released (0), the entries older
+ * than that second are dropped: the cache keeps what was read in the last
+ * second, not every unit. */
+void bus_unit_cgroups_hold(Manager *m, uint64_t since_usec);

@@ -726,6 +726,7 @@ static int method_list_units(sd_bus_message *msg, void *userdata, sd_bus_error *
         r = sd_bus_message_new_method_return(msg, &reply);
         if (r < 0)
                 return r;
+        bus_unit_cgroups_refresh(m);
         r = sd_bus_message_open_container(reply, 'a', RESCAP_BUS_UNIT_ENTRY_SIG);
         for (size_t i = 0; r >= 0 && i < m->units.n; i++) {
                 const UnitCaps *u = &m->units.items[i];
@@ -738,6 +739,7 @@ static int method_list_units(sd_bus_message *msg, void *userdata, sd_bus_error *
                 r = sd_bus_message_append(reply, RESCAP_BUS_UNIT_ENTRY_SIG, u->unit, bus_unit_cgroup(m, u->unit),
                                           path, u->heap_max, u->fd_max);
         }
+        bus_unit_cgroups_hold(m, 0);
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r >= 0)

@@ -21,3 +21,8 @@ int bus_change_refused(sd_bus_message *msg, Manager *m, const BusCaller *c, int 
 /* The cgroup of a unit ("" when it is not running), asked of systemd at
  * most once a second per unit. */
 const char *bus_unit_cgroup(Manager *m, const char *unit);
+/* Before a reply that names the cgroup of every unit with caps: those
+ * asked more than a second ago are asked again in one batch (as a reload
+ * asks them), and held until bus_unit_cgroups_hold(m, 0); not three calls
+ * to systemd per unit, one after the other. */
+void bus_unit_cgroups_refresh(Manager *m);

@@ -70,16 +70,76 @@ static int unit_enumerate(sd_bus *bus, const char *prefix, void *userdata, char 
         return 0;
 }
 
+/* Drops the entries of m->unit_cgroups older than max_age_usec. */
+static void unit_cgroups_prune(Manager *m, uint64_t now, uint64_t max_age_usec) {
+        size_t k = 0;
+
+        for (size_t i = 0; i < m->n_unit_cgroups; i++) {
+                UnitCgroup *c = &m->unit_cgroups[i];
+
+                if (c->cgroup && now - c->at_usec < max_age_usec) {
+                        m->unit_cgroups[k++] = *c;
+                        continue;
+                }
+                free(c->unit);
+                free(c->cgroup);
+        }
+        m->n_unit_cgroups = k;
+        if (!k) {
+                free(m->unit_cgroups);
+                m->unit_cgroups = NULL;
+        }
+        /* Amortized: pruned again once it has doubled. */
+        m->unit_cgroups_prune_at = k < 32 ? 64 : 2 * k;
+}
+
+void bus_unit_cgroups_hold(Manager *m, uint64_t since_usec) {
+        m->unit_cgroups_held_since = since_usec;
+        if (!since_usec)
+                unit_cgroups_prune(m, now_usec(), UNIT_CGROUP_TTL_USEC);
+}
+
+/* An entry of m->unit_cgroups that answers without asking systemd. */
+static bool unit_cgroup_fresh(const Manager *m, const UnitCgroup *c, uint64_t now) {
+        return c->cgroup && (now - c->at_usec < UNIT_CGROUP_TTL_USEC ||
+                             (m->unit_cgroups_held_since && c->at_usec >= m->unit_cgroups_held_since));
+}
+
+void bus_unit_cgroups_refresh(Manager *m) {
+        const uint64_t now = now_usec();
+        UnitCapsList stale = { .items = calloc(m->units.n + 1, sizeof(*stale.items)) };
+        UnitCgroup *cg = NULL;
+        size_t n = 0;
+
+        bus_unit_cgroups_hold(m, now);
+        for (size_t i = 0; stale.items && i < m->units.n; i++) {
+                bool found;
+                const size_t k = unit_sorted_slot(m->unit_cgroups, m->n_unit_cgroups, sizeof(*m->unit_cgroups),
+                                                  m->units.items[i].unit, &found);
+
+                if (!found || !unit_cgroup_fresh(m, &m->unit_cgroups[k], now))
+                        stale.items[stale.n++] = m->units.items[i];
+        }
+        /* One unit: as the reply would ask it. */
+        if (stale.n > 1 && manager_units_cgroups(m, &stale, &cg, &n) >= 0)
+                unit_cgroups_free(cg, n);
+        free(stale.items);      /* the names are m->units' */
+}
+
 /* The unit's entry in m->unit_cgroups (sorted by unit), added if new. */
 static UnitCgroup *unit_cgroup_entry(Manager *m, const char *unit) {
         bool found;
-        const size_t i = unit_sorted_slot(m->unit_cgroups, m->n_unit_cgroups, sizeof(*m->unit_cgroups), unit,
-                                          &found);
+        size_t i = unit_sorted_slot(m->unit_cgroups, m->n_unit_cgroups, sizeof(*m->unit_cgroups), unit, &found);
         char *name;
         UnitCgroup *c;
 
         if (found)
                 return &m->unit_cgroups[i];
+        if (!m->unit_cgroups_held_since && m->n_unit_cgroups >= m->unit_cgroups_prune_at) {
+                unit_cgroups_prune(m, now_usec(), UNIT_CGROUP_TTL_USEC);
+                i = unit_sorted_slot(m->unit_cgroups, m->n_unit_cgroups, sizeof(*m->unit_cgroups), unit,
+                                     &found);
+        }
         name = strdup(unit);
         c = name ? realloc(m->unit_cgroups, (m->n_unit_cgroups + 1) * sizeof(*c)) : NULL;
         if (!c) {
@@ -103,7 +163,7 @@ const char *bus_unit_cgroup(Manager *m, const char *unit) {
 
         if (!c)
                 return "";
-        if (c->cgroup && now - c->at_usec < UNIT_CGROUP_TTL_USEC)
+        if (unit_cgroup_fresh(m, c, now))
                 return c->cgroup;
         (void) group_resolve(m->bus, CGROUP_ROOT, unit, &u2, &cgroup, &e);
         sd_bus_error_free(&e);

@@ -7,13 +7,22 @@
 # system bus refuses more than 128 calls awaiting replies on one
 # connection (dbus-daemon's max_replies_per_connection), so a batch sent
 # whole loses the caps of all units past the first 21 (six Gets each).
+# The signals of the reload (InterfacesAdded of each new unit object, with
+# its ControlGroup) carry the batch's answers: rescapd's own connection
+# asks systemd nothing per unit. It asked each unit's cgroup again, three
+# calls each, once the batch's answer was a second old: with 2,000 units
+# always, with 150 only when rescapd is slow (strace attached to it during
+# the reload makes it so). ListUnits asks the cgroups it names in one
+# batch too.
 . ../../lib/lib.sh
 . ./setup.sh
 rescapd_up
 
 N=150
 D=/etc/systemd/system
+mon= st=
 cleanup() {
+	[ -n "$mon$st" ] && kill $mon $st 2>/dev/null
 	rm -f $D/rumany-*.service
 	systemctl daemon-reload
 }
@@ -34,6 +43,13 @@ while [ $i -le $N ]; do
 	printf '[Service]\nExecStart=/bin/sleep 600\n[X-Rescap]\nFDMax=%d\n' $((100 + i)) >$D/rumany-$i.service
 	i=$((i + 1))
 done
+name=$(busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus GetNameOwner s org.rescap1 |
+	sed 's/^s "\(.*\)"$/\1/')
+dbus-monitor --system "type='method_call',sender='$name',destination='org.freedesktop.systemd1'" \
+	>/tmp/many-systemd.mon 2>&1 &
+mon=$!
+strace -qq -f -o /dev/null -p "$(systemctl show -P MainPID rescapd)" &
+st=$!
 since=$(date '+%Y-%m-%d %H:%M:%S')
 systemctl daemon-reload
 wait_eq 300 "units armed with their own FDMax after a daemon-reload" $N armed_count
@@ -48,8 +64,33 @@ case "$line" in
 *" $N unit(s) with caps"*) ;;
 *) fail "rescapd's reload: $line" ;;
 esac
+kill $mon $st
+wait $mon $st 2>/dev/null
+mon= st=
+n=$(grep -c '^method call' /tmp/many-systemd.mon)
+echo "# measure: $n call(s) to systemd on rescapd's own connection during the reload"
+[ "$n" -le 10 ] || fail "$N units' reload: $n calls to systemd on rescapd's own connection (at most 10): $(
+	grep '^method call' /tmp/many-systemd.mon | sed 's/.*member=//' | sort | uniq -c)"
 journalctl -u rescapd --since "$since" -o cat | grep -E 'did not say|not applied|asking one by one' &&
 	fail "rescapd lost answers or caps on the way"
+
+# ListUnits names each unit's cgroup: those not asked in the last second
+# are asked in one batch (on rescapd's second connection), not three
+# calls each on its own (450 here before).
+sleep 1.5
+dbus-monitor --system "type='method_call',sender='$name',destination='org.freedesktop.systemd1'" \
+	>/tmp/many-list.mon 2>&1 &
+mon=$!
+sleep 1
+out=$(busctl call org.rescap1 /org/rescap1 $M ListUnits) || fail "ListUnits: $out"
+kill $mon
+wait $mon 2>/dev/null
+mon=
+expect_eq "units in ListUnits, each with its cgroup (\"\": not running)" $N \
+	"$(echo "$out" | grep -o '"rumany-[0-9]*\.service" "" "/org/rescap1/unit/rumany_2d[0-9]*_2eservice"' | wc -l)"
+n=$(grep -c '^method call' /tmp/many-list.mon)
+echo "# measure: ListUnits of $N units: $n call(s) to systemd on rescapd's own connection"
+[ "$n" -le 10 ] || fail "ListUnits of $N units: $n calls to systemd on rescapd's own connection (at most 10)"
 
 # rescapd's own reload: the same caps, nothing set again.
 systemctl reload rescapd || fail "systemctl reload rescapd"
