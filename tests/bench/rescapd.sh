@@ -6,9 +6,10 @@
 # besides, idle and with a subscriber to its Sample signal; then a
 # restart with all of them there (the caps of every unit applied before
 # it says it is ready). Each phase prints one line:
-#   # rescapd PHASE: rss KB kB, peak KB kB, cpu MS ms in S s
-# (VmRSS and VmHWM of its /proc status, user+system time of its /proc
-# stat, over the phase). Environment: O, BENCH_UNITS (default 2000),
+#   # rescapd PHASE: rss KB kB (anon KB, file KB), peak KB kB, cpu MS ms in S s
+# (VmRSS, RssAnon, RssFile and VmHWM of its /proc status, user+system
+# time of its /proc stat, over the phase). BENCH_SMAPS=1 also prints each
+# of its mappings' resident size after the phases with units. Environment: O, BENCH_UNITS (default 2000),
 # BENCH_CROWD (default 10000), BENCH_IDLE (seconds of each idle phase,
 # default 30), BENCH_STEADY (seconds of a subscription after its first
 # BENCH_IDLE, default 300).
@@ -43,9 +44,17 @@ phase() {
 		pid=$_p
 		_c0=0
 	fi
-	printf '# rescapd %s: rss %s kB, peak %s kB, cpu %s ms in %d.%03d s\n' "$_name" \
-		"$(status_kb VmRSS)" "$(status_kb VmHWM)" $(($(cpu_ms) - _c0)) \
-		$((_t / 1000)) $((_t % 1000))
+	printf '# rescapd %s: rss %s kB (anon %s, file %s), peak %s kB, cpu %s ms in %d.%03d s\n' \
+		"$_name" "$(status_kb VmRSS)" "$(status_kb RssAnon)" "$(status_kb RssFile)" \
+		"$(status_kb VmHWM)" $(($(cpu_ms) - _c0)) $((_t / 1000)) $((_t % 1000))
+}
+# smaps: rescapd's mappings with their resident size (BENCH_SMAPS=1).
+smaps() {
+	[ "${BENCH_SMAPS:-0}" = 1 ] || return 0
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anon]" : $6); next }
+		$1 == "Rss:" && $2 > 0 { rss[name] += $2 }
+		END { for (n in rss) printf "# rescapd smaps %6d kB %s\n", rss[n], n }' \
+		"/proc/$pid/smaps" | sort -k4,4nr
 }
 
 # armed_count: how many rubench-N.service paths the kernel has armed.
@@ -67,13 +76,14 @@ units_armed() {
 	wait_eq 1800 "units armed" "$units" armed_count
 	wait_eq 600 "rescapd's reload logged" yes sh -c "journalctl -u rescapd --since '$_since' -o cat |
 		grep -q 'reloaded (systemd reloaded)' && echo yes"
-	journalctl -u rescapd --since "$_since" -o cat | grep 'reloaded (systemd reloaded)' | sed 's/^/# /'
+	journalctl -u rescapd --since "$_since" -o cat | grep -e 'reloaded (systemd reloaded)' | sed 's/^/# /'
 }
 
 phase "idle, nothing" sleep "$idle"
 units_write
 phase "$units units: daemon-reload until all armed" units_armed
 phase "idle, $units units" sleep "$idle"
+smaps
 
 # The crowd: children of rtest-bench hold, registered with the kernel, in
 # a scope of their own (the job's service has a TasksMax=).
@@ -101,6 +111,7 @@ grep -c . "$dir/samples" | sed 's/^/# rescapd: monitor printed /; s/$/ line(s)/'
 phase "$units units, $crowd tracked: systemctl restart" systemctl restart rescapd
 expect_eq "units armed after the restart" "$units" "$(armed_count)"
 phase "idle after the restart" sleep "$idle"
+smaps
 
 crowd_stop
 rm -f $D/rubench-*.service
