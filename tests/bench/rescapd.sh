@@ -29,7 +29,8 @@ pid=$(systemctl show -p MainPID --value rescapd)
 [ "${pid:-0}" -gt 0 ] || fail "no MainPID for rescapd"
 
 cpu_ms() { awk -v hz="$hz" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$pid/stat"; }
-status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$pid/status"; }
+# status_kb KEY: KEY of the snapshot of rescapd's /proc status ($_status).
+status_kb() { printf '%s\n' "$_status" | awk -v k="$1:" '$1 == k { print $2 }'; }
 # phase NAME CMD...: runs CMD and reports what rescapd used meanwhile
 # (all that a new rescapd used, when CMD restarted it).
 phase() {
@@ -44,9 +45,10 @@ phase() {
 		pid=$_p
 		_c0=0
 	fi
-	printf '# rescapd %s: rss %s kB (anon %s, file %s), peak %s kB, cpu %s ms in %d.%03d s\n' \
+	_status=$(cat "/proc/$pid/status")
+	printf '# rescapd %s: rss %s kB (anon %s, file %s), peak %s kB, cpu %s ms in %d.%03d s (pid %s)\n' \
 		"$_name" "$(status_kb VmRSS)" "$(status_kb RssAnon)" "$(status_kb RssFile)" \
-		"$(status_kb VmHWM)" $(($(cpu_ms) - _c0)) $((_t / 1000)) $((_t % 1000))
+		"$(status_kb VmHWM)" $(($(cpu_ms) - _c0)) $((_t / 1000)) $((_t % 1000)) "$pid"
 }
 # smaps: rescapd's mappings with their resident size (BENCH_SMAPS=1).
 smaps() {
@@ -116,4 +118,7 @@ smaps
 crowd_stop
 rm -f $D/rubench-*.service
 systemctl daemon-reload
+# rescapd's own account of the run (its starts, reloads, and any error).
+journalctl -u rescapd -o short-monotonic | grep -v 'caps of .* not applied' | tail -n 40 | sed 's/^/# journal /'
+expect_eq "rescapd still running (its main pid)" "$pid" "$(systemctl show -p MainPID --value rescapd)"
 echo "ok 1 rescapd"
