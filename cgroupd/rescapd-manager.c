@@ -198,7 +198,10 @@ int manager_disarm_orphans(Manager *m) {
         return manager_disarm_stale(m, NULL, NULL);
 }
 
-int manager_apply_unit_caps_at(Manager *m, const UnitCaps *u, const char *cgroup) {
+/* manager_apply_unit_caps_at(); gone_later: a unit gone from systemd
+ * with its caps is not disarmed here (1 is returned): see
+ * manager_drop_unit_caps(). */
+static int apply_unit_caps(Manager *m, const UnitCaps *u, const char *cgroup, bool gone_later) {
         _cleanup_free_ char *asked = NULL;
         const bool template = unit_name_is_template(u->unit);
         const char *path = cgroup;
@@ -214,6 +217,8 @@ int manager_apply_unit_caps_at(Manager *m, const UnitCaps *u, const char *cgroup
         if (!path[0] && unit_caps_is_empty(u)) {
                 /* Gone from systemd with its caps (its unit file
                  * removed): the paths armed for it go too. */
+                if (gone_later)
+                        return 1;
                 r = manager_disarm_stale(m, u->unit, NULL);
                 return r < 0 && r != -ENOPKG ? r : 0;
         }
@@ -227,8 +232,18 @@ int manager_apply_unit_caps_at(Manager *m, const UnitCaps *u, const char *cgroup
         return r;
 }
 
+int manager_apply_unit_caps_at(Manager *m, const UnitCaps *u, const char *cgroup) {
+        return apply_unit_caps(m, u, cgroup, false);
+}
+
 int manager_apply_unit_caps(Manager *m, const UnitCaps *u) {
         return manager_apply_unit_caps_at(m, u, NULL);
+}
+
+int manager_drop_unit_caps(Manager *m, const char *unit) {
+        const UnitCaps none = { .unit = (char *) unit, .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP };
+
+        return apply_unit_caps(m, &none, NULL, true);
 }
 
 bool manager_cgroup_governs_self(Manager *m, const char *cgroup) {

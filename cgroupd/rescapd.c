@@ -681,6 +681,7 @@ static int manager_reload_units(Manager *m, const char *why, bool refresh) {
         UnitCgroup *cgroups = NULL;
         size_t set = 0, dropped = 0, n_cgroups = 0;
         const uint64_t t0 = now_usec();
+        bool gone = false;
         int r;
 
         /* The unit objects' signals below carry the cgroups of this
@@ -707,20 +708,24 @@ static int manager_reload_units(Manager *m, const char *why, bool refresh) {
                 manager_work_goes_on(set, fresh.n);
         }
         for (size_t i = 0; m->link && i < m->units.n; i++) {
-                const UnitCaps none = {
-                        .unit = m->units.items[i].unit, .heap_max = RESCAP_NO_CAP, .fd_max = RESCAP_NO_CAP,
-                };
+                const char *unit = m->units.items[i].unit;
 
-                if (unit_caps_find(&fresh, none.unit))
+                if (unit_caps_find(&fresh, unit))
                         continue;
                 dropped++;
-                r = manager_apply_unit_caps(m, &none);
+                r = manager_drop_unit_caps(m, unit);
                 if (r < 0)
-                        log_msg("rescapd: caps of %s not dropped: %s", none.unit, strerror(-r));
+                        log_msg("rescapd: caps of %s not dropped: %s", unit, strerror(-r));
+                gone |= r > 0;
                 manager_work_goes_on(dropped, m->units.n);
         }
         before = m->units;
         m->units = fresh;
+        if (gone) {
+                r = manager_disarm_orphans(m);
+                if (r < 0)
+                        log_msg("rescapd: cannot disarm the paths of units gone: %s", strerror(-r));
+        }
         /* The unit objects follow. */
         for (size_t i = 0; i < m->units.n; i++) {
                 const UnitCaps *u = &m->units.items[i], *was = unit_caps_find(&before, u->unit);

@@ -189,6 +189,12 @@ int manager_cgroup_request(Manager *m, const char *cgroup, const rk_caps *caps, 
  * rescapd runs or not, and to the one there now. 0 also for a unit systemd
  * does not know. */
 int manager_apply_unit_caps(Manager *m, const UnitCaps *u);
+/* A reload's drop of a unit's caps: manager_apply_unit_caps() with none,
+ * except for a unit gone from systemd (its unit file removed): 1, and the
+ * reload disarms the paths of every such unit in one pass once they are
+ * out of m->units (manager_disarm_orphans()), not one dump of every armed
+ * path per unit. */
+int manager_drop_unit_caps(Manager *m, const char *unit);
 /* The same at a cgroup path systemd has just said (a template's pattern);
  * NULL: ask it. */
 int manager_apply_unit_caps_at(Manager *m, const UnitCaps *u, const char *cgroup);

@@ -20,6 +20,8 @@ rescapd_up
 
 N=150
 D=/etc/systemd/system
+pid0=$(systemctl show -P MainPID rescapd)
+restarts0=$(systemctl show -P NRestarts rescapd)
 mon= st=
 cleanup() {
 	[ -n "$mon$st" ] && kill $mon $st 2>/dev/null
@@ -99,8 +101,14 @@ wait_eq 100 "rescapd's SIGHUP reload logged" yes sh -c \
 echo "# measure: $N units: $(reload_line SIGHUP)"
 expect_eq "units armed after rescapd's reload" $N "$(armed_count)"
 
-# All gone: each disarmed.
+# All gone: each disarmed, in the same rescapd.
+gone=$(date '+%Y-%m-%d %H:%M:%S')
 rm -f $D/rumany-*.service
 systemctl daemon-reload
 wait_eq 300 "every unit disarmed" 0 armed_count
+wait_eq 300 "rescapd's reload logged" yes sh -c "$(command -v journalctl) -u rescapd --since '$gone' -o cat |
+	grep -q 'reloaded (systemd reloaded).* 0 unit(s) with caps' && echo yes"
+echo "# measure: $N units gone: $(journalctl -u rescapd --since "$gone" -o cat | grep 'reloaded (' | tail -1)"
+expect_eq "rescapd's restarts" "$restarts0" "$(systemctl show -P NRestarts rescapd)"
+expect_eq "rescapd's main pid" "$pid0" "$(systemctl show -P MainPID rescapd)"
 exit 0
