@@ -112,6 +112,7 @@ grep -c . "$dir/samples" | sed 's/^/# rescapd: monitor printed /; s/$/ line(s)/'
 
 phase "$units units, $crowd tracked: systemctl restart" systemctl restart rescapd
 expect_eq "units armed after the restart" "$units" "$(armed_count)"
+ps -eo pid,ppid,etimes,args | awk '/rescapd/ && !/awk|bench|journalctl/' | sed 's/^/# rescapd process: /'
 phase "idle after the restart" sleep "$idle"
 smaps
 
