@@ -62,11 +62,7 @@ n=$(calls sendto /tmp/bounded-tracked.strace)
 systemd-run --unit=$U /bin/sleep infinity || fail "start $U"
 busctl call org.rescap1 /org/rescap1 $M SetUnitCap stt $U 1073741824 1000 || fail "SetUnitCap $U"
 expect_eq "$U's ControlGroup" "s \"/system.slice/$U\"" "$(busctl get-property org.rescap1 $OBJ org.rescap1.Unit ControlGroup)"
-name=$(busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus GetNameOwner s org.rescap1 |
-	sed 's/^s "\(.*\)"$/\1/')
-dbus-monitor --system "type='method_call',sender='$name',destination='org.freedesktop.systemd1'" \
-	>/tmp/bounded-systemd.mon 2>&1 &
-mon=$!
+systemd_calls_watch /tmp/bounded-systemd.mon
 strace -qq -f -c -e trace=sendto,getdents64 -o /tmp/bounded-unit.strace -p "$pid" &
 st=$!
 sleep 1
@@ -74,7 +70,7 @@ secs=$(as_nobody $GET $N $OBJ org.rescap1.Unit ControlGroup HeapCurrent FDCurren
 sleep 0.5
 kill -INT $st; wait $st; st=
 kill $mon; wait $mon 2>/dev/null; mon=
-n=$(grep -c '^method call' /tmp/bounded-systemd.mon)
+n=$(systemd_calls /tmp/bounded-systemd.mon)
 # MORE: rescapd's own calls when the unit's start job ends (it arms the
 # unit's cgroup path again: LoadUnit, ControlGroup), which may fall in the
 # loop. (On ours, 100 calls in 27 s were counted against 96 allowed at 3 a

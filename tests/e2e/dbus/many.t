@@ -45,11 +45,7 @@ while [ $i -le $N ]; do
 	printf '[Service]\nExecStart=/bin/sleep 600\n[X-Rescap]\nFDMax=%d\n' $((100 + i)) >$D/rumany-$i.service
 	i=$((i + 1))
 done
-name=$(busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus GetNameOwner s org.rescap1 |
-	sed 's/^s "\(.*\)"$/\1/')
-dbus-monitor --system "type='method_call',sender='$name',destination='org.freedesktop.systemd1'" \
-	>/tmp/many-systemd.mon 2>&1 &
-mon=$!
+systemd_calls_watch /tmp/many-systemd.mon
 strace -qq -f -o /dev/null -p "$(systemctl show -P MainPID rescapd)" &
 st=$!
 since=$(date '+%Y-%m-%d %H:%M:%S')
@@ -69,7 +65,7 @@ esac
 kill $mon $st
 wait $mon $st 2>/dev/null
 mon= st=
-n=$(grep -c '^method call' /tmp/many-systemd.mon)
+n=$(systemd_calls /tmp/many-systemd.mon)
 echo "# measure: $n call(s) to systemd on rescapd's own connection during the reload"
 [ "$n" -le 10 ] || fail "$N units' reload: $n calls to systemd on rescapd's own connection (at most 10): $(
 	grep '^method call' /tmp/many-systemd.mon | sed 's/.*member=//' | sort | uniq -c)"
@@ -80,9 +76,7 @@ journalctl -u rescapd --since "$since" -o cat | grep -E 'did not say|not applied
 # are asked in one batch (on rescapd's second connection), not three
 # calls each on its own (450 here before).
 sleep 1.5
-dbus-monitor --system "type='method_call',sender='$name',destination='org.freedesktop.systemd1'" \
-	>/tmp/many-list.mon 2>&1 &
-mon=$!
+systemd_calls_watch /tmp/many-list.mon
 sleep 1
 out=$(busctl call org.rescap1 /org/rescap1 $M ListUnits) || fail "ListUnits: $out"
 kill $mon
@@ -90,7 +84,7 @@ wait $mon 2>/dev/null
 mon=
 expect_eq "units in ListUnits, each with its cgroup (\"\": not running)" $N \
 	"$(echo "$out" | grep -o '"rumany-[0-9]*\.service" "" "/org/rescap1/unit/rumany_2d[0-9]*_2eservice"' | wc -l)"
-n=$(grep -c '^method call' /tmp/many-list.mon)
+n=$(systemd_calls /tmp/many-list.mon)
 echo "# measure: ListUnits of $N units: $n call(s) to systemd on rescapd's own connection"
 [ "$n" -le 10 ] || fail "ListUnits of $N units: $n calls to systemd on rescapd's own connection (at most 10)"
 

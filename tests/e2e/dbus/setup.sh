@@ -6,6 +6,18 @@ CTL="$O/bin/rescapctl"
 # What rescapd's Backend says: the LSM kernel has rescap built in.
 if [ "$RTEST_KERNEL" = lsm ]; then BACKEND=lsm; else BACKEND=module; fi
 
+# systemd_calls_watch FILE: dbus-monitor writes to FILE the method calls
+# rescapd's own connection (its unique name now) makes to systemd, in the
+# background; sets $mon, its pid. systemd_calls FILE: how many there were.
+systemd_calls_watch() {
+	_name=$(busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus GetNameOwner s org.rescap1 |
+		sed 's/^s "\(.*\)"$/\1/')
+	dbus-monitor --system "type='method_call',sender='$_name',destination='org.freedesktop.systemd1'" \
+		>"$1" 2>&1 &
+	mon=$!
+}
+systemd_calls() { grep -c '^method call' "$1"; }
+
 rescapd_install() {
 	# A second boot (tests/run, "# boots: 2") has the first one's /etc,
 	# not its /usr.
