@@ -32,6 +32,7 @@
 #include <linux/workqueue.h>
 
 #include "armed.h"
+#include "engine.h"
 #include "group.h"
 
 #define RESCAP_ARMED_BITS 8
@@ -136,7 +137,7 @@ static void rescap_armed_read_caps(const struct rescap_armed *const armed,
  * @existed: set to whether it was armed
  *
  * Context: process context, may sleep.
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or the error of rescap_hooks_get().
  */
 int rescap_armed_set(const char *const path,
 		     const struct rescap_caps *const caps,
@@ -144,8 +145,11 @@ int rescap_armed_set(const char *const path,
 {
 	const size_t size = strlen(path) + 1;
 	struct rescap_armed *armed;
-	int err = 0;
+	int err;
 
+	err = rescap_hooks_get();
+	if (err)
+		return err;
 	mutex_lock(&rescap_armed_mutex);
 	armed = rescap_armed_find(path);
 	*existed = armed;
@@ -175,6 +179,7 @@ int rescap_armed_set(const char *const path,
 	err = 0;
 out:
 	mutex_unlock(&rescap_armed_mutex);
+	rescap_hooks_put();
 	return err;
 }
 
@@ -197,6 +202,17 @@ static void rescap_armed_unlink(struct rescap_armed *const armed)
 }
 
 /**
+ * rescap_armed_any - whether any path is armed
+ *
+ * Context: any; the answer may be stale at once.
+ * Return: true while at least one path is armed.
+ */
+bool rescap_armed_any(void)
+{
+	return !list_empty(&rescap_armed_list);
+}
+
+/**
  * rescap_armed_remove - disarm a path
  * @path: the path, as armed
  *
@@ -214,7 +230,10 @@ int rescap_armed_remove(const char *const path)
 	if (armed)
 		rescap_armed_unlink(armed);
 	mutex_unlock(&rescap_armed_mutex);
-	return armed ? 0 : -ENOENT;
+	if (!armed)
+		return -ENOENT;
+	rescap_hooks_idle();
+	return 0;
 }
 
 /**

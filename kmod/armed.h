@@ -50,6 +50,7 @@ struct rescap_armed {
 	char path[];
 };
 
+bool rescap_armed_any(void);
 int rescap_armed_attach(void);
 void rescap_armed_detach(void);
 

@@ -106,6 +106,21 @@ void rescap_engine_exit(void)
 }
 
 /**
+ * rescap_engine_idle - whether the engine has nothing to govern
+ *
+ * No process is tracked, no cgroup has a policy and no path is armed: no
+ * growth anywhere needs a look, and the attachment may take its growth
+ * hooks away until rescap_hooks_get().
+ *
+ * Context: any.
+ * Return: true when nothing is tracked, governed or armed.
+ */
+bool rescap_engine_idle(void)
+{
+	return !rescap_tracking() && !rescap_grouping() && !rescap_armed_any();
+}
+
+/**
  * rescap_task_forked - a task was created
  * @parent: the forking task
  * @child: the new task, not running yet

@@ -42,6 +42,7 @@
 #include <linux/slab.h>
 #include <linux/tracepoint.h>
 
+#include "engine.h"
 #include "group.h"
 
 atomic_t rescap_nr_groups = ATOMIC_INIT(0);
@@ -287,7 +288,8 @@ static bool rescap_group_unlink_locked(struct rescap_group *const group)
 		WRITE_ONCE(rescap_groups_levels,
 			   rescap_groups_levels & ~BIT(bit));
 	rescap_filter_count(group->id, -1);
-	atomic_dec(&rescap_nr_groups);
+	if (atomic_dec_and_test(&rescap_nr_groups))
+		rescap_hooks_idle();
 	rescap_groups_changed();
 	return true;
 }
@@ -388,7 +390,7 @@ int rescap_group_attach(struct rescap_group *const group,
  *
  * Context: process context, may sleep.
  * Return: 0, the error of @check, -ENOENT when the cgroup is being
- * removed, -ENOMEM.
+ * removed, -ENOMEM, or the error of rescap_hooks_get().
  */
 int rescap_group_set_caps(struct cgroup *const cgrp,
 			  int (*check)(struct rescap_caps *caps, void *arg),
@@ -398,6 +400,9 @@ int rescap_group_set_caps(struct cgroup *const cgrp,
 	struct rescap_caps caps;
 	int err;
 
+	err = rescap_hooks_get();
+	if (err)
+		return err;
 	mutex_lock(&rescap_groups_mutex);
 	group = rescap_group_get(cgrp);
 	caps = group ? group->caps : rescap_caps_none;
@@ -427,6 +432,7 @@ int rescap_group_set_caps(struct cgroup *const cgrp,
 out:
 	mutex_unlock(&rescap_groups_mutex);
 	rescap_group_put(group);
+	rescap_hooks_put();
 	return err;
 }
 

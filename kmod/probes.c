@@ -28,18 +28,31 @@
  * sys_enter/sys_exit tracepoints would put every syscall of every process
  * on the slow path. make bench shows all three.
  *
- * The ops are permanent (FTRACE_OPS_FL_PERMANENT): while the module is
- * loaded, sysctl kernel.ftrace_enabled=0 fails with EBUSY instead of
- * silently turning every cap off, and the module does not load while
- * ftrace is disabled.
+ * The callbacks are attached only while the engine has something to
+ * govern: rescap_hooks_get() attaches them before a process is tracked or
+ * a cgroup policy or an armed path is made, and they are taken away
+ * RESCAP_FNS_LINGER after the last of these has gone. Loaded with nothing
+ * tracked, governed or armed, the module costs nothing on any growth: no
+ * trampoline, no call.
+ *
+ * The ops are permanent (FTRACE_OPS_FL_PERMANENT): while one is
+ * registered, sysctl kernel.ftrace_enabled=0 fails with EBUSY instead of
+ * silently turning every cap off. One more, on a function of the module
+ * that is never called (rescap_ftrace_guard()), is registered from load to
+ * unload: ftrace stays enabled while the module is loaded, even with the
+ * growth callbacks away, and the module does not load while ftrace is
+ * disabled.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ftrace.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "engine.h"
 #include "probes.h"
@@ -143,6 +156,21 @@ static void notrace rescap_fn_dup2(unsigned long ip, unsigned long parent_ip,
 		     (unsigned int)rescap_arg(fregs, 2));
 }
 
+/*
+ * Never called: the permanent ftrace_ops on it keeps ftrace enabled while
+ * the module is loaded.
+ */
+static noinline __used void rescap_ftrace_guard(void)
+{
+	barrier();
+}
+
+static void notrace rescap_fn_guard(unsigned long ip, unsigned long parent_ip,
+				    struct ftrace_ops *op,
+				    struct ftrace_regs *fregs)
+{
+}
+
 /**
  * struct rescap_fn - a kernel function to attach to
  * @name: its name
@@ -169,12 +197,30 @@ static struct rescap_fn rescap_fns[] = {
 	RESCAP_FN("do_dup2", rescap_fn_dup2),
 };
 
+static struct rescap_fn rescap_guard = RESCAP_FN("rescap_ftrace_guard",
+						 rescap_fn_guard);
+
+/*
+ * An ops keeps its filter from load to unload (ftrace_free_filter() frees
+ * the hashes without forgetting them: a filter set again after it would
+ * use them freed): registered again after being unregistered, it attaches
+ * to the same function.
+ */
+static int rescap_fn_register(struct rescap_fn *const fn)
+{
+	const int err = register_ftrace_function(&fn->ops);
+
+	if (err == -EBUSY)
+		pr_err("ftrace is disabled (sysctl kernel.ftrace_enabled=0): caps cannot be enforced\n");
+	else if (err)
+		pr_err("cannot attach to %s(): %d\n", fn->name, err);
+	return err;
+}
+
 static void rescap_fns_detach(int n)
 {
-	while (n--) {
+	while (n--)
 		unregister_ftrace_function(&rescap_fns[n].ops);
-		ftrace_free_filter(&rescap_fns[n].ops);
-	}
 }
 
 static int rescap_fns_attach(void)
@@ -182,18 +228,8 @@ static int rescap_fns_attach(void)
 	int i, err;
 
 	for (i = 0; i < ARRAY_SIZE(rescap_fns); i++) {
-		struct rescap_fn *const fn = &rescap_fns[i];
-
-		err = ftrace_set_filter(&fn->ops, (unsigned char *)fn->name,
-					strlen(fn->name), 1);
-		if (!err)
-			err = register_ftrace_function(&fn->ops);
+		err = rescap_fn_register(&rescap_fns[i]);
 		if (err) {
-			if (err == -EBUSY)
-				pr_err("ftrace is disabled (sysctl kernel.ftrace_enabled=0): caps cannot be enforced\n");
-			else
-				pr_err("cannot attach to %s(): %d\n", fn->name, err);
-			ftrace_free_filter(&fn->ops);
 			rescap_fns_detach(i);
 			return err;
 		}
@@ -201,21 +237,173 @@ static int rescap_fns_attach(void)
 	return 0;
 }
 
-/**
- * rescap_probes_attach - attach to heap and fd growth
- *
- * Return: 0, or the error of the function that could not be attached to
- * (its name is logged).
- */
-int rescap_probes_attach(void)
+static int rescap_fn_filter(struct rescap_fn *const fn)
 {
-	return rescap_fns_attach();
+	const int err = ftrace_set_filter(&fn->ops, (unsigned char *)fn->name,
+					  strlen(fn->name), 1);
+
+	if (err) {
+		pr_err("cannot attach to %s(): %d\n", fn->name, err);
+		ftrace_free_filter(&fn->ops);
+	}
+	return err;
+}
+
+static void rescap_fns_unfilter(int n)
+{
+	while (n--)
+		ftrace_free_filter(&rescap_fns[n].ops);
+}
+
+static int rescap_fns_filter(void)
+{
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(rescap_fns); i++) {
+		err = rescap_fn_filter(&rescap_fns[i]);
+		if (err) {
+			rescap_fns_unfilter(i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* How long the growth callbacks stay once nothing is left to govern. */
+#define RESCAP_FNS_LINGER (10 * HZ)
+
+/* Whether the growth callbacks are attached, and who needs them now. */
+static DEFINE_MUTEX(rescap_fns_lock);
+static bool rescap_fns_live;
+static unsigned int rescap_fns_users;
+
+/* rescap_hooks_idle() queues the look; not once the module is leaving. */
+static DEFINE_SPINLOCK(rescap_fns_idle_lock);
+static bool rescap_fns_closing;
+static void rescap_fns_idle_work(struct work_struct *work);
+static DECLARE_DELAYED_WORK(rescap_fns_idle, rescap_fns_idle_work);
+
+/*
+ * Nothing was left to govern RESCAP_FNS_LINGER ago: the callbacks go if
+ * that is still so. A child linked by the fork of a process that was
+ * being deregistered at that moment is the one way in that does not pass
+ * rescap_hooks_get(): the engine is asked again once they are gone.
+ */
+static void rescap_fns_idle_work(struct work_struct *const work)
+{
+	mutex_lock(&rescap_fns_lock);
+	if (rescap_fns_live && !rescap_fns_users && rescap_engine_idle()) {
+		rescap_fns_detach(ARRAY_SIZE(rescap_fns));
+		rescap_fns_live = false;
+		if (!rescap_engine_idle())
+			rescap_fns_live = !rescap_fns_attach();
+	}
+	mutex_unlock(&rescap_fns_lock);
 }
 
 /**
- * rescap_probes_detach - detach; no callback runs on return
+ * rescap_hooks_get - make the growth callbacks live
+ *
+ * Attaches them unless they are; they stay until rescap_hooks_put() and
+ * then as long as the engine has something to govern.
+ *
+ * Context: process context, may sleep; no engine lock held.
+ * Return: 0, or the error of the function that could not be attached to
+ * (logged); then nothing is attached.
+ */
+int rescap_hooks_get(void)
+{
+	int err = 0;
+
+	mutex_lock(&rescap_fns_lock);
+	if (!rescap_fns_live) {
+		err = rescap_fns_attach();
+		rescap_fns_live = !err;
+	}
+	if (!err)
+		rescap_fns_users++;
+	mutex_unlock(&rescap_fns_lock);
+	return err;
+}
+
+/**
+ * rescap_hooks_put - the change that needed the callbacks is made
+ *
+ * Context: process context, may sleep.
+ */
+void rescap_hooks_put(void)
+{
+	mutex_lock(&rescap_fns_lock);
+	if (!--rescap_fns_users)
+		rescap_hooks_idle();
+	mutex_unlock(&rescap_fns_lock);
+}
+
+/**
+ * rescap_hooks_idle - the engine may have nothing left to govern
+ *
+ * The callbacks are taken away RESCAP_FNS_LINGER after the last such call
+ * if rescap_engine_idle() still says so then.
+ *
+ * Context: any.
+ */
+void rescap_hooks_idle(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rescap_fns_idle_lock, flags);
+	if (!rescap_fns_closing)
+		mod_delayed_work(system_wq, &rescap_fns_idle,
+				 RESCAP_FNS_LINGER);
+	spin_unlock_irqrestore(&rescap_fns_idle_lock, flags);
+}
+
+/**
+ * rescap_probes_attach - keep ftrace enabled while the module is loaded
+ *
+ * The growth callbacks come with rescap_hooks_get().
+ *
+ * Sets every callback's filter, and registers the guard's.
+ *
+ * Return: 0, or the error of a filter or of the guard's registration
+ * (logged; -EBUSY while ftrace is disabled).
+ */
+int rescap_probes_attach(void)
+{
+	int err;
+
+	err = rescap_fns_filter();
+	if (err)
+		return err;
+	err = rescap_fn_filter(&rescap_guard);
+	if (err)
+		goto unfilter;
+	err = rescap_fn_register(&rescap_guard);
+	if (!err)
+		return 0;
+	ftrace_free_filter(&rescap_guard.ops);
+unfilter:
+	rescap_fns_unfilter(ARRAY_SIZE(rescap_fns));
+	return err;
+}
+
+/**
+ * rescap_probes_detach - detach everything; no callback runs on return
+ *
+ * Context: process context; the control plane is closed.
  */
 void rescap_probes_detach(void)
 {
-	rescap_fns_detach(ARRAY_SIZE(rescap_fns));
+	spin_lock_irq(&rescap_fns_idle_lock);
+	rescap_fns_closing = true;
+	spin_unlock_irq(&rescap_fns_idle_lock);
+	cancel_delayed_work_sync(&rescap_fns_idle);
+	mutex_lock(&rescap_fns_lock);
+	if (rescap_fns_live)
+		rescap_fns_detach(ARRAY_SIZE(rescap_fns));
+	rescap_fns_live = false;
+	mutex_unlock(&rescap_fns_lock);
+	unregister_ftrace_function(&rescap_guard.ops);
+	ftrace_free_filter(&rescap_guard.ops);
+	rescap_fns_unfilter(ARRAY_SIZE(rescap_fns));
 }

@@ -16,6 +16,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
+#include "engine.h"
 #include "measure.h"
 #include "process.h"
 
@@ -209,15 +210,19 @@ static int rescap_proc_link(struct rescap_proc *const proc)
  */
 bool rescap_proc_unlink(struct rescap_proc *const proc)
 {
+	bool idle;
+
 	if (test_and_set_bit(RESCAP_PROC_DEAD, &proc->state))
 		return false;
 	spin_lock(&rescap_procs_lock);
 	rhashtable_remove_fast(&rescap_procs, &proc->node, rescap_procs_params);
 	list_del_rcu(&proc->list);
-	atomic_dec(&rescap_nr_procs);
+	idle = atomic_dec_and_test(&rescap_nr_procs);
 	rescap_procs_changed();
 	spin_unlock(&rescap_procs_lock);
 	rescap_proc_put(proc);
+	if (idle)
+		rescap_hooks_idle();
 	return true;
 }
 
@@ -287,7 +292,7 @@ out:
  *
  * Context: process context, may sleep.
  * Return: 0, -EEXIST if it is tracked already, -ESRCH if it is exiting,
- * -ENOMEM.
+ * -ENOMEM, or the error of rescap_hooks_get().
  */
 int rescap_proc_register(struct task_struct *const task, const u32 flags,
 			 const struct rescap_caps *const caps)
@@ -295,16 +300,21 @@ int rescap_proc_register(struct task_struct *const task, const u32 flags,
 	struct rescap_proc *proc;
 	int err;
 
+	err = rescap_hooks_get();
+	if (err)
+		return err;
 	err = rescap_proc_add(task, flags, caps, false, &proc);
 	if (!err) {
 		rescap_proc_put(proc);
-		return 0;
+		goto out;
 	}
 	if (err != -EEXIST)
-		return err;
+		goto out;
 	proc = rescap_proc_get(task_tgid(task));
-	if (!proc)
-		return -ESRCH;	/* it just exited */
+	if (!proc) {
+		err = -ESRCH;	/* it just exited */
+		goto out;
+	}
 	spin_lock(&proc->lock);
 	if (rescap_proc_registered(proc)) {
 		err = -EEXIST;
@@ -318,6 +328,8 @@ int rescap_proc_register(struct task_struct *const task, const u32 flags,
 	}
 	spin_unlock(&proc->lock);
 	rescap_proc_put(proc);
+out:
+	rescap_hooks_put();
 	return err;
 }
 

@@ -40,6 +40,23 @@ static int __init rescap_lsm_init(void)
 }
 
 /*
+ * LSM hooks are always called: the engine's first test in each of them is
+ * what nothing tracked costs, with nothing to attach or take away.
+ */
+int rescap_hooks_get(void)
+{
+	return 0;
+}
+
+void rescap_hooks_put(void)
+{
+}
+
+void rescap_hooks_idle(void)
+{
+}
+
+/*
  * The control plane needs generic netlink and procfs, which come up after
  * the LSMs: the engine starts from an initcall, before the first user
  * space process.
