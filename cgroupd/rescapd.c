@@ -332,15 +332,19 @@ static void apply_all_unit_caps(Manager *m) {
                 log_msg("rescapd: cannot disarm the paths of units without caps: %s", strerror(-n));
         else if (n > 0)
                 log_msg("rescapd: disarmed %d path(s) of units without caps", n);
-        UnitCgroup *cgroups = NULL;
-        size_t n_cgroups = 0;
+        UnitCgroup *cgroups = m->start_cgroups;
+        size_t n_cgroups = m->n_start_cgroups;
 
         if (m->units.n)
                 log_msg("rescapd: applying the caps of %zu unit(s)", m->units.n);
-        bus_unit_cgroups_hold(m, now_usec());
-        /* Where each runs, asked in one batch (each unit asked alone
-         * otherwise, below). */
-        if (m->units.n && manager_units_cgroups(m, &m->units, &cgroups, &n_cgroups) < 0) {
+        /* At the start, the start's batch, asked a moment ago (a unit
+         * started since has its caps applied again after its job);
+         * afterwards, where each runs, asked in one batch (each unit asked
+         * alone otherwise, below). */
+        m->start_cgroups = NULL;
+        m->n_start_cgroups = 0;
+        bus_unit_cgroups_hold(m, cgroups ? m->unit_cgroups_held_since : now_usec());
+        if (!cgroups && m->units.n && manager_units_cgroups(m, &m->units, &cgroups, &n_cgroups) < 0) {
                 cgroups = NULL;
                 n_cgroups = 0;
         }
@@ -655,16 +659,21 @@ static int on_systemd_reloading(sd_bus_message *msg, void *userdata, sd_bus_erro
         return 0;
 }
 
+/* The matches are installed before the start's work, and synchronously:
+ * from then on systemd's signals wait for the loop, none is missed while
+ * the start reads every unit. Installed asynchronously, they were
+ * answered only once the loop ran, which a start with many units reaches
+ * after the bus's method call timeout (25 s): sd-bus timed the calls out
+ * first and, as it does when a match cannot be installed, closed the
+ * connection (rescapd exited, and systemd started another). */
 static int systemd_subscribe(Manager *m) {
         int r;
 
-        r = sd_bus_match_signal_async(m->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                      "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed,
-                                      NULL, m);
+        r = sd_bus_match_signal(m->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, m);
         if (r >= 0)
-                r = sd_bus_match_signal_async(m->bus, NULL, "org.freedesktop.systemd1",
-                                              "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
-                                              "Reloading", on_systemd_reloading, NULL, m);
+                r = sd_bus_match_signal(m->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                        "org.freedesktop.systemd1.Manager", "Reloading", on_systemd_reloading, m);
         if (r < 0)
                 return r;
         /* systemd sends job signals only while someone is subscribed. */
@@ -738,9 +747,18 @@ static int manager_reload_units(Manager *m, const char *why, bool refresh) {
                 if (!unit_caps_find(&m->units, before.items[i].unit))
                         bus_unit_caps_changed(m, before.items[i].unit, true);
         unit_caps_list_free(&before);
-        unit_cgroups_free(cgroups, n_cgroups);
         prune_unit_events(m);
-        manager_bulk_done(m);
+        if (!m->link && !m->started) {
+                /* The start's batch, held: the kernel's first connection
+                 * applies every unit with it rather than asking systemd
+                 * again (main() drops it after that connection). */
+                unit_cgroups_free(m->start_cgroups, m->n_start_cgroups);
+                m->start_cgroups = cgroups;
+                m->n_start_cgroups = n_cgroups;
+        } else {
+                unit_cgroups_free(cgroups, n_cgroups);
+                manager_bulk_done(m);
+        }
         log_msg("rescapd: reloaded (%s) in %" PRIu64 " ms: %zu unit(s) with caps, %zu set, %zu dropped", why,
                 (now_usec() - t0) / 1000, m->units.n, set, dropped);
         return 0;
@@ -858,6 +876,7 @@ static void manager_free(Manager *m) {
         unit_caps_list_free(&m->units);
         unit_scan_free(m->unit_scan);
         unit_cgroups_free(m->unit_cgroups, m->n_unit_cgroups);
+        unit_cgroups_free(m->start_cgroups, m->n_start_cgroups);
         free(m->self_cgroup);
 }
 
@@ -979,6 +998,13 @@ int main(int argc, char **argv) {
                 log_msg("rescapd: rescap is not loaded; waiting for it");
         else if (r < 0)
                 log_msg("rescapd: cannot talk to rescap: %s; waiting for it to come back", strerror(-r));
+
+        /* The start's batch, if the kernel did not take it. */
+        unit_cgroups_free(m.start_cgroups, m.n_start_cgroups);
+        m.start_cgroups = NULL;
+        m.n_start_cgroups = 0;
+        manager_bulk_done(&m);
+        m.started = true;
 
         r = sd_bus_request_name(m.bus, RESCAP_BUS_NAME, 0);
         if (r < 0) {

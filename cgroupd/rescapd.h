@@ -120,6 +120,9 @@ typedef struct Manager {
         size_t n_unit_cgroups;
         size_t unit_cgroups_prune_at;   /* its stale entries dropped when reached */
         uint64_t unit_cgroups_held_since;       /* bus_unit_cgroups_hold(); 0: not held */
+        UnitCgroup *start_cgroups;      /* the start's batch, for the kernel's first connection */
+        size_t n_start_cgroups;
+        bool started;                   /* the start is over: the loop runs */
         char *self_cgroup;              /* rescapd's own, "/system.slice/rescapd.service" */
 } Manager;
 

@@ -46,9 +46,10 @@ phase() {
 		_c0=0
 	fi
 	_status=$(cat "/proc/$pid/status")
-	printf '# rescapd %s: rss %s kB (anon %s, file %s), peak %s kB, cpu %s ms in %d.%03d s (pid %s)\n' \
+	printf '# rescapd %s: rss %s kB (anon %s, file %s), peak %s kB, cpu %s ms in %d.%03d s (pid %s, at %s s)\n' \
 		"$_name" "$(status_kb VmRSS)" "$(status_kb RssAnon)" "$(status_kb RssFile)" \
-		"$(status_kb VmHWM)" $(($(cpu_ms) - _c0)) $((_t / 1000)) $((_t % 1000)) "$pid"
+		"$(status_kb VmHWM)" $(($(cpu_ms) - _c0)) $((_t / 1000)) $((_t % 1000)) "$pid" \
+		"$(cut -d ' ' -f 1 /proc/uptime)"
 }
 # smaps: rescapd's mappings with their resident size (BENCH_SMAPS=1).
 smaps() {
@@ -121,5 +122,6 @@ rm -f $D/rubench-*.service
 systemctl daemon-reload
 # rescapd's own account of the run (its starts, reloads, and any error).
 journalctl -u rescapd -o short-monotonic | grep -v 'caps of .* not applied' | tail -n 40 | sed 's/^/# journal /'
+journalctl -u rescapd -o cat | grep 'bus connection was lost' && fail "rescapd lost its bus during the run"
 expect_eq "rescapd still running (its main pid)" "$pid" "$(systemctl show -p MainPID --value rescapd)"
 echo "ok 1 rescapd"
