@@ -595,7 +595,7 @@ static int method_list(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 typedef struct Subscriber {
         struct Subscriber *next;
         Manager *manager;
-        sd_bus_track *track;
+        sd_bus_slot *gone;      /* the match on its name's NameOwnerChanged */
         char *name;
         uid_t uid;
         bool all;               /* root or polkit: every process's events */
@@ -618,18 +618,50 @@ static void subscriber_free(Subscriber *s) {
                         *p = s->next;
                         break;
                 }
-        sd_bus_track_unref(s->track);
+        sd_bus_slot_unref(s->gone);
         free(s->name);
         free(s);
 }
 
-static int on_subscriber_gone(sd_bus_track *t, void *userdata) {
+/* Its unique name lost its owner: it left the bus. */
+static int on_subscriber_gone(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *name, *old_owner, *new_owner;
         Subscriber *s = userdata;
         Manager *m = s->manager;
 
-        (void) t;
+        (void) error;
+        if (sd_bus_message_read(msg, "sss", &name, &old_owner, &new_owner) < 0 || new_owner[0])
+                return 0;
         subscriber_free(s);
         return manager_update_sample_timer(m);
+}
+
+/* Watches the subscriber leave: its match is installed synchronously, and
+ * then the name is asked for (it may have left before). sd_bus_track
+ * installs its match asynchronously with no install callback: when a long
+ * piece of work (a reload with many units) ran before the answer was
+ * dispatched, sd-bus timed the call out after 25 s and ended rescapd's
+ * connection. */
+static int subscriber_watch(Subscriber *s) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *match = NULL;
+        int r, has;
+
+        if (asprintf(&match,
+                     "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+                     "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='%s'",
+                     s->name) < 0)
+                return -ENOMEM;
+        r = sd_bus_add_match(s->manager->bus, &s->gone, match, on_subscriber_gone, s);
+        if (r < 0)
+                return r;
+        r = sd_bus_call_method(s->manager->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                               "org.freedesktop.DBus", "NameHasOwner", NULL, &reply, "s", s->name);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "b", &has);
+        if (r < 0)
+                return r;
+        return has ? 0 : -ENXIO;
 }
 
 static int method_subscribe(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -666,9 +698,7 @@ static int method_subscribe(sd_bus_message *msg, void *userdata, sd_bus_error *e
         s->name = strdup(sender);
         s->next = m->subscribers;
         m->subscribers = s;
-        r = s->name ? sd_bus_track_new(m->bus, &s->track, on_subscriber_gone, s) : -ENOMEM;
-        if (r >= 0)
-                r = sd_bus_track_add_name(s->track, sender);
+        r = s->name ? subscriber_watch(s) : -ENOMEM;
         if (r < 0) {
                 subscriber_free(s);
                 return r;
