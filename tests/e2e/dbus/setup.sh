@@ -137,3 +137,15 @@ $(journalctl -u rescapd -n 20 -o cat)"
 	[ $_ms -le $RELOAD_BOUND_MS ] || fail "$1: $_ms ms, more than $RELOAD_BOUND_MS ms"
 	SD_RELOAD_END=
 }
+
+# bus_kept WHAT SECONDS SINCE PID: after WHAT, which took SECONDS (past the
+# bus's method call timeout, 25 s, or the test shows nothing), rescapd
+# (main pid PID) did not lose its bus: nothing in its journal since SINCE,
+# the same pid 5 s later.
+bus_kept() {
+	[ "$2" -gt 25 ] || fail "$1 took $2 s, within the bus's timeout: nothing was shown"
+	sleep 5
+	journalctl -u rescapd --since "$3" -o cat | grep 'bus connection was lost' &&
+		fail "rescapd lost its bus after $1"
+	expect_eq "rescapd's main pid 5 s after $1" "$4" "$(systemctl show -P MainPID rescapd)"
+}
