@@ -217,24 +217,9 @@ static int rescap_fn_register(struct rescap_fn *const fn)
 	return err;
 }
 
-static void rescap_fns_detach(int n)
+static void rescap_fn_unregister(struct rescap_fn *const fn)
 {
-	while (n--)
-		unregister_ftrace_function(&rescap_fns[n].ops);
-}
-
-static int rescap_fns_attach(void)
-{
-	int i, err;
-
-	for (i = 0; i < ARRAY_SIZE(rescap_fns); i++) {
-		err = rescap_fn_register(&rescap_fns[i]);
-		if (err) {
-			rescap_fns_detach(i);
-			return err;
-		}
-	}
-	return 0;
+	unregister_ftrace_function(&fn->ops);
 }
 
 static int rescap_fn_filter(struct rescap_fn *const fn)
@@ -249,24 +234,42 @@ static int rescap_fn_filter(struct rescap_fn *const fn)
 	return err;
 }
 
-static void rescap_fns_unfilter(int n)
+static void rescap_fn_unfilter(struct rescap_fn *const fn)
 {
-	while (n--)
-		ftrace_free_filter(&rescap_fns[n].ops);
+	ftrace_free_filter(&fn->ops);
 }
 
-static int rescap_fns_filter(void)
+/* @undo on the first @n growth functions, last first. */
+static void rescap_fns_undo(void (*const undo)(struct rescap_fn *fn), int n)
+{
+	while (n--)
+		undo(&rescap_fns[n]);
+}
+
+/* @step on every growth function; on an error, @undo on those it did. */
+static int rescap_fns_each(int (*const step)(struct rescap_fn *fn),
+			   void (*const undo)(struct rescap_fn *fn))
 {
 	int i, err;
 
 	for (i = 0; i < ARRAY_SIZE(rescap_fns); i++) {
-		err = rescap_fn_filter(&rescap_fns[i]);
+		err = step(&rescap_fns[i]);
 		if (err) {
-			rescap_fns_unfilter(i);
+			rescap_fns_undo(undo, i);
 			return err;
 		}
 	}
 	return 0;
+}
+
+static int rescap_fns_attach(void)
+{
+	return rescap_fns_each(rescap_fn_register, rescap_fn_unregister);
+}
+
+static void rescap_fns_detach(void)
+{
+	rescap_fns_undo(rescap_fn_unregister, ARRAY_SIZE(rescap_fns));
 }
 
 /* How long the growth callbacks stay once nothing is left to govern. */
@@ -293,7 +296,7 @@ static void rescap_fns_idle_work(struct work_struct *const work)
 {
 	mutex_lock(&rescap_fns_lock);
 	if (rescap_fns_live && !rescap_fns_users && rescap_engine_idle()) {
-		rescap_fns_detach(ARRAY_SIZE(rescap_fns));
+		rescap_fns_detach();
 		rescap_fns_live = false;
 		if (!rescap_engine_idle())
 			rescap_fns_live = !rescap_fns_attach();
@@ -372,7 +375,7 @@ int rescap_probes_attach(void)
 {
 	int err;
 
-	err = rescap_fns_filter();
+	err = rescap_fns_each(rescap_fn_filter, rescap_fn_unfilter);
 	if (err)
 		return err;
 	err = rescap_fn_filter(&rescap_guard);
@@ -383,7 +386,7 @@ int rescap_probes_attach(void)
 		return 0;
 	ftrace_free_filter(&rescap_guard.ops);
 unfilter:
-	rescap_fns_unfilter(ARRAY_SIZE(rescap_fns));
+	rescap_fns_undo(rescap_fn_unfilter, ARRAY_SIZE(rescap_fns));
 	return err;
 }
 
@@ -400,10 +403,10 @@ void rescap_probes_detach(void)
 	cancel_delayed_work_sync(&rescap_fns_idle);
 	mutex_lock(&rescap_fns_lock);
 	if (rescap_fns_live)
-		rescap_fns_detach(ARRAY_SIZE(rescap_fns));
+		rescap_fns_detach();
 	rescap_fns_live = false;
 	mutex_unlock(&rescap_fns_lock);
 	unregister_ftrace_function(&rescap_guard.ops);
 	ftrace_free_filter(&rescap_guard.ops);
-	rescap_fns_unfilter(ARRAY_SIZE(rescap_fns));
+	rescap_fns_undo(rescap_fn_unfilter, ARRAY_SIZE(rescap_fns));
 }
