@@ -46,14 +46,20 @@
  * process no call either: the attachment's hook tests it inline
  * (rescap_window_quiet(), in rescap_heap_growth_unwatched() and
  * rescap_fd_growth_unwatched()). Any change of what the window was made
- * of makes it fail, and the next growth is weighed again.
+ * of makes it fail, and the next growth is weighed again. A governed
+ * process with no entry has no window of its own, and needs none: with
+ * no caps of its own and no edge state, its cgroup's policies alone say
+ * how far it can grow unseen, the same for every member. The weighing
+ * leaves that in this CPU's cache, in its cgroup's slot (struct
+ * rescap_cgroup_cache, with the policies' generation), and its next
+ * growths within it are done inline in the hook the same way.
  *
  * A process pays one read of two shared counters while nothing is tracked
  * and no cgroup has a policy. While any process is tracked, it pays one
  * hash lookup for its own entry when the table has changed since its last
  * lookup (on this CPU, for the module; in its thread's blob, for the
  * LSM), and none otherwise: a process without one is told so inline in
- * the hook, from that cache (rescap_growth_unwatched()). While cgroup
+ * the hook, from that cache (rescap_growth_entry()). While cgroup
  * policies exist, a process whose cgroup has none in its ancestry pays,
  * once per CPU while its cgroup and the policies do not change, a look at
  * each level of its cgroup's ancestry that has a policy anywhere: a byte
@@ -61,7 +67,7 @@
  * says the cgroup may have a policy. After that it is told, inline in the
  * attachment's hook, by comparing its cgroup's id and the policies'
  * generation with its cgroup's slot in this CPU's cache
- * (rescap_current_ungoverned()). Its usage is measured only when it is
+ * (rescap_current_quiet()). Its usage is measured only when it is
  * registered or governed; the walk that finds it governed is where the
  * weighing of every policy starts.
  */
@@ -157,11 +163,13 @@ static void rescap_consider(struct rescap_verdict *const v,
  * @cgrp: current's cgroup when the walk started (under RCU)
  * @group: the policy found last, or NULL
  * @level: its level: the cursor of rescap_group_next()
+ * @gen: rescap_groups_generation(), read before the walk started
  */
 struct rescap_walk {
 	struct cgroup *cgrp;
 	struct rescap_group *group;
 	int level;
+	unsigned long gen;
 };
 
 /*
@@ -182,6 +190,7 @@ static bool rescap_current_governed(struct rescap_walk *const walk)
 		return false;
 	walk->cgrp = rescap_task_domain(current);
 	gen = rescap_groups_generation();
+	walk->gen = gen;
 	preempt_disable();
 	cached = rescap_ungoverned_cached(walk->cgrp, gen);
 	preempt_enable();
@@ -200,7 +209,10 @@ static bool rescap_current_governed(struct rescap_walk *const walk)
  * caps (a registered entry, or NULL) and every cgroup policy governing
  * current, from where rescap_current_governed() left @from at the first
  * one, or, when @from is NULL or at no policy, from a walk of its own.
- * Pid 1 is never governed by a cgroup policy.
+ * Pid 1 is never governed by a cgroup policy. Without @proc, how far the
+ * policies let a member grow unseen is left in this CPU's cache for the
+ * cgroup: the next growths of a member with no entry within it are
+ * answered inline (rescap_current_quiet()).
  *
  * Context: rcu_read_lock() held.
  */
@@ -221,6 +233,7 @@ static void rescap_evaluate(struct rescap_proc *const proc,
 		rescap_consider(v, &rule, NULL, usage);
 	}
 	walk.cgrp = NULL;
+	walk.gen = 0;
 	if (from && from->group)
 		walk = *from;
 	else
@@ -231,6 +244,9 @@ static void rescap_evaluate(struct rescap_proc *const proc,
 		rescap_rule_of(&walk.group->caps, res, &rule);
 		rescap_consider(v, &rule, walk.group, usage);
 	}
+	if (!proc && v->cgrp)
+		rescap_cgroup_remember(v->cgrp, walk.gen, res->window,
+				       v->quiet);
 }
 
 /**

@@ -92,60 +92,54 @@ rescap_window_quiet(const struct rescap_proc *const proc,
 }
 
 /**
- * rescap_current_ungoverned - whether current's process surely has no
- * cgroup policy in its domain cgroup's ancestry
+ * rescap_current_quiet - how far current's process can grow unseen by
+ * the cgroup policies
+ * @window: the resource, &enum rescap_window_index
  *
- * No cgroup has a policy, or this CPU found current's cgroup with none in
- * its ancestry at the current generation of the policies
- * (struct rescap_ungoverned_cache).
+ * No cgroup has a policy, or what this CPU found of the policies in
+ * current's domain cgroup's ancestry at the current generation (struct
+ * rescap_cgroup_cache): none there, or how far they let a member grow.
  *
- * Context: task context.
- * Return: true when no policy governs it; false when the engine is to look.
+ * Context: task context, preemption disabled (which keeps current's
+ * cgroup alive and this CPU's answer whole).
+ * Return: the highest usage of @window at which no policy governing
+ * current is at a threshold: U64_MAX when none is, 0 when the engine is
+ * to look.
  */
-static __always_inline bool rescap_current_ungoverned(void)
+static __always_inline u64
+rescap_current_quiet(const enum rescap_window_index window)
 {
-	bool ungoverned;
-
 	if (!rescap_grouping())
-		return true;
-	/* Keeps current's cgroup alive (RCU) and reads this CPU's answer. */
-	preempt_disable_notrace();
-	ungoverned = rescap_ungoverned_cached(rescap_task_domain(current),
-					      rescap_groups_generation());
-	preempt_enable_notrace();
-	return ungoverned;
+		return U64_MAX;
+	return rescap_cgroup_quiet(rescap_task_domain(current),
+				   rescap_groups_generation(), window);
 }
 
 /**
- * rescap_growth_unwatched - the first test of every growth hook, before
- * the resource's own
- * @procp: set to current's entry, when its lookup cache holds one, or NULL
+ * rescap_growth_entry - the first test of every growth hook: current's
+ * entry, without a lookup
+ * @procp: set to current's entry, or to NULL for none
  *
- * Inline, with no lookup: current's lookup cache says whether its process
- * has an entry, at the table's current generation.
+ * Inline: nothing is tracked, or current's lookup cache says whether its
+ * process has an entry, at the table's current generation.
  *
  * Context: task context, preemption disabled.
- * Return: true when the growth needs nothing: no entry (nothing tracked,
- * or the cache says so) and no cgroup policy governs the process
- * (rescap_current_ungoverned()). Otherwise false: with its entry in
- * *@procp, whose window for the resource may still say that nothing is
- * needed; with NULL, the engine is to look.
+ * Return: true when *@procp is the answer; false when the engine is to
+ * look.
  */
 static __always_inline bool
-rescap_growth_unwatched(struct rescap_proc **const procp)
+rescap_growth_entry(struct rescap_proc **const procp)
 {
 	const struct rescap_task_cache *cache;
 
 	*procp = NULL;
-	if (rescap_tracking()) {
-		cache = rescap_lookup_cache();
-		if (!rescap_lookup_cached(cache, rescap_procs_generation()))
-			return false;
-		*procp = cache->proc;
-		if (*procp)
-			return false;
-	}
-	return rescap_current_ungoverned();
+	if (!rescap_tracking())
+		return true;
+	cache = rescap_lookup_cache();
+	if (!rescap_lookup_cached(cache, rescap_procs_generation()))
+		return false;
+	*procp = cache->proc;
+	return true;
 }
 
 /**
@@ -155,12 +149,14 @@ rescap_growth_unwatched(struct rescap_proc **const procp)
  *
  * The first test of the descriptor hooks, inline, with no call: true when
  * nothing is tracked and no cgroup has a policy (rescap_enforcing(): two
- * reads), or when rescap_growth_unwatched() says so; or when current's lookup cache holds
- * its entry, the process has a single thread, and its table, counted (one
- * word at first) or bounded by its size (rescap_fdt_bound()), stays
- * within the entry's window for descriptors (rescap_window_quiet()). A
- * bounded table is still weighed once every max_fds / BITS_PER_LONG
- * growths, which counts it for the peak. False means "ask
+ * reads); or when current's process has no entry (rescap_growth_entry())
+ * and no policy on descriptors governs it (rescap_current_quiet()); or
+ * when it has a single thread and its table, counted (one word at first)
+ * or bounded by its size (rescap_fdt_bound()), stays within how far it
+ * can grow unseen: its entry's window (rescap_window_quiet()), or, with
+ * no entry, its cgroup's policies' (rescap_current_quiet()). A bounded
+ * table of a registered process is still weighed once every max_fds /
+ * BITS_PER_LONG growths, which counts it for the peak. False means "ask
  * rescap_fd_weigh()", which knows.
  *
  * Context: task context. Preemption is disabled here, which makes an RCU
@@ -172,23 +168,33 @@ static __always_inline bool
 rescap_fd_growth_unwatched(struct files_struct *const files)
 {
 	struct rescap_proc *proc;
-	bool exact = true, quiet;
-	u64 n;
+	bool exact = true, quiet = false;
+	u64 limit, n;
 
 	if (!rescap_enforcing())
 		return true;
 	preempt_disable_notrace();
-	quiet = rescap_growth_unwatched(&proc);
-	if (proc && files == current->files && get_nr_threads(current) == 1) {
-		n = rescap_fdt_bound(rcu_dereference_sched(files->fdt),
-				     RESCAP_FDS_COUNTED, &exact);
+	if (!rescap_growth_entry(&proc))
+		goto out;
+	limit = proc ? 0 : rescap_current_quiet(RESCAP_WINDOW_FDS);
+	if (limit == U64_MAX) {
+		quiet = true;
+		goto out;
+	}
+	if (files != current->files || get_nr_threads(current) != 1)
+		goto out;
+	n = rescap_fdt_bound(rcu_dereference_sched(files->fdt),
+			     RESCAP_FDS_COUNTED, &exact);
+	if (!proc)
+		quiet = n < limit;
+	else
 		quiet = rescap_window_quiet(proc, RESCAP_WINDOW_FDS,
 					    BIT(RESCAP_PROC_FDS_SOFT) |
 					    BIT(RESCAP_PROC_FDS_OVER),
 					    &proc->fds_peak, n + 1, exact) &&
 			(exact || (u64)atomic_inc_return(&proc->fds_unseen) <
 				  n / BITS_PER_LONG);
-	}
+out:
 	preempt_enable_notrace();
 	return quiet;
 }
@@ -201,8 +207,9 @@ rescap_fd_growth_unwatched(struct files_struct *const files)
  * @npages: the pages asked for
  *
  * As rescap_fd_growth_unwatched(), for the heap: a mapping that is not
- * data needs nothing; an entry's growth needs nothing while its VmData
- * after the growth is within its window for the heap. False means "ask
+ * data needs nothing; a growth needs nothing while VmData after it stays
+ * within its entry's window for the heap, or, with no entry, within how
+ * far its cgroup's policies let it grow unseen. False means "ask
  * rescap_heap_weigh()".
  *
  * Context: task context.
@@ -213,19 +220,30 @@ rescap_heap_growth_unwatched(struct mm_struct *const mm,
 			     const vm_flags_t flags, const unsigned long npages)
 {
 	struct rescap_proc *proc;
-	bool quiet;
+	bool quiet = false;
+	u64 limit, after;
 
 	if (!rescap_is_data(flags) || !rescap_enforcing())
 		return true;
 	preempt_disable_notrace();
-	quiet = rescap_growth_unwatched(&proc);
-	if (proc && mm == current->mm)
+	if (!rescap_growth_entry(&proc))
+		goto out;
+	limit = proc ? 0 : rescap_current_quiet(RESCAP_WINDOW_HEAP);
+	if (limit == U64_MAX) {
+		quiet = true;
+		goto out;
+	}
+	if (mm != current->mm)
+		goto out;
+	after = rescap_heap_bytes(mm) + ((u64)npages << PAGE_SHIFT);
+	if (!proc)
+		quiet = after <= limit;
+	else
 		quiet = rescap_window_quiet(proc, RESCAP_WINDOW_HEAP,
 					    BIT(RESCAP_PROC_HEAP_SOFT) |
 					    BIT(RESCAP_PROC_HEAP_OVER),
-					    &proc->heap_peak,
-					    rescap_heap_bytes(mm) +
-					    ((u64)npages << PAGE_SHIFT), true);
+					    &proc->heap_peak, after, true);
+out:
 	preempt_enable_notrace();
 	return quiet;
 }

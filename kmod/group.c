@@ -16,7 +16,7 @@
  * by the depth of the grower's cgroup, never by the number of policies,
  * and a cgroup with no policy in its ancestry is found so with no hash
  * lookup at all unless its id shares a slot of the filter. That answer
- * is kept per CPU (struct rescap_ungoverned_cache) until the policies
+ * is kept per CPU (struct rescap_cgroup_cache) until the policies
  * change, so the next growths in that cgroup are told with no walk. Moving a
  * process to another cgroup (cgroup.procs) changes what its next growth
  * finds; a process created in a cgroup is governed from its first growth.
@@ -94,13 +94,13 @@ static void rescap_filter_count(const u64 id, const int delta)
 
 /*
  * Changes whenever a policy is linked, unlinked or changed (under
- * rescap_groups_lock): a cached answer "no policy governs cgroup X" taken
- * at an older value may be wrong. Starts at 1: a zeroed cache is never
+ * rescap_groups_lock): a cached answer about cgroup X's policies taken at
+ * an older value may be wrong. Starts at 1: a zeroed cache is never
  * current.
  */
 unsigned long rescap_groups_gen = 1;
 
-DEFINE_PER_CPU(struct rescap_ungoverned_cache, rescap_ungoverned);
+DEFINE_PER_CPU(struct rescap_cgroup_cache, rescap_cgroup_answers);
 
 static const struct rhashtable_params rescap_groups_params = {
 	.key_len = sizeof(u64),
@@ -122,6 +122,45 @@ static void rescap_groups_changed(void)
 }
 
 /**
+ * rescap_cgroup_remember - remember how far a member of a cgroup can grow
+ * unseen
+ * @cgrp: the cgroup whose policies were weighed, with its ancestors'
+ * @gen: rescap_groups_generation(), read before they were walked
+ * @window: the resource weighed; %RESCAP_WINDOWS for every resource
+ * @quiet: the lowest rescap_quiet_limit() of their caps on it (U64_MAX:
+ *         none)
+ *
+ * Kept in this CPU's slot for @cgrp. The slot's other resources are kept
+ * when it held @cgrp at @gen already, and are unknown otherwise.
+ *
+ * Context: @cgrp pinned.
+ */
+void rescap_cgroup_remember(const struct cgroup *const cgrp,
+			    const unsigned long gen,
+			    const enum rescap_window_index window,
+			    const u64 quiet)
+{
+	const u64 id = cgroup_id(cgrp);
+	struct rescap_cgroup_answer *slot;
+	unsigned int i;
+
+	/* Every word on one CPU: a torn slot could pass for another answer. */
+	preempt_disable();
+	slot = this_cpu_ptr(&rescap_cgroup_answers.slot[id &
+							(RESCAP_CGROUP_SLOTS - 1)]);
+	if (slot->cgroup != id || slot->gen != gen) {
+		slot->cgroup = id;
+		slot->gen = gen;
+		for (i = 0; i < RESCAP_WINDOWS; i++)
+			slot->quiet[i] = 0;
+	}
+	for (i = 0; i < RESCAP_WINDOWS; i++)
+		if (window == RESCAP_WINDOWS || window == i)
+			slot->quiet[i] = quiet;
+	preempt_enable();
+}
+
+/**
  * rescap_ungoverned_remember - remember that a cgroup is ungoverned
  * @cgrp: the cgroup, in whose ancestry rescap_group_next() found no policy
  * @gen: rescap_groups_generation(), read before that walk
@@ -131,16 +170,7 @@ static void rescap_groups_changed(void)
 void rescap_ungoverned_remember(const struct cgroup *const cgrp,
 				const unsigned long gen)
 {
-	const u64 id = cgroup_id(cgrp);
-	struct rescap_ungoverned *slot;
-
-	/* Both words on one CPU: a torn pair could pass for another answer. */
-	preempt_disable();
-	slot = this_cpu_ptr(&rescap_ungoverned.slot[id &
-						    (RESCAP_UNGOVERNED_SLOTS - 1)]);
-	slot->cgroup = id;
-	slot->gen = gen;
-	preempt_enable();
+	rescap_cgroup_remember(cgrp, gen, RESCAP_WINDOWS, U64_MAX);
 }
 
 static bool rescap_cgroup_dead(const struct cgroup *const cgrp)

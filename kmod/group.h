@@ -79,53 +79,83 @@ static inline unsigned long rescap_groups_generation(void)
 }
 
 /**
- * struct rescap_ungoverned - a cgroup found with no policy in its ancestry
+ * struct rescap_cgroup_answer - what a CPU found of one cgroup's policies
  * @cgroup: its id (ids are never reused, cgroup pointers are)
- * @gen: the generation of the policies it was found so at
+ * @gen: the generation of the policies it was found at
+ * @quiet: per resource (&enum rescap_window_index), the highest usage of
+ *         a member at which no policy in its ancestry is at a threshold
+ *         (rescap_quiet_limit() of each); U64_MAX when none has a cap on
+ *         it, as for a cgroup with no policy in its ancestry; 0 when not
+ *         known
  */
-struct rescap_ungoverned {
+struct rescap_cgroup_answer {
 	u64 cgroup;
 	unsigned long gen;
+	u64 quiet[RESCAP_WINDOWS];
 };
 
-#define RESCAP_UNGOVERNED_SLOTS 64
+#define RESCAP_CGROUP_SLOTS 64
 
 /**
- * struct rescap_ungoverned_cache - the cgroups a CPU found ungoverned
- * @slot: the last one found, per slot: slot I for ids equal to I modulo
- *        %RESCAP_UNGOVERNED_SLOTS (ids come in sequence: cgroups made one
+ * struct rescap_cgroup_cache - the cgroups a CPU weighed last
+ * @slot: the last one, per slot: slot I for ids equal to I modulo
+ *        %RESCAP_CGROUP_SLOTS (ids come in sequence: cgroups made one
  *        after the other do not share a slot)
  *
  * One per CPU, written by whichever thread last walked a cgroup's
- * ancestry there and found no policy. The answer depends on the cgroup
- * and the policies only, so any thread of that cgroup on that CPU may
- * use it, and the next growth of a thread of an ungoverned cgroup is
- * told so with no walk and no call (rescap_current_ungoverned()).
+ * ancestry there: found with no policy (rescap_ungoverned_remember()), or
+ * the policies weighed for one resource (rescap_cgroup_remember()). The
+ * answer depends on the cgroup and the policies only, not on the member,
+ * so any thread of that cgroup on that CPU may use it: the next growth of
+ * a process of an ungoverned cgroup, or of a governed one that stays
+ * within @quiet, is told so with no walk and no call
+ * (rescap_current_quiet()).
  */
-struct rescap_ungoverned_cache {
-	struct rescap_ungoverned slot[RESCAP_UNGOVERNED_SLOTS];
+struct rescap_cgroup_cache {
+	struct rescap_cgroup_answer slot[RESCAP_CGROUP_SLOTS];
 };
 
-DECLARE_PER_CPU(struct rescap_ungoverned_cache, rescap_ungoverned);
+DECLARE_PER_CPU(struct rescap_cgroup_cache, rescap_cgroup_answers);
 
 /**
- * rescap_ungoverned_cached - whether a cgroup is known to be ungoverned
+ * rescap_cgroup_quiet - how far a member of a cgroup can grow unseen
  * @cgrp: the cgroup
  * @gen: rescap_groups_generation(), read before
+ * @window: the resource, &enum rescap_window_index
  *
  * Context: preemption disabled (this CPU's answer is read whole); @cgrp
  * pinned (a task's cgroup, read with preemption disabled).
- * Return: true when this CPU found no policy in @cgrp's ancestry at @gen.
+ * Return: &rescap_cgroup_answer.quiet of @window when this CPU weighed
+ * @cgrp's policies at @gen, 0 otherwise.
+ */
+static __always_inline u64
+rescap_cgroup_quiet(const struct cgroup *const cgrp, const unsigned long gen,
+		    const enum rescap_window_index window)
+{
+	const u64 id = cgroup_id(cgrp);
+	const unsigned int i = id & (RESCAP_CGROUP_SLOTS - 1);
+
+	if (__this_cpu_read(rescap_cgroup_answers.slot[i].gen) != gen ||
+	    __this_cpu_read(rescap_cgroup_answers.slot[i].cgroup) != id)
+		return 0;
+	return __this_cpu_read(rescap_cgroup_answers.slot[i].quiet[window]);
+}
+
+/**
+ * rescap_ungoverned_cached - whether a cgroup is known to need nothing
+ * @cgrp: the cgroup
+ * @gen: rescap_groups_generation(), read before
+ *
+ * Context: as rescap_cgroup_quiet().
+ * Return: true when this CPU found no policy in @cgrp's ancestry at @gen,
+ * or none with a cap (the same for every growth).
  */
 static __always_inline bool
 rescap_ungoverned_cached(const struct cgroup *const cgrp,
 			 const unsigned long gen)
 {
-	const u64 id = cgroup_id(cgrp);
-	const unsigned int i = id & (RESCAP_UNGOVERNED_SLOTS - 1);
-
-	return __this_cpu_read(rescap_ungoverned.slot[i].gen) == gen &&
-	       __this_cpu_read(rescap_ungoverned.slot[i].cgroup) == id;
+	return rescap_cgroup_quiet(cgrp, gen, RESCAP_WINDOW_HEAP) == U64_MAX &&
+	       rescap_cgroup_quiet(cgrp, gen, RESCAP_WINDOW_FDS) == U64_MAX;
 }
 
 /**
@@ -162,6 +192,8 @@ static inline bool rescap_cgroup_threaded(const struct cgroup *const cgrp)
 struct rescap_group *rescap_group_next(struct cgroup *cgrp, int *level);
 bool rescap_governed(struct task_struct *task);
 void rescap_ungoverned_remember(const struct cgroup *cgrp, unsigned long gen);
+void rescap_cgroup_remember(const struct cgroup *cgrp, unsigned long gen,
+			    enum rescap_window_index window, u64 quiet);
 
 struct rescap_group *rescap_group_get(struct cgroup *cgrp);
 bool rescap_group_tryget(struct rescap_group *group);

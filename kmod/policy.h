@@ -48,6 +48,16 @@ enum rescap_level {
 	RESCAP_LEVEL_OVER,
 };
 
+/*
+ * The index of each resource in what is kept per resource:
+ * &rescap_proc.windows, &rescap_cgroup_answer.quiet.
+ */
+enum rescap_window_index {
+	RESCAP_WINDOW_HEAP,
+	RESCAP_WINDOW_FDS,
+	RESCAP_WINDOWS,
+};
+
 /**
  * struct rescap_rule - one policy's cap on one resource
  * @cap: the cap, or RESCAP_NO_CAP

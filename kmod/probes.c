@@ -69,7 +69,7 @@
  * resource: nothing more than a read of two counters while nothing is
  * tracked and no cgroup has a policy; a look at current's lookup cache
  * and its entry's window, or at its cgroup's slot in this CPU's cache of
- * ungoverned cgroups, otherwise; no call (rescap_heap_growth_unwatched(),
+ * cgroups weighed, otherwise; no call (rescap_heap_growth_unwatched(),
  * rescap_fd_growth_unwatched()). It reaches no traced function. Only the
  * weighing after it takes the callbacks' own recursion protection (which
  * also disables preemption); their ftrace_ops do not ask ftrace for one

@@ -62,13 +62,6 @@ struct rescap_window {
 	u32 caps_seq;
 };
 
-/* The index of each resource in &rescap_proc.windows. */
-enum rescap_window_index {
-	RESCAP_WINDOW_HEAP,
-	RESCAP_WINDOW_FDS,
-	RESCAP_WINDOWS,
-};
-
 /**
  * struct rescap_proc - one tracked process (thread group)
  * @node: link in the table, keyed by @pid
@@ -207,7 +200,7 @@ static inline unsigned long rescap_procs_generation(void)
  * rescap_proc_of_current() answer in O(1) while the table does not
  * change, instead of a hash lookup, and the growth hooks tell at once,
  * inline, whether current's process has an entry, and which
- * (rescap_growth_unwatched()).
+ * (rescap_growth_entry()).
  */
 struct rescap_task_cache {
 	struct pid *tgid;
