@@ -104,7 +104,7 @@ gcols="ungoverned+${ncg}cg governed governed+${ncg}cg"
 # base+bigfds / tracked+bigfds: the benchmark holding $big descriptors,
 # rescap not loaded (nothing tracked on the LSM) / it tracked; the same
 # with $big VMAs.
-bcols="base+bigfds tracked+bigfds base+bigvmas tracked+bigvmas"
+bcols="base+bigfds tracked+bigfds governed+bigfds base+bigvmas tracked+bigvmas"
 if [ "$RTEST_KERNEL" = lsm ]; then
 	# One other process tracked: the hooks get past "nothing tracked"
 	# and look the benchmark up (its thread's blob).
@@ -114,7 +114,7 @@ if [ "$RTEST_KERNEL" = lsm ]; then
 else
 	cols="base sys_exit-tp kprobes loaded tracked $gcols $bcols"
 	[ -n "${BENCH_BEFORE_KMOD:-}" ] &&
-		cols="$cols before:loaded before:tracked before:tracked+bigfds"
+		cols="$cols before:loaded before:tracked before:governed before:tracked+bigfds"
 fi
 kmod=$RTEST_KMOD
 
@@ -171,6 +171,16 @@ config() {
 		fi
 		rescap_off
 		hold "${1#tracked+big}" 0 ;;
+	governed+big*)
+		hold "${1#governed+big}" "$big"
+		rescap_on
+		# Its cgroup's fd cap four times what it holds, as tracked+big*.
+		"$RESCAPCTL" cap --cgroup "$gov" --heap 1G --fds $((big * 4)) || fail "cap --cgroup"
+		moveto "$gov"
+		measure "$1"
+		governed_off
+		rescap_off
+		hold "${1#governed+big}" 0 ;;
 	ungoverned+*)
 		rescap_on
 		policies_on
@@ -258,9 +268,9 @@ END {
 		printf "%-16s %10.0f", benches[b], base
 		for (c = 2; c <= nc; c++) {
 			ref = cfgs[c] ~ /crowd/ ? cbase : base
-			if (cfgs[c] ~ /^(before:)?tracked\+big/) {
+			if (cfgs[c] ~ /^(before:)?(tracked|governed)\+big/) {
 				bref = cfgs[c]
-				sub(/^(before:)?tracked/, "base", bref)
+				sub(/^(before:)?(tracked|governed)/, "base", bref)
 				ref = median(bref SUBSEP benches[b])
 			}
 			if (n[cfgs[c] SUBSEP benches[b]] && ref)
@@ -291,7 +301,8 @@ END {
 	printf "random order in each round.\n"
 	printf "+bigfds: the benchmark holds %d open descriptors; +bigvmas: %d mappings (every\n", big, big
 	printf "other one writable). base+big*: against base (the kernel'"'"'s own cost of them);\n"
-	printf "tracked+big*: against base+big*, so it is what rescap costs a process that large.\n"
+	printf "tracked+big*: against base+big*, so it is what rescap costs a process that large;\n"
+	printf "governed+bigfds: the same, governed (its cgroup'"'"'s fd cap four times what it holds).\n"
 	printf "fork/exit is not measured in the big columns (a fork copies all they hold).\n"
 	if (cols ~ /before:/)
 		printf "before:NAME: NAME with the module of BENCH_BEFORE_KMOD, in the same rounds.\n"
@@ -310,7 +321,7 @@ END {
 pairs=${BENCH_PAIRS:-30}
 paired=/tmp/bench.paired
 : >"$paired"
-pair_run() {	# pair_run LABEL: with rescap on (module: $kmod)
+pair_run() {	# pair_run LABEL [SUFFIX]: with rescap on (module: $kmod)
 	rescap_on
 	sleep 100000 &
 	_po=$!
@@ -321,13 +332,25 @@ pair_run() {	# pair_run LABEL: with rescap on (module: $kmod)
 		"$O/bin/rtest-bench" pair "$pairs" "$_h" >"$dir/pair" || fail "rtest-bench pair $pairs $_h"
 		sed "s|^|$_l\t|" "$dir/pair" >>"$paired"
 	done
+	# The same, governed: its cgroup's policy as make bench's governed
+	# column (fds four times what it holds, when it holds many).
+	for _h in 0 "$big"; do
+		_l="governed / ungoverned${2:-}"
+		[ "$_h" = 0 ] || _l="$_l, $big fds"
+		"$RESCAPCTL" cap --cgroup "$gov" --heap 1G --fds $([ "$_h" = 0 ] && echo 10000 || echo $((big * 4))) ||
+			fail "cap --cgroup"
+		"$O/bin/rtest-bench" pair "$pairs" "$_h" "$gov" "$home" >"$dir/pair" ||
+			fail "rtest-bench pair $pairs $_h governed"
+		sed "s|^|$_l\t|" "$dir/pair" >>"$paired"
+		"$RESCAPCTL" reset --cgroup "$gov" || fail "reset --cgroup"
+	done
 	kill "$_po"
 	rescap_off
 }
 pair_run "tracked / untracked"
 if [ -n "${BENCH_BEFORE_KMOD:-}" ] && [ "$RTEST_KERNEL" != lsm ]; then
 	kmod=$BENCH_BEFORE_KMOD
-	pair_run "before: tracked / untracked"
+	pair_run "before: tracked / untracked" ", before"
 	kmod=$RTEST_KMOD
 fi
 echo
@@ -351,4 +374,6 @@ END {
 	printf "\nPaired: the median, over '"$pairs"' pairs of blocks in one process, of tracked / untracked\n"
 	printf "(another process tracked in both, the benchmark registered by a helper for one\n"
 	printf "block of each pair, caps not hit); '"$big"' fds: the same while it holds that many.\n"
+	printf "governed / ungoverned: the same with the benchmark moved into a cgroup with a\n"
+	printf "policy (caps not hit) for one block of each pair, and back for the other.\n"
 }' "$paired"

@@ -26,6 +26,12 @@
  *                         both blocks of a pair; tracked second in one
  *                         pair, first in the next); holding FDS more
  *                         open descriptors, if given (then no fork/exit)
+ *   rtest-bench pair N FDS GOVERNED UNGOVERNED
+ *                         the same with the process moved, for one block
+ *                         of each pair, into the cgroup directory
+ *                         GOVERNED (whose policy the caller sets), and
+ *                         back into UNGOVERNED for the other: the
+ *                         tracked blocks are governed, not registered
  *   rtest-bench cgroups DIR N set|reset
  *                         set: make the cgroups DIR/g1 ... DIR/gN (those
  *                         missing) and give each a policy (heap 1G, 10000
@@ -249,8 +255,24 @@ static double block(const struct bench *b, long iterations) {
         return (now_ns() - t0) / (double) iterations;
 }
 
+/* pair's cgroups, when its tracked blocks are governed instead. */
+static const char *pair_governed, *pair_ungoverned;
+
+static int move_to(const char *dir, pid_t pid) {
+        char path[4096];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+        f = fopen(path, "we");
+        if (!f)
+                return -errno;
+        fprintf(f, "%d\n", (int) pid);
+        return fclose(f) == 0 ? 0 : -errno;
+}
+
 /* A process may not lift its own cap: a child registers and deregisters
- * it, one byte on @cmd ('r' or 'd') at a time, its answer on @ans. */
+ * it (or moves it into the governed cgroup and out), one byte on @cmd
+ * ('r' or 'd') at a time, its answer on @ans. */
 static int controller(int cmd, int ans, pid_t parent) {
         /* As make bench's tracked columns: caps far from the usage. */
         rk_caps caps = {
@@ -266,7 +288,10 @@ static int controller(int cmd, int ans, pid_t parent) {
         if (e < 0)
                 return 1;
         while (read(cmd, &c, 1) == 1) {
-                e = c == 'r' ? rk_register(l, t, 0, &caps) : rk_deregister(l, t);
+                if (pair_governed)
+                        e = move_to(c == 'r' ? pair_governed : pair_ungoverned, parent);
+                else
+                        e = c == 'r' ? rk_register(l, t, 0, &caps) : rk_deregister(l, t);
                 c = e < 0 ? 'E' : 'k';
                 if (write(ans, &c, 1) != 1)
                         return 1;
@@ -294,6 +319,10 @@ static int pair(long n, long fds) {
                 return 1;
         if (hold_fds(fds) < 0) {
                 fprintf(stderr, "rtest-bench: cannot hold %ld descriptors\n", fds);
+                return 1;
+        }
+        if (pair_ungoverned && move_to(pair_ungoverned, getpid()) < 0) {
+                fprintf(stderr, "rtest-bench: cannot move into %s: %m\n", pair_ungoverned);
                 return 1;
         }
         pid = fork();
@@ -428,13 +457,18 @@ static int cgroups(const char *dir, long n, bool set) {
 int main(int argc, char **argv) {
         if (argc == 2 && strcmp(argv[1], "run") == 0)
                 return run();
-        if ((argc == 3 || argc == 4) && strcmp(argv[1], "pair") == 0)
-                return pair(atol(argv[2]), argc == 4 ? atol(argv[3]) : 0);
+        if ((argc == 3 || argc == 4 || argc == 6) && strcmp(argv[1], "pair") == 0) {
+                if (argc == 6) {
+                        pair_governed = argv[4];
+                        pair_ungoverned = argv[5];
+                }
+                return pair(atol(argv[2]), argc >= 4 ? atol(argv[3]) : 0);
+        }
         if (argc == 3 && strcmp(argv[1], "hold") == 0)
                 return hold(atol(argv[2]));
         if (argc == 5 && strcmp(argv[1], "cgroups") == 0 &&
             (strcmp(argv[4], "set") == 0 || strcmp(argv[4], "reset") == 0))
                 return cgroups(argv[2], atol(argv[3]), strcmp(argv[4], "set") == 0);
-        fprintf(stderr, "usage: rtest-bench run | rtest-bench pair N [FDS] | rtest-bench hold N | rtest-bench cgroups DIR N set|reset\n");
+        fprintf(stderr, "usage: rtest-bench run | rtest-bench pair N [FDS [GOVERNED UNGOVERNED]] | rtest-bench hold N | rtest-bench cgroups DIR N set|reset\n");
         return 2;
 }
