@@ -186,6 +186,29 @@ killed_at_fds() {
 	wait_gone "$2" || fail "$4: $2 alive over the cap"
 }
 
+# warm DO: through DO, growths of both resources far below any cap: churn
+# DO 5, then five mmap/munmap of 64 KiB (each must succeed). What a
+# window or a cached answer is made and used by.
+warm() {
+	churn "$1" 5
+	for _w in $(seq 1 5); do
+		$1 mmap 65536
+		case "$REPLY" in ok*) ;; *) fail "warm mmap $_w: '$REPLY'" ;; esac
+		$1 munmap
+	done
+}
+
+# heap_killed WHAT: the driven process ($PROC) is granted 512 KiB more,
+# then killed by 1 MiB more; stops it.
+heap_killed() {
+	proc_do mmap 524288
+	case "$REPLY" in ok*) ;; *) fail "$1: mmap under the cap: '$REPLY'" ;; esac
+	proc_do mmap 1048576
+	expect_eq "$1: the answer over the cap" dead "$REPLY"
+	wait_gone "$PROC" || fail "$1: $PROC alive over the cap"
+	proc_stop
+}
+
 # Waits up to 5 s for a process to be gone.
 wait_gone() {
 	_i=0
@@ -243,6 +266,22 @@ cgroup_rmtree() {
 	[ -d "$1" ] || return 0
 	find "$1" -depth -type d -exec rmdir {} + ||
 		fail "cannot remove cgroup $1"
+}
+
+# cgroup_same_slot DIR ID: makes cgroups DIR/g1, DIR/g2, ... (DIR first)
+# until one's id is ID modulo 64 (ids come in sequence: one of the next
+# 64 is), and sets SAME_SLOT to its path: a cgroup sharing ID's slot in
+# the engine's per-CPU cache of cgroups.
+cgroup_same_slot() {
+	cgroup_fresh "$1"
+	for _g in $(seq 1 64); do
+		mkdir "$1/g$_g" || fail "cannot make $1/g$_g"
+		if [ $(($(stat -c %i "$1/g$_g") % 64)) -eq $(($2 % 64)) ]; then
+			SAME_SLOT=$1/g$_g
+			return
+		fi
+	done
+	fail "no cgroup id in the slot of $2 among 64 new ones"
 }
 
 # proc_start_in DIR: proc_start, with the driven process in cgroup DIR from

@@ -10,19 +10,9 @@ rescap_up
 cg=/sys/fs/cgroup
 cgroup_fresh $cg/rt-cache/free
 free_id=$(stat -c %i $cg/rt-cache/free)
-# A cgroup whose id shares the slot of rt-cache/free (ids come in
-# sequence: one of the next 64 does).
-cgroup_rmtree $cg/rt-cache-gov
-mkdir $cg/rt-cache-gov || fail "cannot make rt-cache-gov"
-gov=
-for i in $(seq 1 64); do
-	mkdir $cg/rt-cache-gov/g$i || fail "cannot make rt-cache-gov/g$i"
-	if [ $(($(stat -c %i $cg/rt-cache-gov/g$i) % 64)) -eq $((free_id % 64)) ]; then
-		gov=rt-cache-gov/g$i
-		break
-	fi
-done
-[ -n "$gov" ] || fail "no cgroup id in the slot of $free_id among 64 new ones"
+# A cgroup whose id shares the slot of rt-cache/free.
+cgroup_same_slot $cg/rt-cache-gov "$free_id"
+gov=${SAME_SLOT#$cg/}
 # A policy somewhere, so the hooks go past "no cgroup has a policy".
 ctl cap --cgroup $gov --fds 1000
 

@@ -18,16 +18,6 @@ cg=/sys/fs/cgroup
 cgroup_fresh $cg/rt-gw/gov
 cgroup_fresh $cg/rt-gw/low
 
-# warm DO: growths of both resources far below the caps, five times each.
-warm() {
-	churn "$1" 5
-	for _w in $(seq 1 5); do
-		$1 mmap 65536
-		case "$REPLY" in ok*) ;; *) fail "warm mmap $_w: '$REPLY'" ;; esac
-		$1 munmap
-	done
-}
-
 # start DIR: a process in cgroup DIR (governed, not registered), on CPU 0,
 # warmed.
 start() {
@@ -40,16 +30,6 @@ start() {
 other_do() {
 	echo "$*" >&5 2>/dev/null || { REPLY=dead; return; }
 	read -r REPLY <&6 || REPLY=dead
-}
-
-# heap_killed WHAT: 512 KiB more is granted, 1 MiB more kills.
-heap_killed() {
-	proc_do mmap 524288
-	case "$REPLY" in ok*) ;; *) fail "$1: mmap under the cap: '$REPLY'" ;; esac
-	proc_do mmap 1048576
-	expect_eq "$1: the answer over the cap" dead "$REPLY"
-	wait_gone "$PROC" || fail "$1: $PROC alive over the cap"
-	proc_stop
 }
 
 # 1. Its cgroup's policy lowered.
@@ -108,28 +88,17 @@ exec 5>&- 6<&-
 wait "$small" 2>/dev/null
 rm -rf "$small_dir"
 
-# 5. A cgroup whose id shares the slot of rt-gw/gov (ids come in
-# sequence: one of the next 64 does), with a lower cap.
-cgroup_rmtree $cg/rt-gw-slot
-mkdir $cg/rt-gw-slot || fail "cannot make rt-gw-slot"
-gov_id=$(stat -c %i $cg/rt-gw/gov)
-other=
-for i in $(seq 1 64); do
-	mkdir $cg/rt-gw-slot/g$i || fail "cannot make rt-gw-slot/g$i"
-	if [ $(($(stat -c %i $cg/rt-gw-slot/g$i) % 64)) -eq $((gov_id % 64)) ]; then
-		other=rt-gw-slot/g$i
-		break
-	fi
-done
-[ -n "$other" ] || fail "no cgroup id in the slot of $gov_id among 64 new ones"
+# 5. A cgroup whose id shares the slot of rt-gw/gov, with a lower cap.
+cgroup_same_slot $cg/rt-gw-slot "$(stat -c %i $cg/rt-gw/gov)"
+other=$SAME_SLOT
 ctl cap --cgroup rt-gw/gov --fds 10000 --heap 1G
 start $cg/rt-gw/gov
 exec 5>&3 6<&4
 warmer=$PROC
 warmer_dir=$_pdir
-proc_start_in $cg/$other
+proc_start_in $other
 taskset -p -c 0 "$PROC" >/dev/null || fail "cannot pin $PROC to CPU 0"
-ctl cap --cgroup $other --fds $(($(fd_entries "$PROC") + 4))
+ctl cap --cgroup ${other#$cg/} --fds $(($(fd_entries "$PROC") + 4))
 # The slot holds rt-gw/gov's answer again, at the new generation.
 warm other_do
 killed_at_fds proc_do "$PROC" 4 "a cgroup sharing the slot"
@@ -137,7 +106,7 @@ proc_stop
 exec 5>&- 6<&-
 wait "$warmer" 2>/dev/null
 rm -rf "$warmer_dir"
-ctl reset --cgroup $other
+ctl reset --cgroup ${other#$cg/}
 cgroup_rmtree $cg/rt-gw-slot
 
 # 6. A soft threshold, reported once per crossing (cap 200, soft 50%: at

@@ -15,32 +15,12 @@ cg=/sys/fs/cgroup
 cgroup_fresh $cg/rt-win/free
 cgroup_fresh $cg/rt-win/gov
 
-# warm: growths of both resources within a large cap, five times each.
-warm() {
-	churn proc_do 5
-	for _w in $(seq 1 5); do
-		proc_do mmap 65536
-		case "$REPLY" in ok*) ;; *) fail "warm mmap $_w: '$REPLY'" ;; esac
-		proc_do munmap
-	done
-}
-
 # start DIR: a registered process in cgroup DIR, caps far away, warmed.
 start() {
 	proc_start_in "$1"
 	ctl register "$PROC"
 	ctl cap "$PROC" --fds 10000 --heap 1G
-	warm
-}
-
-# heap_killed WHAT: 512 KiB more is granted, 1 MiB more kills.
-heap_killed() {
-	proc_do mmap 524288
-	case "$REPLY" in ok*) ;; *) fail "$1: mmap under the cap: '$REPLY'" ;; esac
-	proc_do mmap 1048576
-	expect_eq "$1: the answer over the cap" dead "$REPLY"
-	wait_gone "$PROC" || fail "$1: $PROC alive over the cap"
-	proc_stop
+	warm proc_do
 }
 
 # 1. Its own caps lowered.
@@ -70,14 +50,14 @@ ctl register "$PROC"
 ctl cap "$PROC" --fds 10000 --heap 1G
 ctl cap --cgroup rt-win/gov --fds $(($(fd_entries "$PROC") + 4)) \
 	--heap $(($(vmdata "$PROC") + 1048576))
-warm
+warm proc_do
 echo "$PROC" >$cg/rt-win/gov/cgroup.procs || fail "cannot move $PROC"
 killed_at_fds proc_do "$PROC" 4 "moved into a governed cgroup"
 proc_stop
 proc_start_in $cg/rt-win/free
 ctl register "$PROC"
 ctl cap "$PROC" --fds 10000 --heap 1G
-warm
+warm proc_do
 echo "$PROC" >$cg/rt-win/gov/cgroup.procs || fail "cannot move $PROC"
 heap_killed "moved into a cgroup with a heap policy"
 ctl reset --cgroup rt-win/gov
