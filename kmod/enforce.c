@@ -774,6 +774,56 @@ out:
 }
 
 /**
+ * rescap_fd_table_copying - a file table is being copied for current
+ * @oldf: the table being copied
+ *
+ * dup_fd() copies a table for a thread that unshares its own
+ * (unshare(CLONE_FILES), close_range() with CLOSE_RANGE_UNSHARE, exec)
+ * and for a new task that does not share its creator's (a clone() without
+ * CLONE_FILES). The copy holds each descriptor of @oldf once more, and no
+ * descriptor is allocated for it: no descriptor hook sees it. When
+ * current's process is registered or governed and its tables with the
+ * copy may reach a threshold, a check is queued that counts its tables
+ * once the call is done, before it returns to user space, and acts on
+ * what it finds: by then the copy is the unsharing thread's, or the new
+ * thread's, or another process's (a fork), which this process does not
+ * count. The copy is never refused: over a deny cap it is reported.
+ *
+ * Context: task context.
+ */
+void rescap_fd_table_copying(struct files_struct *const oldf)
+{
+	struct rescap_verdict v;
+	struct rescap_walk walk;
+	struct rescap_proc *proc;
+	bool exact = true;
+	u64 after;
+
+	if (!rescap_enforcing() ||
+	    (current->flags & PF_KTHREAD) || rescap_kernel_worker(current))
+		return;
+	rcu_read_lock();
+	if (rescap_growth_watched(&proc, &walk)) {
+		after = rescap_process_fds_bound(current, RESCAP_FDS_COUNTED,
+						 &exact) +
+			rescap_fd_bound(oldf, RESCAP_FDS_COUNTED, &exact);
+		rescap_evaluate(proc && rescap_proc_registered(proc) ?
+				proc : NULL, &walk, &rescap_fds_res, after, &v);
+		if (v.level != RESCAP_LEVEL_OK) {
+			/*
+			 * @after may count a copy that is not this process's:
+			 * nothing is decided from it, not even without memory
+			 * for the check. The check decides from its count.
+			 */
+			v.level = RESCAP_LEVEL_SOFT;
+			rescap_check_queue(proc, &rescap_fds_res, &v, after,
+					   false);
+		}
+	}
+	rcu_read_unlock();
+}
+
+/**
  * rescap_checks_drain - wait until no queued check can still run
  *
  * Every queued check holds a module reference, so none is pending once

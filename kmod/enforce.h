@@ -252,6 +252,7 @@ void rescap_enforce_init(bool refusing);
 int rescap_heap_weigh(struct mm_struct *mm, vm_flags_t flags,
 		      unsigned long npages);
 int rescap_fd_weigh(struct files_struct *files, unsigned int fd);
+void rescap_fd_table_copying(struct files_struct *oldf);
 void rescap_checks_drain(void);
 
 #endif /* _RESCAP_ENFORCE_H */

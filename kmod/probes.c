@@ -7,10 +7,12 @@
  * passes through: may_expand_vm() for the heap (mmap, brk, mremap,
  * mprotect and stack growth all ask it) with mmap_region() (below),
  * alloc_fd() for a new descriptor (open, socket, pipe, accept, dup, fcntl
- * F_DUPFD, SCM_RIGHTS, pidfd, ...) and do_dup2() for dup2/dup3 onto a free
- * number. A callback cannot make the function fail: the engine acts once
- * the growth is done, before the process returns to user space. Process
- * lifetime is the engine's own (lifetime.c).
+ * F_DUPFD, SCM_RIGHTS, pidfd, ...), do_dup2() for dup2/dup3 onto a free
+ * number, and dup_fd() for a copy of a whole table (a thread that
+ * unshares its own, a thread created without CLONE_FILES). A callback
+ * cannot make the function fail: the engine acts once the growth is done,
+ * before the process returns to user space. Process lifetime is the
+ * engine's own (lifetime.c).
  *
  * Since 6.12, mmap() over existing mappings asks may_expand_vm() for the
  * pages beyond those it replaces only, though a private writable mapping
@@ -157,6 +159,28 @@ static void notrace rescap_fn_dup2(unsigned long ip, unsigned long parent_ip,
 }
 
 /*
+ * dup_fd(struct files_struct *oldf, ...): a copy of a table, which no
+ * descriptor is allocated for (rescap_fd_table_copying()). Called at a
+ * fork, an unshare of the table, or a close_range() that unshares it: not
+ * on a hot path, so no inline test but the first.
+ */
+static void notrace rescap_fn_dup_fd(unsigned long ip,
+				     unsigned long parent_ip,
+				     struct ftrace_ops *op,
+				     struct ftrace_regs *fregs)
+{
+	int bit;
+
+	if (!rescap_enforcing())
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0)
+		return;
+	rescap_fd_table_copying((struct files_struct *)rescap_arg(fregs, 0));
+	ftrace_test_recursion_unlock(bit);
+}
+
+/*
  * Never called: the permanent ftrace_ops on it keeps ftrace enabled while
  * the module is loaded.
  */
@@ -195,6 +219,7 @@ static struct rescap_fn rescap_fns[] = {
 	RESCAP_FN("mmap_region", rescap_fn_mmap),
 	RESCAP_FN("alloc_fd", rescap_fn_alloc_fd),
 	RESCAP_FN("do_dup2", rescap_fn_dup2),
+	RESCAP_FN("dup_fd", rescap_fn_dup_fd),
 };
 
 static struct rescap_fn rescap_guard = RESCAP_FN("rescap_ftrace_guard",

@@ -6,9 +6,10 @@
 #   lsm/graft.sh [--link] KERNEL_SRC
 #
 # Applies lsm/patches/*.patch (once; a tree that already has them is left
-# as it is), fills security/rescap with the LSM attachment (lsm/) and the
-# engine sources it shares with the loadable module (kmod/: the objects
-# kmod/engine.mk names, with their headers), and puts the UAPI header in
+# as it is: they are listed in KERNEL_SRC/.rescap-patches), fills
+# security/rescap with the LSM attachment (lsm/) and the engine sources it
+# shares with the loadable module (kmod/: the objects kmod/engine.mk
+# names, with their headers), and puts the UAPI header in
 # include/uapi/linux/rescap.h. By default the files are copied, which is
 # what a user building their own kernel wants; --link makes symbolic
 # links, so the test kernel picks up edits without grafting again.
@@ -26,14 +27,38 @@ repo=$(dirname "$here")
 
 [ -f "$ksrc/security/Kconfig" ] || { echo "$0: $ksrc is not a kernel tree" >&2; exit 1; }
 
-for p in "$here"/patches/*.patch; do
-	if patch -d "$ksrc" -p1 -R --dry-run -s -f <"$p" >/dev/null 2>&1; then
-		continue	# already applied
+# The patches applied are listed in $stamp. A patch whose context a later
+# one changes no longer reverses cleanly once that one is applied, so
+# without the list (a tree patched by hand, or before the list): the
+# whole series is there when its last patch reverses, and otherwise each
+# patch that reverses is.
+stamp=$ksrc/.rescap-patches
+reverses() {
+	patch -d "$ksrc" -p1 -R --dry-run -s -f <"$1" >/dev/null 2>&1
+}
+if [ ! -f "$stamp" ]; then
+	last=
+	for p in "$here"/patches/*.patch; do
+		last=$p
+	done
+	if [ -n "$last" ] && reverses "$last"; then
+		for p in "$here"/patches/*.patch; do
+			basename "$p" >>"$stamp"
+		done
 	fi
-	patch -d "$ksrc" -p1 -s -f --no-backup-if-mismatch <"$p" || {
-		echo "$0: $(basename "$p") does not apply to $ksrc" >&2
-		exit 1
-	}
+fi
+for p in "$here"/patches/*.patch; do
+	name=$(basename "$p")
+	if [ -f "$stamp" ] && grep -qxF "$name" "$stamp"; then
+		continue
+	fi
+	if ! reverses "$p"; then
+		patch -d "$ksrc" -p1 -s -f --no-backup-if-mismatch <"$p" || {
+			echo "$0: $name does not apply to $ksrc" >&2
+			exit 1
+		}
+	fi
+	echo "$name" >>"$stamp"
 done
 
 dst=$ksrc/security/rescap

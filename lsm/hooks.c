@@ -7,7 +7,10 @@
  * alloc_fd() and do_dup2() ask security_fd_alloc() before a descriptor is
  * marked open. The engine decides: its inline first test
  * (rescap_heap_growth_unwatched(), rescap_fd_growth_unwatched()), then
- * its weighing; the hooks only pass its answer on.
+ * its weighing; the hooks only pass its answer on. A copy of a whole
+ * table (dup_fd(): security_fd_table_copy()) cannot be refused: the
+ * engine counts the process once the call is done
+ * (rescap_fd_table_copying()).
  *
  * Each thread has a blob: the cache of its process's entry
  * (struct rescap_task_cache; setup.c tells the engine where it is), so
@@ -39,9 +42,16 @@ static int rescap_fd_alloc(struct files_struct *const files,
 	return rescap_fd_weigh(files, fd);
 }
 
+static void rescap_fd_table_copy(struct files_struct *const oldf)
+{
+	if (rescap_enforcing())
+		rescap_fd_table_copying(oldf);
+}
+
 static struct security_hook_list rescap_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(vm_expand, rescap_vm_expand),
 	LSM_HOOK_INIT(fd_alloc, rescap_fd_alloc),
+	LSM_HOOK_INIT(fd_table_copy, rescap_fd_table_copy),
 };
 
 /**

@@ -1,7 +1,7 @@
 # kernels: stock ours
 # extra-kernels: stock612
 # Loaded with nothing to govern, the module costs nothing: its growth
-# callbacks (ftrace_ops on may_expand_vm, mmap_region, alloc_fd, do_dup2)
+# callbacks (ftrace_ops on may_expand_vm, mmap_region, alloc_fd, do_dup2, dup_fd)
 # are attached while a process is tracked, a cgroup has a policy or a
 # path is armed, and taken away 10 s after the last of these has gone.
 # Before, they were attached from load to unload (this test failed at its
@@ -18,7 +18,7 @@ trap 'echo 1 >"$sysctl_file" 2>/dev/null' EXIT
 
 # attached: how many of the four growth functions have a callback.
 attached() {
-	grep -cE '^(may_expand_vm|mmap_region|alloc_fd|do_dup2) ' $tr/enabled_functions || :
+	grep -cE '^(may_expand_vm|mmap_region|alloc_fd|do_dup2|dup_fd) ' $tr/enabled_functions || :
 }
 # gone WHAT: the callbacks are taken away once nothing is left to govern
 # (10 s, and the time to detach under TCG).
@@ -38,7 +38,7 @@ ftrace_stays "loaded, nothing tracked"
 # A process tracked: attached when register returns.
 proc_start
 ctl register "$PROC"
-expect_eq "callbacks attached, one process tracked" 4 "$(attached)"
+expect_eq "callbacks attached, one process tracked" 5 "$(attached)"
 ctl deregister "$PROC"
 gone "the last process deregistered"
 ftrace_stays "nothing tracked any more"
@@ -54,13 +54,13 @@ gone "the last tracked process exited"
 cgroup_fresh $cg/rt-hooks
 proc_start_in $cg/rt-hooks
 ctl cap --cgroup rt-hooks --fds $(($(fd_entries "$PROC") + 2))
-expect_eq "callbacks attached, one cgroup policy" 4 "$(attached)"
+expect_eq "callbacks attached, one cgroup policy" 5 "$(attached)"
 killed_at_fds proc_do "$PROC" 2 "in a cgroup capped with no callback attached before"
 proc_stop
 ctl reset --cgroup rt-hooks
 gone "the last policy removed"
 ctl arm /rt-hooks/armed --fds 16
-expect_eq "callbacks attached, one armed path" 4 "$(attached)"
+expect_eq "callbacks attached, one armed path" 5 "$(attached)"
 mkdir $cg/rt-hooks/armed || fail "mkdir"
 proc_start_in $cg/rt-hooks/armed
 killed_at_fds proc_do "$PROC" $((16 - $(fd_entries "$PROC"))) "in a cgroup made at an armed path"
